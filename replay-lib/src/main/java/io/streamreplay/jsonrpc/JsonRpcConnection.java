@@ -1,0 +1,234 @@
+package io.streamreplay.jsonrpc;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.streamreplay.poll.PollLoop;
+import io.streamreplay.stream.Stream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.net.SocketTimeoutException;
+import java.util.concurrent.TimeUnit;
+import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * JSON-RPC messages over one {@link Stream}: incremental parsing on the way in, a bounded backlog on the way out.
+ *
+ * <p>Errors are a sticky status, not exceptions: once {@link #error()} is non-null (the peer closed the stream, it
+ * broke the protocol, the stream failed, or the backlog overflowed) the connection sends and receives nothing
+ * more, and its owner should close it. End of stream is an {@link EOFException} status.
+ *
+ * <p>Loop thread only.
+ */
+public final class JsonRpcConnection implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(JsonRpcConnection.class);
+    private static final int RECEIVE_BUFFER = 16 * 1024;
+
+    private final Stream stream;
+    private final Limits limits;
+    private final MessageParser parser;
+    private final ByteBuffer input = ByteBuffer.allocate(RECEIVE_BUFFER);
+    private final ArrayDeque<ByteBuffer> backlog = new ArrayDeque<>();
+    private long backlogBytes;
+    private long receivedBytes;
+    private long sentBytes;
+    private IOException error;
+
+    /** A connection over {@code stream}, which it owns from now on. */
+    public JsonRpcConnection(Stream stream, Limits limits) {
+        this.stream = stream;
+        this.limits = limits;
+        this.parser = new MessageParser(limits.maxMessageBytes());
+    }
+
+    /** The stream's name. */
+    public String name() {
+        return stream.name();
+    }
+
+    /** The underlying stream. */
+    public Stream stream() {
+        return stream;
+    }
+
+    /** Sends as much of the backlog as the stream accepts now. */
+    public void run() {
+        if (error != null) {
+            return;
+        }
+        try {
+            while (!backlog.isEmpty()) {
+                ByteBuffer head = backlog.peek();
+                int n = stream.send(head);
+                if (n == 0) {
+                    break;
+                }
+                sentBytes += n;
+                backlogBytes -= n;
+                if (!head.hasRemaining()) {
+                    backlog.poll();
+                }
+            }
+        } catch (IOException e) {
+            fail(e);
+        }
+    }
+
+    /**
+     * Queues {@code message} and tries to send it at once. A message that would push the backlog past
+     * {@link Limits#maxBacklogBytes()} fails the connection instead.
+     */
+    public void send(Message message) {
+        if (error != null) {
+            return;
+        }
+        byte[] bytes = Json.toBytes(message.toJson());
+        if (backlogBytes + bytes.length > limits.maxBacklogBytes()) {
+            fail(new IOException(name() + ": send backlog of " + (backlogBytes + bytes.length)
+                    + " bytes would exceed the limit of " + limits.maxBacklogBytes() + " bytes; the peer is not"
+                    + " reading"));
+            return;
+        }
+        if (log.isTraceEnabled()) {
+            log.trace("{}: send {}", name(), message);
+        }
+        backlog.add(ByteBuffer.wrap(bytes));
+        backlogBytes += bytes.length;
+        run();
+    }
+
+    /**
+     * Returns the next complete message, reading from the stream as needed.
+     *
+     * @return a message, or null if none is complete yet or the connection has failed (see {@link #error()})
+     */
+    public Message recv() {
+        if (error != null) {
+            return null;
+        }
+        try {
+            while (true) {
+                JsonNode json = parser.next();
+                if (json != null) {
+                    Message message = Message.fromJson(json);
+                    if (log.isTraceEnabled()) {
+                        log.trace("{}: received {}", name(), message);
+                    }
+                    return message;
+                }
+                input.clear();
+                int n = stream.recv(input);
+                if (n == 0) {
+                    return null;
+                }
+                if (n < 0) {
+                    fail(new EOFException(name() + ": connection closed by peer"));
+                    return null;
+                }
+                receivedBytes += n;
+                parser.feed(input.array(), 0, n);
+            }
+        } catch (ProtocolException e) {
+            fail(new ProtocolException(name() + ": " + e.getMessage(), e));
+            return null;
+        } catch (IOException e) {
+            fail(e);
+            return null;
+        }
+    }
+
+    /**
+     * Sends {@code request} and runs {@code loop} until its reply (or error reply) arrives: a convenience for simple
+     * programs, built on the non-blocking calls. Other messages received meanwhile are discarded, as Open vSwitch's
+     * blocking transact does.
+     *
+     * @return the reply, of type {@link Message.Type#REPLY} or {@link Message.Type#ERROR}
+     * @throws SocketTimeoutException if no reply came within {@code timeoutMillis} on the loop's clock
+     * @throws IOException if the connection failed or was closed first
+     */
+    public Message transactBlocking(PollLoop loop, Message request, long timeoutMillis) throws IOException {
+        long deadline = loop.now() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+        send(request);
+        while (true) {
+            run();
+            Message message = recv();
+            if (message != null) {
+                boolean answer = message.type() == Message.Type.REPLY || message.type() == Message.Type.ERROR;
+                if (answer && request.id().equals(message.id())) {
+                    return message;
+                }
+                continue;
+            }
+            if (error != null) {
+                throw error;
+            }
+            if (loop.now() >= deadline) {
+                throw new SocketTimeoutException(name() + ": no reply to \"" + request.method() + "\" within "
+                        + timeoutMillis + " ms");
+            }
+            waitRecv(loop, "transactBlocking");
+            waitSend(loop, "transactBlocking");
+            loop.waitUntil(deadline, "transactBlocking timeout");
+            loop.block();
+        }
+    }
+
+    /** Wakes {@code loop} when {@link #recv()} may return a message or the status may change. */
+    public void waitRecv(PollLoop loop, String where) {
+        if (error != null || !parser.needsInput()) {
+            loop.wakeImmediately(where);
+        } else {
+            stream.waitRecv(loop, where);
+        }
+    }
+
+    /** Wakes {@code loop} when the backlog can make progress; registers nothing if it is empty. */
+    public void waitSend(PollLoop loop, String where) {
+        if (error == null && !backlog.isEmpty()) {
+            stream.waitSend(loop, where);
+        }
+    }
+
+    /** Bytes queued and not yet accepted by the stream. */
+    public long backlogBytes() {
+        return backlogBytes;
+    }
+
+    /** Bytes received so far; a change means the peer is alive. */
+    public long receivedBytes() {
+        return receivedBytes;
+    }
+
+    /** Bytes the stream has accepted so far. */
+    public long sentBytes() {
+        return sentBytes;
+    }
+
+    /** The sticky status: null while healthy, else why the connection is finished. */
+    public IOException error() {
+        return error;
+    }
+
+    /** Whether the connection ended because the peer closed it cleanly. */
+    public boolean isEof() {
+        return error instanceof EOFException;
+    }
+
+    private void fail(IOException e) {
+        if (error == null) {
+            error = e;
+            backlog.clear();
+            backlogBytes = 0;
+        }
+    }
+
+    @Override
+    public void close() {
+        stream.close();
+        if (error == null) {
+            error = new EOFException(name() + ": connection closed");
+        }
+    }
+}

@@ -1,0 +1,135 @@
+package io.streamreplay.poll;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.SelectableChannel;
+import java.nio.channels.SelectionKey;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A single-threaded poll loop in the style of Open vSwitch's {@code poll-loop}.
+ *
+ * <p>An iteration is: run every piece of work, register what each piece waits for ({@link #waitChannel},
+ * {@link #waitUntil}, {@link #wakeImmediately}), then call {@link #block()}. A registration lasts for one
+ * {@code block()} only; whatever still needs waiting is registered again in the next iteration. Every wait carries
+ * a {@code where} label so that a debug log says who woke the loop.
+ *
+ * <p>All time is read through {@link #clock()}. How the loop actually blocks is decided by its {@link Blocker}:
+ * a selector in a live process, recorded time in a replay.
+ *
+ * <p>Threading: every method is for the loop thread only, except {@link #wakeup()}, which any thread may call.
+ */
+public final class PollLoop implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(PollLoop.class);
+
+    private final Blocker blocker;
+    private final Waits waits = new Waits();
+    private final List<Runnable> beforeBlock = new ArrayList<>();
+    private long iterations;
+
+    /** A live loop on a selector and the system clock. */
+    public static PollLoop live() {
+        try {
+            return new PollLoop(new SelectorBlocker(SystemClock.INSTANCE));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open a selector", e);
+        }
+    }
+
+    /** A loop that blocks with {@code blocker}. */
+    public PollLoop(Blocker blocker) {
+        this.blocker = Objects.requireNonNull(blocker, "blocker");
+    }
+
+    /** The clock every user of this loop reads time from. */
+    public Clock clock() {
+        return blocker.clock();
+    }
+
+    /** Shorthand for {@code clock().nanoTime()}. */
+    public long now() {
+        return blocker.clock().nanoTime();
+    }
+
+    /**
+     * Wakes the next {@link #block()} when {@code channel} is ready for any of {@code ops}
+     * ({@link SelectionKey#OP_READ}, {@code OP_WRITE}, {@code OP_CONNECT}, {@code OP_ACCEPT}).
+     */
+    public void waitChannel(SelectableChannel channel, int ops, String where) {
+        waits.addChannel(channel, ops, where);
+    }
+
+    /** Wakes the next {@link #block()} no later than {@code nanoTime} on this loop's clock. */
+    public void waitUntil(long nanoTime, String where) {
+        waits.addDeadline(nanoTime, where);
+    }
+
+    /** Wakes the next {@link #block()} after {@code millis} milliseconds from now. */
+    public void waitMillis(long millis, String where) {
+        waits.addDeadline(now() + TimeUnit.MILLISECONDS.toNanos(Math.max(0, millis)), where);
+    }
+
+    /** Makes the next {@link #block()} return at once. */
+    public void wakeImmediately(String where) {
+        waits.addImmediate(where);
+    }
+
+    /**
+     * Runs {@code hook} every time the loop is about to block, before it blocks. Recording uses this to flush its
+     * buffers once per iteration rather than once per event.
+     */
+    public void beforeBlock(Runnable hook) {
+        beforeBlock.add(hook);
+    }
+
+    /**
+     * Blocks until one of the waits registered since the last call is satisfied, then forgets them all.
+     *
+     * <p>With no wait registered at all a live loop blocks until {@link #wakeup()}; a replay treats that as the end
+     * of its recording. Exceptions from the blocker propagate (a replay reports its end or a divergence that way).
+     */
+    public void block() {
+        for (Runnable hook : beforeBlock) {
+            hook.run();
+        }
+        try {
+            String woke = blocker.block(waits);
+            iterations++;
+            if (log.isDebugEnabled()) {
+                log.debug("poll loop iteration {} woken by {}", iterations, woke);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("poll loop failed to block", e);
+        } finally {
+            waits.clear();
+        }
+    }
+
+    /** How many times {@link #block()} has returned. */
+    public long iterations() {
+        return iterations;
+    }
+
+    /** Makes a concurrent or the next {@link #block()} return soon. Safe from any thread. */
+    public void wakeup() {
+        blocker.wakeup();
+    }
+
+    @Override
+    public void close() {
+        for (Runnable hook : beforeBlock) {
+            hook.run();
+        }
+        try {
+            blocker.close();
+        } catch (IOException e) {
+            log.warn("closing the poll loop's blocker failed", e);
+        }
+    }
+}

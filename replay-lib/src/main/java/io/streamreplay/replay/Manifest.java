@@ -1,0 +1,89 @@
+package io.streamreplay.replay;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The manifest of a recording directory ({@code manifest.json}): which program recorded, with which arguments,
+ * when, and whether the recording ended cleanly.
+ *
+ * @param program the recording program's name
+ * @param arguments its command-line arguments
+ * @param startedMillis wall-clock start time, milliseconds since the epoch
+ * @param status {@code recording} while running (or if the process was killed), {@code complete} after a clean
+ *     end, {@code failed} after a write error stopped the recording
+ * @param events the number of events recorded (known once the recording ended)
+ * @param error why the recording failed, or null
+ */
+record Manifest(String program, List<String> arguments, long startedMillis, String status, long events,
+        String error) {
+
+    static final String FORMAT = "streamreplay-recording";
+    static final String RECORDING = "recording";
+    static final String COMPLETE = "complete";
+    static final String FAILED = "failed";
+
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    Manifest withEnd(String newStatus, long newEvents, String newError) {
+        return new Manifest(program, arguments, startedMillis, newStatus, newEvents, newError);
+    }
+
+    /** Writes the manifest atomically (a temporary file renamed over the old one). */
+    void write(Path dir) throws IOException {
+        ObjectNode json = MAPPER.createObjectNode();
+        json.put("format", FORMAT);
+        json.put("version", ReplayFormat.VERSION);
+        json.put("program", program);
+        ArrayNode args = json.putArray("arguments");
+        arguments.forEach(args::add);
+        json.put("started", Instant.ofEpochMilli(startedMillis).toString());
+        json.put("startedMillis", startedMillis);
+        json.put("status", status);
+        json.put("events", events);
+        if (error != null) {
+            json.put("error", error);
+        }
+        Path temp = dir.resolve(ReplayFormat.MANIFEST + ".tmp");
+        Files.write(temp, MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(json));
+        Files.move(temp, dir.resolve(ReplayFormat.MANIFEST), StandardCopyOption.ATOMIC_MOVE,
+                StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    /** Reads and checks the manifest of {@code dir}. */
+    static Manifest read(Path dir) throws IOException {
+        Path file = dir.resolve(ReplayFormat.MANIFEST);
+        JsonNode json;
+        try {
+            json = MAPPER.readTree(file.toFile());
+        } catch (NoSuchFileException | java.io.FileNotFoundException e) {
+            throw new CorruptRecordingException(file, "no manifest: " + dir + " is not a recording directory");
+        } catch (IOException e) {
+            throw new CorruptRecordingException(file, "manifest is not valid JSON: " + e.getMessage());
+        }
+        if (json == null || !FORMAT.equals(json.path("format").asText())) {
+            throw new CorruptRecordingException(file, "not a streamreplay manifest (\"format\" is not \"" + FORMAT
+                    + "\")");
+        }
+        int version = json.path("version").asInt(-1);
+        if (version < 1 || version > ReplayFormat.VERSION) {
+            throw new CorruptRecordingException(file, "recording format version " + version
+                    + " is not supported; this build reads version " + ReplayFormat.VERSION);
+        }
+        List<String> args = new ArrayList<>();
+        json.path("arguments").forEach(a -> args.add(a.asText()));
+        return new Manifest(json.path("program").asText(), args, json.path("startedMillis").asLong(),
+                json.path("status").asText(), json.path("events").asLong(),
+                json.hasNonNull("error") ? json.get("error").asText() : null);
+    }
+}

@@ -1,0 +1,49 @@
+package io.streamreplay.replay;
+
+/**
+ * The kind of one record in a replay file, and its one-byte code on disk. See {@code docs/replay-format.md} for
+ * each payload.
+ */
+enum RecordType {
+    OPEN_OK(1, "open"),
+    OPEN_ERROR(2, "open"),
+    CONNECT_OK(3, "connect"),
+    CONNECT_ERROR(4, "connect"),
+    RECV_DATA(5, "recv"),
+    RECV_EOF(6, "recv"),
+    RECV_ERROR(7, "recv"),
+    SEND_OK(8, "send"),
+    SEND_ERROR(9, "send"),
+    LISTEN_OK(10, "listen"),
+    LISTEN_ERROR(11, "listen"),
+    ACCEPT_OK(12, "accept"),
+    ACCEPT_ERROR(13, "accept"),
+    VALUE(14, "value");
+
+    private static final RecordType[] BY_CODE = new RecordType[16];
+
+    static {
+        for (RecordType type : values()) {
+            BY_CODE[type.code] = type;
+        }
+    }
+
+    final byte code;
+    /** The operation the record answers, as logs and messages name it. */
+    final String operation;
+
+    RecordType(int code, String operation) {
+        this.code = (byte) code;
+        this.operation = operation;
+    }
+
+    /** The type with {@code code}, or null if none. */
+    static RecordType of(int code) {
+        return code >= 0 && code < BY_CODE.length ? BY_CODE[code] : null;
+    }
+
+    boolean isError() {
+        return this == OPEN_ERROR || this == CONNECT_ERROR || this == RECV_ERROR || this == SEND_ERROR
+                || this == LISTEN_ERROR || this == ACCEPT_ERROR;
+    }
+}

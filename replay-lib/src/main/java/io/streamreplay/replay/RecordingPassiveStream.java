@@ -1,0 +1,66 @@
+package io.streamreplay.replay;
+
+import io.streamreplay.poll.PollLoop;
+import io.streamreplay.stream.PassiveStream;
+import io.streamreplay.stream.Stream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Forwards to a live listener and records every accept: the accepted stream's name and peer, or the error. Each
+ * accepted stream gets its own file, opened at the accept's sequence number, and is itself recorded.
+ * Loop thread only.
+ */
+final class RecordingPassiveStream implements PassiveStream {
+
+    private final PassiveStream live;
+    private final Recording recording;
+    private final RecordWriter writer;
+
+    RecordingPassiveStream(PassiveStream live, Recording recording, RecordWriter writer) {
+        this.live = live;
+        this.recording = recording;
+        this.writer = writer;
+    }
+
+    @Override
+    public String name() {
+        return live.name();
+    }
+
+    @Override
+    public Stream accept() throws IOException {
+        Stream stream;
+        try {
+            stream = live.accept();
+        } catch (IOException e) {
+            recording.record(writer, RecordType.ACCEPT_ERROR, RecordedError.encode(e));
+            throw e;
+        }
+        if (stream == null) {
+            return null;
+        }
+        long seq = recording.record(writer, RecordType.ACCEPT_OK, acceptPayload(stream.name(), stream.peer()));
+        return new RecordingStream(stream, recording, recording.createFile(FileKind.STREAM, seq, stream.name()));
+    }
+
+    /** Payload of {@link RecordType#ACCEPT_OK}: the name's length (u16), the name, the peer; UTF-8. */
+    static ByteBuffer acceptPayload(String name, String peer) {
+        byte[] nameBytes = name.getBytes(StandardCharsets.UTF_8);
+        byte[] peerBytes = peer.getBytes(StandardCharsets.UTF_8);
+        return ByteBuffer.allocate(2 + nameBytes.length + peerBytes.length)
+                .putShort((short) nameBytes.length).put(nameBytes).put(peerBytes).flip();
+    }
+
+    @Override
+    public void waitAccept(PollLoop loop, String where) {
+        live.waitAccept(loop, where);
+    }
+
+    @Override
+    public void close() {
+        live.close();
+        recording.closeFile(writer);
+    }
+}

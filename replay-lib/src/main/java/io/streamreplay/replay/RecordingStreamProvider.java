@@ -1,0 +1,54 @@
+package io.streamreplay.replay;
+
+import io.streamreplay.stream.PassiveStream;
+import io.streamreplay.stream.Stream;
+import io.streamreplay.stream.StreamProvider;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Opens streams through the live provider and records them: each open or listen gets a file whose first record is
+ * the outcome (for a listener, the name with the address actually bound). Loop thread only.
+ */
+final class RecordingStreamProvider implements StreamProvider {
+
+    private final StreamProvider live;
+    private final Recording recording;
+
+    RecordingStreamProvider(StreamProvider live, Recording recording) {
+        this.live = live;
+        this.recording = recording;
+    }
+
+    @Override
+    public Stream open(String name) throws IOException {
+        long seq = recording.allocate();
+        RecordWriter writer = recording.createFile(FileKind.STREAM, seq, name);
+        try {
+            Stream stream = live.open(name);
+            recording.write(writer, RecordType.OPEN_OK, seq, ByteBuffer.allocate(0));
+            return new RecordingStream(stream, recording, writer);
+        } catch (IOException e) {
+            recording.write(writer, RecordType.OPEN_ERROR, seq, RecordedError.encode(e));
+            recording.closeFile(writer);
+            throw e;
+        }
+    }
+
+    @Override
+    public PassiveStream listen(String name) throws IOException {
+        long seq = recording.allocate();
+        RecordWriter writer = recording.createFile(FileKind.PASSIVE_STREAM, seq, name);
+        try {
+            PassiveStream listener = live.listen(name);
+            recording.write(writer, RecordType.LISTEN_OK, seq,
+                    ByteBuffer.wrap(listener.name().getBytes(StandardCharsets.UTF_8)));
+            return new RecordingPassiveStream(listener, recording, writer);
+        } catch (IOException e) {
+            recording.write(writer, RecordType.LISTEN_ERROR, seq, RecordedError.encode(e));
+            recording.closeFile(writer);
+            throw e;
+        }
+    }
+}

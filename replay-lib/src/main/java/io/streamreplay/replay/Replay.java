@@ -1,0 +1,259 @@
+package io.streamreplay.replay;
+
+import io.streamreplay.poll.Clock;
+import io.streamreplay.poll.SystemClock;
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The state of a process that replays: the recording's files indexed by sequence number, the next sequence number
+ * due, the record each open file will deliver next, and what the application waits for in this loop iteration (to
+ * explain a divergence).
+ *
+ * <p>The first divergence is sticky: every later operation and every {@code block()} throws it again. Loop thread
+ * only.
+ */
+final class Replay {
+
+    private static final Logger log = LoggerFactory.getLogger(Replay.class);
+
+    /** A file of the recording, as indexed at start-up. */
+    record FileInfo(Path path, FileKind kind, long openSeq, String name, long firstSeq, long firstTime) {
+    }
+
+    private final Path dir;
+    private final Manifest manifest;
+    private final ReplayClock clock;
+    private final Clock realClock = SystemClock.INSTANCE;
+    private final long realStart;
+    private final Map<Long, FileInfo> byOpenSeq = new HashMap<>();
+    private final Map<Long, FileInfo> unopenedByFirstSeq = new HashMap<>();
+    private final Map<String, FileInfo> sources = new HashMap<>();
+    private final Map<Long, ReplayCursor> heads = new HashMap<>();
+    private final List<String> waiting = new ArrayList<>();
+    private long next;
+    private long bytesReceived;
+    private int streams;
+    private ReplayException failure;
+
+    private Replay(Path dir, Manifest manifest) {
+        this.dir = dir;
+        this.manifest = manifest;
+        this.clock = new ReplayClock(manifest.startedMillis());
+        this.realStart = realClock.nanoTime();
+    }
+
+    /**
+     * Opens the recording in {@code dir} for {@code program}: reads the manifest and indexes every file.
+     *
+     * @throws IOException naming the file and offset if the recording is missing, foreign, or corrupt
+     */
+    static Replay open(Path dir, String program) throws IOException {
+        Manifest manifest = Manifest.read(dir);
+        if (!manifest.program().equals(program)) {
+            throw new CorruptRecordingException(dir.resolve(ReplayFormat.MANIFEST), "recorded by program '"
+                    + manifest.program() + "', not '" + program + "'");
+        }
+        Replay replay = new Replay(dir, manifest);
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*" + ReplayFormat.SUFFIX)) {
+            for (Path file : files) {
+                replay.index(file);
+            }
+        }
+        if (!Manifest.COMPLETE.equals(manifest.status())) {
+            log.warn("{}: the recording did not end cleanly (status '{}'{}); it replays up to its last whole"
+                    + " record", dir, manifest.status(), manifest.error() == null ? "" : ": " + manifest.error());
+        }
+        log.info("replaying {} ({} files, recorded by {} at {})", dir, replay.byOpenSeq.size()
+                + replay.sources.size(), manifest.program(), java.time.Instant.ofEpochMilli(manifest.startedMillis()));
+        return replay;
+    }
+
+    private void index(Path file) throws IOException {
+        try (RecordReader reader = new RecordReader(file)) {
+            Record first = reader.peek();
+            FileInfo info = new FileInfo(file, reader.kind(), reader.openSeq(), reader.name(),
+                    first == null ? -1 : first.seq(), first == null ? 0 : first.time());
+            if (info.kind() == FileKind.SOURCE) {
+                sources.put(info.name(), info);
+            } else {
+                byOpenSeq.put(info.openSeq(), info);
+            }
+            if (first != null && (info.kind() == FileKind.SOURCE || first.seq() == info.openSeq())) {
+                unopenedByFirstSeq.put(first.seq(), info);
+            }
+        }
+    }
+
+    ReplayClock clock() {
+        return clock;
+    }
+
+    Path dir() {
+        return dir;
+    }
+
+    /** The sequence number of the next event to deliver. */
+    long next() {
+        return next;
+    }
+
+    /**
+     * Opens the file of the stream or listener the application opens now, checking it is the one recorded here.
+     */
+    ReplayCursor openNext(FileKind kind, String name) {
+        checkFailure();
+        FileInfo info = byOpenSeq.get(next);
+        String operation = kind == FileKind.STREAM ? "opens" : "listens on";
+        if (info == null || info.kind() != kind || info.firstSeq() != next) {
+            throw fail("the application " + operation + " '" + name + "' but " + describeNext());
+        }
+        if (!prefix(info.name()).equals(prefix(name))) {
+            throw fail("the application " + operation + " '" + name + "' but the recording " + operation + " '"
+                    + info.name() + "' (file " + info.path().getFileName() + ")");
+        }
+        return open(info);
+    }
+
+    /** Opens the file of the stream accepted by the event {@code seq}. */
+    ReplayCursor openAccepted(long seq, String name) {
+        FileInfo info = byOpenSeq.get(seq);
+        if (info == null || info.kind() != FileKind.STREAM) {
+            throw fail("the recording accepted '" + name + "' at #" + seq + " but has no file for it");
+        }
+        return open(info);
+    }
+
+    /** Opens the file of recorded source {@code name}, or returns null if the recording has none. */
+    ReplayCursor openSource(String name) {
+        FileInfo info = sources.get(name);
+        return info == null ? null : open(info);
+    }
+
+    private ReplayCursor open(FileInfo info) {
+        unopenedByFirstSeq.remove(info.firstSeq(), info);
+        try {
+            streams++;
+            return new ReplayCursor(this, new RecordReader(info.path()));
+        } catch (IOException e) {
+            throw fail("corrupt recording: " + e.getMessage());
+        }
+    }
+
+    void headAt(long seq, ReplayCursor cursor) {
+        heads.put(seq, cursor);
+    }
+
+    void headGone(long seq, ReplayCursor cursor) {
+        heads.remove(seq, cursor);
+    }
+
+    /** Records that {@code record}, read through {@code cursor}, was delivered to the application. */
+    void delivered(Record record, ReplayCursor cursor) {
+        heads.remove(record.seq(), cursor);
+        next++;
+        clock.advanceTo(record.time());
+        if (record.type() == RecordType.RECV_DATA) {
+            bytesReceived += record.payload().length;
+        }
+        if (log.isDebugEnabled()) {
+            log.debug("replay #{}: {} {} on '{}' ({} bytes)", record.seq(), record.type().operation,
+                    record.type().isError() ? "error" : "", cursor.name(), record.payload().length);
+        }
+    }
+
+    /** Notes, for a divergence message, that the application waits for {@code what}. */
+    void waiting(String what) {
+        waiting.add(what);
+    }
+
+    void clearWaiting() {
+        waiting.clear();
+    }
+
+    /** The recorded time of the next event, or -1 if the recording holds no event with the next number. */
+    long nextEventTime() {
+        ReplayCursor owner = heads.get(next);
+        if (owner != null) {
+            return owner.head().time();
+        }
+        FileInfo unopened = unopenedByFirstSeq.get(next);
+        return unopened == null ? -1 : unopened.firstTime();
+    }
+
+    /** The application waits, nothing it waits for is due, and the recording holds further events. */
+    ReplayDivergenceException stalled() {
+        String waits = waiting.isEmpty() ? "nothing the recording can deliver"
+                : String.join(", ", waiting);
+        return fail("the application waits for " + waits + ", but " + describeNext());
+    }
+
+    /** The application waits and the recording holds no further event. */
+    RecordingExhaustedException exhausted() {
+        String message = "end of recording " + dir + " reached after " + next + " events";
+        if (failure == null) {
+            failure = new RecordingExhaustedException(message);
+        }
+        return (RecordingExhaustedException) failure;
+    }
+
+    /** Makes {@code problem} the sticky divergence and returns it for throwing. */
+    ReplayDivergenceException fail(String problem) {
+        if (failure instanceof ReplayDivergenceException) {
+            return (ReplayDivergenceException) failure;
+        }
+        ReplayDivergenceException divergence = new ReplayDivergenceException("replay of " + dir
+                + " diverged at event #" + next + ": " + problem);
+        failure = divergence;
+        return divergence;
+    }
+
+    /** Throws the sticky failure, if any. */
+    void checkFailure() {
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    ReplayException failure() {
+        return failure;
+    }
+
+    private String describeNext() {
+        ReplayCursor owner = heads.get(next);
+        if (owner != null) {
+            Record head = owner.head();
+            return "the next recorded event #" + next + " is " + head.type().operation + " on " + owner.describe()
+                    + " at offset " + head.offset();
+        }
+        FileInfo unopened = unopenedByFirstSeq.get(next);
+        if (unopened != null) {
+            String what = unopened.kind() == FileKind.PASSIVE_STREAM ? "listen on" : unopened.kind() == FileKind.SOURCE
+                    ? "a value drawn from source" : "open of";
+            return "the next recorded event #" + next + " is " + what + " '" + unopened.name() + "' (file "
+                    + unopened.path().getFileName() + ")";
+        }
+        return "the recording holds no event #" + next;
+    }
+
+    private static String prefix(String name) {
+        int colon = name.indexOf(':');
+        return colon < 0 ? name : name.substring(0, colon);
+    }
+
+    /** Logs what the replay did; called when the application closes its context. */
+    void logSummary() {
+        double seconds = (realClock.nanoTime() - realStart) / 1e9;
+        log.info("replay of {} finished at event #{}: {} streams, {} bytes received, {} s ({} events/s)", dir, next,
+                streams, bytesReceived, String.format("%.3f", seconds),
+                seconds > 0 ? String.format("%.0f", next / seconds) : "-");
+    }
+}

@@ -1,0 +1,171 @@
+package io.streamreplay.replay;
+
+import io.streamreplay.poll.PollLoop;
+import io.streamreplay.poll.SelectorBlocker;
+import io.streamreplay.poll.SystemClock;
+import io.streamreplay.stream.StreamProvider;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Everything one process needs to record or replay: the mode, the directory, the sequence counter and the open
+ * files. It is an object handed to the stream layer at start-up, never global state, so one JVM can record and then
+ * replay (as the tests do).
+ *
+ * <p>Typical start-up:
+ * <pre>{@code
+ * ReplayContext replay = options.open("my-server", args);      // from ReplayOptions
+ * PollLoop loop = replay.newPollLoop();
+ * StreamProvider streams = replay.streams(TransportRegistry.standard(tls));
+ * RecordedSource uuids = replay.source("uuid");
+ * }</pre>
+ * Closing the context ends a recording cleanly (manifest {@code complete}) or logs a replay's summary. A recording
+ * context also closes itself from a JVM shutdown hook, so a process that exits without closing it loses nothing.
+ *
+ * <p>Threading: the loop thread, apart from the shutdown hook.
+ */
+public final class ReplayContext implements AutoCloseable {
+
+    private final ReplayMode mode;
+    private final Recording recording;
+    private final Replay replay;
+    private final Map<String, RecordedSource> sources = new HashMap<>();
+    private final Thread shutdownHook;
+    private PollLoop loop;
+
+    private ReplayContext(ReplayMode mode, Recording recording, Replay replay) {
+        this.mode = mode;
+        this.recording = recording;
+        this.replay = replay;
+        if (recording != null) {
+            shutdownHook = new Thread(recording::close, "recording-shutdown");
+            Runtime.getRuntime().addShutdownHook(shutdownHook);
+        } else {
+            shutdownHook = null;
+        }
+    }
+
+    /** Live operation: nothing recorded, real sockets and clock. */
+    public static ReplayContext live() {
+        return new ReplayContext(ReplayMode.NONE, null, null);
+    }
+
+    /**
+     * Records into {@code dir}, which is created owner-only if needed; files of an earlier recording there are
+     * removed.
+     *
+     * @param program the application's name, checked again on replay
+     * @param arguments the command line, stored in the manifest for people reading it
+     * @throws IOException if the directory cannot be used or another process records into it
+     */
+    public static ReplayContext record(Path dir, String program, List<String> arguments) throws IOException {
+        return new ReplayContext(ReplayMode.RECORD, Recording.start(dir, program, arguments, SystemClock.INSTANCE),
+                null);
+    }
+
+    /**
+     * Replays the recording in {@code dir}.
+     *
+     * @throws IOException naming the file if the recording is missing, foreign, of a newer format or corrupt
+     */
+    public static ReplayContext replay(Path dir, String program) throws IOException {
+        return new ReplayContext(ReplayMode.REPLAY, null, Replay.open(dir, program));
+    }
+
+    /** The mode chosen at start-up. */
+    public ReplayMode mode() {
+        return mode;
+    }
+
+    /** Whether recording or replaying: time-based behaviour such as inactivity probes must be off. */
+    public boolean isActive() {
+        return mode != ReplayMode.NONE;
+    }
+
+    /** The recording directory, or null when live. */
+    public Path directory() {
+        return recording != null ? recording.dir() : replay != null ? replay.dir() : null;
+    }
+
+    /**
+     * The process's poll loop: on the real clock and a selector, or on recorded time when replaying. Recording
+     * flushes its buffers each time this loop is about to block. Call once.
+     */
+    public PollLoop newPollLoop() {
+        if (loop != null) {
+            throw new IllegalStateException("the context already made its poll loop");
+        }
+        if (replay != null) {
+            loop = new PollLoop(new ReplayBlocker(replay));
+        } else {
+            try {
+                loop = new PollLoop(new SelectorBlocker(SystemClock.INSTANCE));
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot open a selector", e);
+            }
+            if (recording != null) {
+                loop.beforeBlock(recording::flush);
+            }
+        }
+        return loop;
+    }
+
+    /**
+     * The stream provider the application must use: {@code live} itself, {@code live} with recording in front of
+     * it, or the recording alone when replaying ({@code live} is then never called).
+     */
+    public StreamProvider streams(StreamProvider live) {
+        switch (mode) {
+            case RECORD:
+                return new RecordingStreamProvider(live, recording);
+            case REPLAY:
+                return new ReplayStreamProvider(replay);
+            default:
+                return live;
+        }
+    }
+
+    /** The recorded source named {@code name}, created on first use. */
+    public RecordedSource source(String name) {
+        return sources.computeIfAbsent(name, n -> {
+            switch (mode) {
+                case RECORD:
+                    return RecordedSource.recording(n, recording);
+                case REPLAY:
+                    return RecordedSource.replaying(n, replay);
+                default:
+                    return RecordedSource.live(n);
+            }
+        });
+    }
+
+    /** Events recorded or replayed so far. */
+    public long events() {
+        return recording != null ? recording.events() : replay != null ? replay.next() : 0;
+    }
+
+    /** Why recording stopped early (disk full, I/O error), or null. */
+    public IOException recordingFailure() {
+        return recording == null ? null : recording.failure();
+    }
+
+    /** Ends a recording cleanly, or logs what a replay did. Idempotent. */
+    @Override
+    public void close() {
+        if (recording != null) {
+            recording.close();
+            try {
+                Runtime.getRuntime().removeShutdownHook(shutdownHook);
+            } catch (IllegalStateException e) {
+                // Already shutting down: the hook runs (harmlessly, closing is idempotent).
+            }
+        }
+        if (replay != null) {
+            replay.logSummary();
+        }
+    }
+}

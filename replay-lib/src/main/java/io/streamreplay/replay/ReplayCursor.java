@@ -1,0 +1,78 @@
+package io.streamreplay.replay;
+
+import java.io.IOException;
+
+/**
+ * A position in one replay file during a replay: its next record, and whether that record is due (its sequence
+ * number is the next one the whole process expects). Consuming a record advances the process-wide sequence.
+ * Loop thread only.
+ */
+final class ReplayCursor implements AutoCloseable {
+
+    private final Replay replay;
+    private final RecordReader reader;
+    private Record head;
+    private boolean closed;
+
+    ReplayCursor(Replay replay, RecordReader reader) {
+        this.replay = replay;
+        this.reader = reader;
+    }
+
+    /** The next record, or null when the file has no more. */
+    Record head() {
+        if (head == null && !closed) {
+            try {
+                head = reader.peek();
+            } catch (IOException e) {
+                throw replay.fail("corrupt recording: " + e.getMessage());
+            }
+            if (head != null) {
+                replay.headAt(head.seq(), this);
+            }
+        }
+        return head;
+    }
+
+    /** The next record if it is due now, else null. */
+    Record due() {
+        Record next = head();
+        return next != null && next.seq() == replay.next() ? next : null;
+    }
+
+    /** Consumes the head record, which must be due. */
+    void consume() {
+        replay.delivered(head, this);
+        reader.advance();
+        head = null;
+    }
+
+    /** The name recorded in the file header. */
+    String name() {
+        return reader.name();
+    }
+
+    /** A description for messages: the stream's name and file. */
+    String describe() {
+        return "'" + reader.name() + "' (file " + reader.file().getFileName() + ")";
+    }
+
+    RecordReader reader() {
+        return reader;
+    }
+
+    @Override
+    public void close() {
+        if (!closed) {
+            closed = true;
+            if (head != null) {
+                replay.headGone(head.seq(), this);
+            }
+            try {
+                reader.close();
+            } catch (IOException e) {
+                // Read-only file: nothing is lost by a failed close.
+            }
+        }
+    }
+}

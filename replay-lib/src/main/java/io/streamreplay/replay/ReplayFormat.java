@@ -1,0 +1,50 @@
+package io.streamreplay.replay;
+
+import java.nio.file.Path;
+
+/**
+ * Constants of the replay file format, version {@value #VERSION}, and the rule that names files. All integers are
+ * big-endian. The full specification is {@code docs/replay-format.md}.
+ */
+final class ReplayFormat {
+
+    /** The first eight bytes of every replay file. */
+    static final byte[] MAGIC = {'S', 'R', 'P', 'L', 'A', 'Y', '\r', '\n'};
+    /** The format version this build writes and the highest it reads. */
+    static final int VERSION = 1;
+    /** Bytes before the payload of a record: crc32c, length, type, sequence number, time. */
+    static final int RECORD_HEADER = 4 + 4 + 1 + 8 + 8;
+    /** The largest payload a record may have; larger reads and writes are split. */
+    static final int MAX_PAYLOAD = 16 << 20;
+    /** Suffix of replay files. */
+    static final String SUFFIX = ".srr";
+    /** The manifest's file name. */
+    static final String MANIFEST = "manifest.json";
+    /** The lock held by the recording process. */
+    static final String LOCK = ".lock";
+
+    private ReplayFormat() {
+    }
+
+    /**
+     * The file of the stream opened at {@code seq}: the sequence number, then the name with every run of digits
+     * and punctuation folded into one dash (ports, PIDs and addresses change between runs; the order of opening
+     * does not).
+     */
+    static Path streamFile(Path dir, long seq, String name) {
+        return dir.resolve(String.format("%08d-%s%s", seq, fold(name), SUFFIX));
+    }
+
+    /** The file of the recorded source {@code name}. */
+    static Path sourceFile(Path dir, String name) {
+        return dir.resolve("source-" + fold(name) + SUFFIX);
+    }
+
+    static String fold(String name) {
+        String folded = name.replaceAll("[^A-Za-z]+", "-").replaceAll("^-+|-+$", "");
+        if (folded.length() > 48) {
+            folded = folded.substring(0, 48);
+        }
+        return folded.isEmpty() ? "stream" : folded;
+    }
+}

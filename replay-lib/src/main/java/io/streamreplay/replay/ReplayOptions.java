@@ -1,0 +1,61 @@
+package io.streamreplay.replay;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * The {@code --replay-record[=DIR]} and {@code --replay[=DIR]} options, defined once for every application:
+ * mix it into a Picocli command with {@code @Mixin ReplayOptions replay;} and call {@link #open}.
+ *
+ * <p>Without a DIR both use {@value #DEFAULT_DIR} in the working directory. The two options exclude each other.
+ */
+public final class ReplayOptions {
+
+    /** The directory used when the option is given without one. */
+    public static final String DEFAULT_DIR = "replay-data";
+
+    @Spec(Spec.Target.MIXEE)
+    private CommandSpec spec;
+
+    @Option(names = "--replay-record", arity = "0..1", fallbackValue = DEFAULT_DIR, paramLabel = "DIR",
+            description = "Record every input of this process's streams into DIR (default: ${FALLBACK-VALUE}),"
+                    + " to replay the run later with --replay.")
+    private Path recordDir;
+
+    @Option(names = "--replay", arity = "0..1", fallbackValue = DEFAULT_DIR, paramLabel = "DIR",
+            description = "Re-run this process from the recording in DIR (default: ${FALLBACK-VALUE}) instead of"
+                    + " real sockets; it ends by itself when the recording is used up.")
+    private Path replayDir;
+
+    /** The mode the options select. */
+    public ReplayMode mode() {
+        return replayDir != null ? ReplayMode.REPLAY : recordDir != null ? ReplayMode.RECORD : ReplayMode.NONE;
+    }
+
+    /**
+     * Opens the context the options select.
+     *
+     * @param program the application's name, stored in the manifest and checked on replay
+     * @param arguments the command line, for the manifest
+     * @throws ParameterException if both options were given
+     * @throws IOException if the directory cannot be recorded into or replayed from
+     */
+    public ReplayContext open(String program, List<String> arguments) throws IOException {
+        if (recordDir != null && replayDir != null) {
+            throw new ParameterException(spec.commandLine(), "--replay-record and --replay cannot be used together");
+        }
+        switch (mode()) {
+            case RECORD:
+                return ReplayContext.record(recordDir, program, arguments);
+            case REPLAY:
+                return ReplayContext.replay(replayDir, program);
+            default:
+                return ReplayContext.live();
+        }
+    }
+}

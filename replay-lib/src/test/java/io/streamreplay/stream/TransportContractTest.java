@@ -1,0 +1,306 @@
+package io.streamreplay.stream;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.streamreplay.poll.PollLoop;
+import io.streamreplay.testing.LoopDriver;
+import io.streamreplay.testing.TestCertificates;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Random;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The {@link Stream} and {@link PassiveStream} contract, checked over every transport with real sockets. */
+class TransportContractTest {
+
+    @TempDir
+    Path tmp;
+
+    private PollLoop loop;
+    private StreamProvider serverSide;
+    private StreamProvider clientSide;
+
+    @BeforeEach
+    void setUp() throws IOException {
+        loop = PollLoop.live();
+        serverSide = TransportRegistry.standard(TestCertificates.get().server());
+        clientSide = TransportRegistry.standard(TestCertificates.get().clientPem());
+    }
+
+    @AfterEach
+    void tearDown() {
+        loop.close();
+    }
+
+    /** A connected pair: the client's stream and the stream its listener accepted. */
+    private final class Pair {
+        final PassiveStream listener;
+        final Stream client;
+        Stream accepted;
+
+        Pair(String transport) throws IOException {
+            listener = serverSide.listen(listenName(transport));
+            client = clientSide.open(connectName(transport, listener));
+            boolean[] done = {false};
+            LoopDriver.runUntil(loop, () -> done[0], () -> {
+                if (accepted == null) {
+                    accepted = uncheckedAccept(listener);
+                }
+                // Both ends must be driven: a TLS handshake needs each side to answer the other.
+                boolean clientUp = connected(client);
+                done[0] = accepted != null & connected(accepted) & clientUp;
+                client.waitConnect(loop, "client");
+                listener.waitAccept(loop, "listener");
+                if (accepted != null) {
+                    accepted.waitConnect(loop, "accepted");
+                }
+            }, 10_000);
+        }
+    }
+
+    private String listenName(String transport) {
+        switch (transport) {
+            case "unix":
+                return "punix:" + tmp.resolve("test.sock");
+            default:
+                return "p" + transport + ":0:127.0.0.1";
+        }
+    }
+
+    private static String connectName(String transport, PassiveStream listener) {
+        if (transport.equals("unix")) {
+            return "unix:" + listener.name().substring("punix:".length());
+        }
+        String port = listener.name().split(":")[1];
+        return transport + ":127.0.0.1:" + port;
+    }
+
+    private static boolean connected(Stream stream) {
+        if (stream == null) {
+            return false;
+        }
+        try {
+            return stream.connect();
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private static Stream uncheckedAccept(PassiveStream listener) {
+        try {
+            return listener.accept();
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"tcp", "unix", "ssl"})
+    void transfersAMegabyteIntactInBothDirectionsAndReportsEof(String transport) throws IOException {
+        Pair pair = new Pair(transport);
+        byte[] data = new byte[1 << 20];
+        new Random(42).nextBytes(data);
+
+        assertArrayEquals(data, transfer(pair.client, pair.accepted, data));
+        assertArrayEquals(new byte[] {1, 2, 3}, transfer(pair.accepted, pair.client, new byte[] {1, 2, 3}));
+
+        pair.client.close();
+        ByteBuffer sink = ByteBuffer.allocate(16);
+        int[] last = {0};
+        LoopDriver.runUntil(loop, () -> last[0] < 0, () -> {
+            try {
+                last[0] = pair.accepted.recv(sink.clear());
+            } catch (IOException e) {
+                throw new AssertionError(e);
+            }
+            pair.accepted.waitRecv(loop, "eof");
+        }, 10_000);
+        assertEquals(-1, pair.accepted.recv(sink.clear()), "EOF stays EOF");
+        pair.accepted.close();
+        pair.listener.close();
+    }
+
+    private byte[] transfer(Stream from, Stream to, byte[] data) {
+        ByteBuffer out = ByteBuffer.wrap(data);
+        ByteBuffer in = ByteBuffer.allocate(8192);
+        ByteArrayOutputStream received = new ByteArrayOutputStream();
+        LoopDriver.runUntil(loop, () -> received.size() == data.length, () -> {
+            try {
+                if (out.hasRemaining()) {
+                    from.send(out);
+                }
+                int n = to.recv(in.clear());
+                assertTrue(n >= 0, "no EOF in the middle of a transfer");
+                received.write(in.array(), 0, n);
+            } catch (IOException e) {
+                throw new AssertionError(e);
+            }
+            if (out.hasRemaining()) {
+                from.waitSend(loop, "send");
+            }
+            to.waitRecv(loop, "recv");
+        }, 20_000);
+        return received.toByteArray();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"tcp", "ssl"})
+    void portZeroListenerReportsTheBoundPortAndPeersAreNamed(String transport) throws IOException {
+        Pair pair = new Pair(transport);
+        String[] parts = pair.listener.name().split(":");
+        assertEquals("p" + transport, parts[0]);
+        assertNotEquals("0", parts[1]);
+        assertEquals("127.0.0.1", parts[2]);
+        assertEquals("127.0.0.1:" + parts[1], pair.client.peer());
+        assertTrue(pair.accepted.name().startsWith(transport + ":127.0.0.1:"), pair.accepted.name());
+        assertTrue(pair.client.needsProbes());
+    }
+
+    @Test
+    void unixListenerNamesAcceptedStreamsAndRemovesItsSocketOnClose() throws IOException {
+        Pair pair = new Pair("unix");
+        Path socket = tmp.resolve("test.sock");
+        assertEquals("unix:" + socket + "#1", pair.accepted.name());
+        assertFalse(pair.client.needsProbes(), "local sockets need no probes");
+        assertTrue(Files.exists(socket));
+        pair.listener.close();
+        assertFalse(Files.exists(socket), "socket file removed on close");
+    }
+
+    @Test
+    void unixListenerReplacesAStaleSocketFileButNotALiveOne() throws IOException {
+        Path socket = tmp.resolve("stale.sock");
+        try (ServerSocketChannel dead = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+            dead.bind(UnixDomainSocketAddress.of(socket));
+        }
+        assertTrue(Files.exists(socket), "a closed listener leaves its file behind");
+        PassiveStream listener = serverSide.listen("punix:" + socket);
+        IOException taken = assertThrows(IOException.class, () -> serverSide.listen("punix:" + socket));
+        assertTrue(taken.getMessage().contains("already listening"), taken.getMessage());
+        listener.close();
+    }
+
+    @Test
+    void connectionRefusedIsAnErrorNamingTheStream() throws IOException {
+        int port;
+        try (ServerSocketChannel probe = ServerSocketChannel.open()) {
+            probe.bind(new java.net.InetSocketAddress("127.0.0.1", 0));
+            port = ((java.net.InetSocketAddress) probe.getLocalAddress()).getPort();
+        }
+        String name = "tcp:127.0.0.1:" + port;
+        IOException error = assertThrows(IOException.class, () -> clientSide.openBlocking(loop, name, 10_000));
+        assertTrue(error.getMessage().startsWith(name + ": connection failed"), error.getMessage());
+    }
+
+    @Test
+    void missingUnixSocketSaysSo() {
+        String name = "unix:" + tmp.resolve("nobody.sock");
+        IOException error = assertThrows(IOException.class, () -> clientSide.open(name));
+        assertEquals(name + ": connection failed: no such socket file", error.getMessage());
+    }
+
+    @Test
+    void unknownPrefixesAndMalformedNamesAreClearErrors() {
+        assertEquals("bogus:x: unknown stream type 'bogus' (known: tcp, unix, ssl)",
+                assertThrows(InvalidStreamNameException.class, () -> clientSide.open("bogus:x")).getMessage());
+        assertEquals("pbogus:1: unknown passive stream type 'pbogus' (known: ptcp, punix, pssl)",
+                assertThrows(InvalidStreamNameException.class, () -> serverSide.listen("pbogus:1")).getMessage());
+        assertEquals("tcp:127.0.0.1:99999: '99999' is not a port number (0 to 65535)",
+                assertThrows(InvalidStreamNameException.class, () -> clientSide.open("tcp:127.0.0.1:99999"))
+                        .getMessage());
+        assertEquals("nocolon: a stream name has the form TYPE:ADDRESS",
+                assertThrows(InvalidStreamNameException.class, () -> clientSide.open("nocolon")).getMessage());
+    }
+
+    @Test
+    void listeningOnATakenPortFails() throws IOException {
+        PassiveStream first = serverSide.listen("ptcp:0:127.0.0.1");
+        String port = first.name().split(":")[1];
+        IOException error = assertThrows(IOException.class, () -> serverSide.listen("ptcp:" + port + ":127.0.0.1"));
+        assertTrue(error.getMessage().startsWith("ptcp:" + port + ":127.0.0.1: cannot listen"), error.getMessage());
+        first.close();
+    }
+
+    @Test
+    void tlsClientRejectsAServerItsCaDidNotSign() throws IOException {
+        PassiveStream listener = serverSide.listen("pssl:0:127.0.0.1");
+        StreamProvider stranger = TransportRegistry.standard(TestCertificates.get().stranger());
+        String name = connectName("ssl", listener);
+        Stream client = stranger.open(name);
+        Stream[] accepted = {null};
+        IOException[] failure = {null};
+        LoopDriver.runUntil(loop, () -> failure[0] != null, () -> {
+            try {
+                if (accepted[0] == null) {
+                    accepted[0] = listener.accept();
+                }
+                if (accepted[0] != null) {
+                    accepted[0].connect();
+                    accepted[0].waitConnect(loop, "server");
+                }
+            } catch (IOException e) {
+                // The server side fails too once the client aborts; the client's reason is what is checked.
+            }
+            try {
+                client.connect();
+            } catch (IOException e) {
+                failure[0] = e;
+            }
+            client.waitConnect(loop, "client");
+            listener.waitAccept(loop, "listener");
+        }, 10_000);
+        assertTrue(failure[0].getMessage().startsWith(name + ": TLS handshake failed"), failure[0].getMessage());
+        IOException again = assertThrows(IOException.class, client::connect);
+        assertEquals(failure[0], again, "a failure is sticky");
+        listener.close();
+    }
+
+    @Test
+    void plaintextClientOnATlsPortFailsTheHandshake() throws IOException {
+        PassiveStream listener = serverSide.listen("pssl:0:127.0.0.1");
+        Stream client = clientSide.openBlocking(loop, "tcp:127.0.0.1:" + listener.name().split(":")[1], 10_000);
+        client.send(ByteBuffer.wrap("{\"id\":0,\"method\":\"echo\",\"params\":[]}\n".getBytes()));
+        Stream[] accepted = {null};
+        IOException[] failure = {null};
+        LoopDriver.runUntil(loop, () -> failure[0] != null, () -> {
+            try {
+                if (accepted[0] == null) {
+                    accepted[0] = listener.accept();
+                }
+                if (accepted[0] != null) {
+                    accepted[0].connect();
+                    accepted[0].waitConnect(loop, "server");
+                }
+            } catch (IOException e) {
+                failure[0] = e;
+            }
+            listener.waitAccept(loop, "listener");
+        }, 10_000);
+        assertTrue(failure[0].getMessage().contains("TLS handshake failed"), failure[0].getMessage());
+        listener.close();
+        client.close();
+    }
+
+    @Test
+    void tlsWithoutKeyMaterialSaysWhatIsMissing() {
+        StreamProvider bare = TransportRegistry.standard(TlsConfig.none());
+        IOException error = assertThrows(IOException.class, () -> bare.open("ssl:127.0.0.1:6640"));
+        assertTrue(error.getMessage().startsWith("ssl:127.0.0.1:6640: TLS is not configured"), error.getMessage());
+    }
+}
