@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -55,6 +56,8 @@ record Manifest(String program, List<String> arguments, long startedMillis, Stri
             json.put("error", error);
         }
         Path temp = dir.resolve(ReplayFormat.MANIFEST + ".tmp");
+        Files.deleteIfExists(temp);
+        Files.createFile(temp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         Files.write(temp, MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(json));
         Files.move(temp, dir.resolve(ReplayFormat.MANIFEST), StandardCopyOption.ATOMIC_MOVE,
                 StandardCopyOption.REPLACE_EXISTING);

@@ -70,7 +70,7 @@ final class RecordReader implements AutoCloseable {
             }
         } catch (EOFException e) {
             channel.close();
-            throw new CorruptRecordingException(file, 0, "file too short for a replay file header");
+            throw CorruptRecordingException.cutShort(file);
         } catch (IOException e) {
             channel.close();
             throw e;

@@ -78,7 +78,17 @@ final class Replay {
     }
 
     private void index(Path file) throws IOException {
-        try (RecordReader reader = new RecordReader(file)) {
+        RecordReader opened;
+        try {
+            opened = new RecordReader(file);
+        } catch (CorruptRecordingException e) {
+            if (!e.isCutShort()) {
+                throw e;
+            }
+            log.warn("{}; ignoring it", e.getMessage());
+            return;
+        }
+        try (RecordReader reader = opened) {
             Record first = reader.peek();
             FileInfo info = new FileInfo(file, reader.kind(), reader.openSeq(), reader.name(),
                     first == null ? -1 : first.seq(), first == null ? 0 : first.time());
@@ -113,6 +123,9 @@ final class Replay {
         checkFailure();
         FileInfo info = byOpenSeq.get(next);
         String operation = kind == FileKind.STREAM ? "opens" : "listens on";
+        if (info == null && nextEventTime() < 0) {
+            throw exhausted();
+        }
         if (info == null || info.kind() != kind || info.firstSeq() != next) {
             throw fail("the application " + operation + " '" + name + "' but " + describeNext());
         }
