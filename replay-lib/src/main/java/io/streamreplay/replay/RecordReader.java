@@ -120,20 +120,24 @@ final class RecordReader implements AutoCloseable {
                 return null;
             }
             int start = buffer.position();
-            int checksum = buffer.getInt();
-            int length = buffer.getInt();
+            crc.reset();
+            crc.update(buffer.array(), start + 4, ReplayFormat.RECORD_HEADER - 4);
+            if (buffer.getInt(start) != (int) crc.getValue()) {
+                throw new CorruptRecordingException(file, offset, "record header checksum mismatch");
+            }
+            int payloadCrc = buffer.getInt(start + 4);
+            int length = buffer.getInt(start + 8);
             if (length < 0 || length > ReplayFormat.MAX_PAYLOAD) {
                 throw new CorruptRecordingException(file, offset, "record length " + length + " out of range");
             }
-            buffer.position(start);
             require(ReplayFormat.RECORD_HEADER + length, "record");
             start = buffer.position();
             crc.reset();
-            crc.update(buffer.array(), start + 4, ReplayFormat.RECORD_HEADER - 4 + length);
-            if (checksum != (int) crc.getValue()) {
-                throw new CorruptRecordingException(file, offset, "record checksum mismatch");
+            crc.update(buffer.array(), start + ReplayFormat.RECORD_HEADER, length);
+            if (payloadCrc != (int) crc.getValue()) {
+                throw new CorruptRecordingException(file, offset, "record payload checksum mismatch");
             }
-            buffer.position(start + 8);
+            buffer.position(start + 12);
             int typeCode = buffer.get();
             RecordType type = RecordType.of(typeCode);
             if (type == null) {

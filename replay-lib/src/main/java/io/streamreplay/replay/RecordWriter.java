@@ -61,12 +61,16 @@ final class RecordWriter implements AutoCloseable {
             target = ByteBuffer.allocate(ReplayFormat.RECORD_HEADER + length);
         }
         int start = target.position();
-        target.putInt(0).putInt(length).put(type.code).putLong(seq).putLong(time).put(payload.duplicate());
-        ByteBuffer covered = target.duplicate();
-        covered.position(start + 4).limit(target.position());
         crc.reset();
-        crc.update(covered);
+        crc.update(payload.duplicate());
+        int payloadCrc = (int) crc.getValue();
+        target.putInt(0).putInt(payloadCrc).putInt(length).put(type.code).putLong(seq).putLong(time);
+        ByteBuffer header = target.duplicate();
+        header.position(start + 4).limit(target.position());
+        crc.reset();
+        crc.update(header);
         target.putInt(start, (int) crc.getValue());
+        target.put(payload.duplicate());
         if (target != buffer) {
             target.flip();
             writeFully(target);

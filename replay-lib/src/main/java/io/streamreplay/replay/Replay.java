@@ -123,7 +123,7 @@ final class Replay {
         checkFailure();
         FileInfo info = byOpenSeq.get(next);
         String operation = kind == FileKind.STREAM ? "opens" : "listens on";
-        if (info == null && nextEventTime() < 0) {
+        if (nextEventTime() < 0) {
             throw exhausted();
         }
         if (info == null || info.kind() != kind || info.firstSeq() != next) {
@@ -210,18 +210,19 @@ final class Replay {
     }
 
     /** The application waits and the recording holds no further event. */
-    RecordingExhaustedException exhausted() {
-        String message = "end of recording " + dir + " reached after " + next + " events";
+    ReplayException exhausted() {
         if (failure == null) {
-            failure = new RecordingExhaustedException(message);
+            failure = new RecordingExhaustedException("end of recording " + dir + " reached after " + next
+                    + " events");
+            return failure;
         }
-        return (RecordingExhaustedException) failure;
+        return again(failure);
     }
 
     /** Makes {@code problem} the sticky divergence and returns it for throwing. */
     ReplayDivergenceException fail(String problem) {
         if (failure instanceof ReplayDivergenceException) {
-            return (ReplayDivergenceException) failure;
+            return (ReplayDivergenceException) again(failure);
         }
         ReplayDivergenceException divergence = new ReplayDivergenceException("replay of " + dir
                 + " diverged at event #" + next + ": " + problem);
@@ -229,11 +230,22 @@ final class Replay {
         return divergence;
     }
 
-    /** Throws the sticky failure, if any. */
+    /**
+     * Throws the sticky failure, if any, as a new exception (with the first as its cause), so that code unwinding
+     * through several calls that each report it never sees one instance twice.
+     */
     void checkFailure() {
         if (failure != null) {
-            throw failure;
+            throw again(failure);
         }
+    }
+
+    private static ReplayException again(ReplayException first) {
+        ReplayException copy = first instanceof RecordingExhaustedException
+                ? new RecordingExhaustedException(first.getMessage())
+                : new ReplayDivergenceException(first.getMessage());
+        copy.initCause(first);
+        return copy;
     }
 
     ReplayException failure() {

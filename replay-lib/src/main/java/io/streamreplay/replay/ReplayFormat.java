@@ -12,8 +12,11 @@ final class ReplayFormat {
     static final byte[] MAGIC = {'S', 'R', 'P', 'L', 'A', 'Y', '\r', '\n'};
     /** The format version this build writes and the highest it reads. */
     static final int VERSION = 1;
-    /** Bytes before the payload of a record: crc32c, length, type, sequence number, time. */
-    static final int RECORD_HEADER = 4 + 4 + 1 + 8 + 8;
+    /**
+     * Bytes before the payload of a record: header crc32c, payload crc32c, length, type, sequence number, time.
+     * The header checksum covers the 25 bytes after it, so a damaged length is detected before it is trusted.
+     */
+    static final int RECORD_HEADER = 4 + 4 + 4 + 1 + 8 + 8;
     /** The largest payload a record may have; larger reads and writes are split. */
     static final int MAX_PAYLOAD = 16 << 20;
     /** Suffix of replay files. */

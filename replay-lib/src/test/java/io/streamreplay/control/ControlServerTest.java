@@ -1,0 +1,84 @@
+package io.streamreplay.control;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import io.streamreplay.jsonrpc.Message;
+import io.streamreplay.poll.PollLoop;
+import io.streamreplay.replay.ReplayContext;
+import io.streamreplay.stream.TlsConfig;
+import io.streamreplay.stream.TransportRegistry;
+import io.streamreplay.testing.CounterClient;
+import io.streamreplay.testing.CounterServer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The control socket speaks Open vSwitch's unixctl protocol, texts included. */
+class ControlServerTest {
+
+    @TempDir
+    Path tmp;
+
+    private Path socket;
+    private CounterServer server;
+    private Thread thread;
+    private CounterClient client;
+
+    @BeforeEach
+    void start() throws Exception {
+        socket = tmp.resolve("app.ctl");
+        server = new CounterServer(ReplayContext.live(), TransportRegistry.standard(TlsConfig.none()), List.of(),
+                socket);
+        thread = new Thread(server::runUntilExit, "control-server");
+        thread.start();
+        client = new CounterClient(TransportRegistry.standard(TlsConfig.none()), PollLoop.live(), "unix:" + socket);
+    }
+
+    @AfterEach
+    void stop() throws InterruptedException {
+        client.close();
+        server.stop();
+        thread.join(10_000);
+    }
+
+    @Test
+    void listsItsCommandsSortedAndPadded() throws Exception {
+        assertEquals("The available commands are:\n  count\n  exit\n  list-commands\n  version\n",
+                client.call("list-commands").result().asText());
+    }
+
+    @Test
+    void versionAndApplicationCommandsReplyWithText() throws Exception {
+        assertEquals("counter-server (streamreplay) test\n", client.call("version").result().asText());
+        assertEquals("0\n", client.call("count").result().asText());
+    }
+
+    @Test
+    void errorsUseTheUnixctlTexts() throws Exception {
+        Message unknown = client.call("frob");
+        assertEquals(Message.Type.ERROR, unknown.type());
+        assertEquals("\"frob\" is not a valid command (use \"list-commands\" to see a list of valid commands)",
+                unknown.error().asText());
+        assertEquals("\"version\" command takes at most 0 arguments", client.call("version", "x").error().asText());
+        assertEquals("\"count\" command takes at most 0 arguments", client.call("count", 1).error().asText());
+    }
+
+    @Test
+    void exitRepliesThenStopsTheApplication() throws Exception {
+        assertEquals("{\"id\":0,\"result\":\"\",\"error\":null}", client.call("exit").toString());
+        thread.join(10_000);
+        assertFalse(thread.isAlive());
+        assertFalse(Files.exists(socket), "the socket file is removed when the server closes");
+    }
+
+    @Test
+    void theSocketIsOwnerOnly() throws Exception {
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(socket)));
+    }
+}
