@@ -1,0 +1,65 @@
+package io.streamreplay.poll;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/** One-shot waits, deadlines, cross-thread wake-ups and the before-block hook of a live loop. */
+class PollLoopTest {
+
+    @Test
+    void anImmediateWakeReturnsAtOnceAndLastsOneIteration() {
+        try (PollLoop loop = PollLoop.live()) {
+            loop.wakeImmediately("now");
+            loop.waitMillis(60_000, "far away");
+            long start = loop.now();
+            loop.block();
+            assertTrue(loop.now() - start < TimeUnit.SECONDS.toNanos(5));
+            assertEquals(1, loop.iterations());
+        }
+    }
+
+    @Test
+    void aDeadlineWakesTheLoopNoEarlierThanAsked() {
+        try (PollLoop loop = PollLoop.live()) {
+            long deadline = loop.now() + TimeUnit.MILLISECONDS.toNanos(30);
+            loop.waitUntil(deadline, "timer");
+            loop.block();
+            assertTrue(loop.now() >= deadline, "woke before the deadline");
+        }
+    }
+
+    @Test
+    void wakeupFromAnotherThreadEndsABlockWithNoWaits() throws Exception {
+        try (PollLoop loop = PollLoop.live()) {
+            Thread waker = new Thread(() -> {
+                try {
+                    Thread.sleep(50);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                loop.wakeup();
+            });
+            waker.start();
+            loop.block();
+            waker.join();
+            assertEquals(1, loop.iterations());
+        }
+    }
+
+    @Test
+    void beforeBlockHooksRunEveryIterationAndOnClose() {
+        AtomicInteger runs = new AtomicInteger();
+        PollLoop loop = PollLoop.live();
+        loop.beforeBlock(runs::incrementAndGet);
+        for (int i = 0; i < 3; i++) {
+            loop.wakeImmediately("again");
+            loop.block();
+        }
+        loop.close();
+        assertEquals(4, runs.get());
+    }
+}
