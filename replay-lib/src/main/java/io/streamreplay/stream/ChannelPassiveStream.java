@@ -5,12 +5,11 @@ import java.io.IOException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
-import java.util.function.Function;
 
 /**
  * A {@link PassiveStream} over a non-blocking {@link ServerSocketChannel}, shared by the TCP and Unix-domain
- * transports. Each accepted channel is turned into a stream by the transport's {@code accepted} function, which
- * names it and sets its options. Loop thread only.
+ * transports. Each accepted channel is turned into a stream by the transport's {@link AcceptedStreamFactory},
+ * which names it and sets its options. Loop thread only.
  */
 public final class ChannelPassiveStream implements PassiveStream {
 
@@ -36,11 +35,6 @@ public final class ChannelPassiveStream implements PassiveStream {
         this.channel = channel;
         this.accepted = accepted;
         this.onClose = onClose;
-    }
-
-    /** A listener whose accepted streams are made by {@code wrap} from plain channel streams. */
-    public ChannelPassiveStream wrapping(Function<Stream, Stream> wrap) {
-        return new ChannelPassiveStream(name, channel, ch -> wrap.apply(accepted.create(ch)), onClose);
     }
 
     @Override
