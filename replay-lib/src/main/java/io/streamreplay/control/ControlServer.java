@@ -128,8 +128,8 @@ public final class ControlServer implements AutoCloseable {
     private String listCommands() {
         StringBuilder text = new StringBuilder("The available commands are:\n");
         for (ControlCommand command : commands.values()) {
-            text.append(String.format("  %-23s %s%n", command.name(), command.usage()).stripTrailing())
-                    .append('\n');
+            // Always LF, whatever the platform: the text is part of the protocol.
+            text.append(String.format("  %-23s %s", command.name(), command.usage()).stripTrailing()).append('\n');
         }
         return text.toString();
     }

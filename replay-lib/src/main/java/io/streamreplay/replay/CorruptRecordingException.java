@@ -34,7 +34,6 @@ public final class CorruptRecordingException extends IOException {
 
     /** A problem with a whole file, such as a missing manifest. */
     public CorruptRecordingException(Path file, String problem) {
-        super(file + ": " + problem);
-        this.cutShort = false;
+        this(file, problem, false);
     }
 }

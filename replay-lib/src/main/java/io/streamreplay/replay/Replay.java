@@ -25,6 +25,10 @@ final class Replay {
 
     private static final Logger log = LoggerFactory.getLogger(Replay.class);
 
+    /** Something the application waits for in this iteration; described only if a divergence needs it. */
+    private record Waiting(String operation, ReplayCursor cursor) {
+    }
+
     /** A file of the recording, as indexed at start-up. */
     record FileInfo(Path path, FileKind kind, long openSeq, String name, long firstSeq, long firstTime) {
     }
@@ -38,7 +42,7 @@ final class Replay {
     private final Map<Long, FileInfo> unopenedByFirstSeq = new HashMap<>();
     private final Map<String, FileInfo> sources = new HashMap<>();
     private final Map<Long, ReplayCursor> heads = new HashMap<>();
-    private final List<String> waiting = new ArrayList<>();
+    private final List<Waiting> waiting = new ArrayList<>();
     private long next;
     private long bytesReceived;
     private int streams;
@@ -121,11 +125,11 @@ final class Replay {
      */
     ReplayCursor openNext(FileKind kind, String name) {
         checkFailure();
-        FileInfo info = byOpenSeq.get(next);
-        String operation = kind == FileKind.STREAM ? "opens" : "listens on";
         if (nextEventTime() < 0) {
             throw exhausted();
         }
+        FileInfo info = byOpenSeq.get(next);
+        String operation = kind == FileKind.STREAM ? "opens" : "listens on";
         if (info == null || info.kind() != kind || info.firstSeq() != next) {
             throw fail("the application " + operation + " '" + name + "' but " + describeNext());
         }
@@ -183,9 +187,12 @@ final class Replay {
         }
     }
 
-    /** Notes, for a divergence message, that the application waits for {@code what}. */
-    void waiting(String what) {
-        waiting.add(what);
+    /**
+     * Notes, for a divergence message, that the application waits for {@code operation} on {@code cursor}'s
+     * stream. Cheap: the text is built only if the replay stalls.
+     */
+    void waiting(String operation, ReplayCursor cursor) {
+        waiting.add(new Waiting(operation, cursor));
     }
 
     void clearWaiting() {
@@ -205,7 +212,8 @@ final class Replay {
     /** The application waits, nothing it waits for is due, and the recording holds further events. */
     ReplayDivergenceException stalled() {
         String waits = waiting.isEmpty() ? "nothing the recording can deliver"
-                : String.join(", ", waiting);
+                : waiting.stream().map(w -> w.operation() + " on " + w.cursor().describe())
+                        .collect(java.util.stream.Collectors.joining(", "));
         return fail("the application waits for " + waits + ", but " + describeNext());
     }
 

@@ -53,7 +53,7 @@ final class ReplayPassiveStream implements PassiveStream {
 
     @Override
     public void waitAccept(PollLoop loop, String where) {
-        replay.waiting("accept on " + cursor.describe());
+        replay.waiting("accept", cursor);
         Record due = cursor.due();
         if (due != null && (due.type() == RecordType.ACCEPT_OK || due.type() == RecordType.ACCEPT_ERROR)) {
             loop.wakeImmediately(where);

@@ -145,7 +145,7 @@ final class ReplayStream implements Stream {
 
     @Override
     public void waitConnect(PollLoop loop, String where) {
-        replay.waiting("connect on " + cursor.describe());
+        replay.waiting("connect", cursor);
         Record due = cursor.due();
         if (connected || failure != null || (due != null && isConnect(due.type()))) {
             loop.wakeImmediately(where);
@@ -154,7 +154,7 @@ final class ReplayStream implements Stream {
 
     @Override
     public void waitRecv(PollLoop loop, String where) {
-        replay.waiting("recv on " + cursor.describe());
+        replay.waiting("recv", cursor);
         Record due = cursor.due();
         if (failure != null || eof || (due != null && (isConnect(due.type()) || due.type() == RecordType.RECV_DATA
                 || due.type() == RecordType.RECV_EOF || due.type() == RecordType.RECV_ERROR))) {
@@ -164,7 +164,7 @@ final class ReplayStream implements Stream {
 
     @Override
     public void waitSend(PollLoop loop, String where) {
-        replay.waiting("send on " + cursor.describe());
+        replay.waiting("send", cursor);
         Record due = cursor.due();
         if (failure != null || (due != null && (isConnect(due.type()) || due.type() == RecordType.SEND_OK
                 || due.type() == RecordType.SEND_ERROR))) {
