@@ -36,6 +36,8 @@ public final class JsonRpcSession implements AutoCloseable {
     private long lastReceived;
     private int connections;
     private IOException lastError;
+    private long earlierReceived;
+    private long earlierSent;
 
     private JsonRpcSession(PollLoop loop, StreamProvider provider, String name, Limits limits, long probeInterval) {
         this.loop = loop;
@@ -149,8 +151,7 @@ public final class JsonRpcSession implements AutoCloseable {
         } else {
             log.warn("{}: connection dropped ({})", name, reason(cause));
         }
-        connection.close();
-        connection = null;
+        release();
         reconnect.disconnected(nowMillis());
         if (provider == null) {
             reconnect.disable();
@@ -240,6 +241,23 @@ public final class JsonRpcSession implements AutoCloseable {
         return connection == null ? 0 : connection.backlogBytes();
     }
 
+    /** Bytes received over every connection of this session. */
+    public long receivedBytes() {
+        return earlierReceived + (connection == null ? 0 : connection.receivedBytes());
+    }
+
+    /** Bytes sent over every connection of this session. */
+    public long sentBytes() {
+        return earlierSent + (connection == null ? 0 : connection.sentBytes());
+    }
+
+    private void release() {
+        earlierReceived += connection.receivedBytes();
+        earlierSent += connection.sentBytes();
+        connection.close();
+        connection = null;
+    }
+
     private long nowMillis() {
         return TimeUnit.NANOSECONDS.toMillis(loop.now());
     }
@@ -252,8 +270,7 @@ public final class JsonRpcSession implements AutoCloseable {
     public void close() {
         if (connection != null) {
             connection.run();
-            connection.close();
-            connection = null;
+            release();
         }
         if (connecting != null) {
             connecting.close();

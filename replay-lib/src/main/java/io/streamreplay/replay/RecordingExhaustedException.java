@@ -9,8 +9,19 @@ public final class RecordingExhaustedException extends ReplayException {
     /** The exit status of a process whose replay ran to the end of its recording: {@value}. */
     public static final int EXIT_STATUS = 3;
 
-    RecordingExhaustedException(String message) {
+    private final boolean recordingIncomplete;
+
+    RecordingExhaustedException(String message, boolean recordingIncomplete) {
         super(message);
+        this.recordingIncomplete = recordingIncomplete;
+    }
+
+    /**
+     * Whether the recorded process never closed its recording (it was killed, or crashed): running out of events is
+     * then the expected end of its replay, and an application may treat it as success.
+     */
+    public boolean recordingIncomplete() {
+        return recordingIncomplete;
     }
 
     @Override

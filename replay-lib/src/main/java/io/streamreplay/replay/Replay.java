@@ -221,7 +221,7 @@ final class Replay {
     ReplayException exhausted() {
         if (failure == null) {
             failure = new RecordingExhaustedException("end of recording " + dir + " reached after " + next
-                    + " events");
+                    + " events", !Manifest.COMPLETE.equals(manifest.status()));
             return failure;
         }
         return again(failure);
@@ -250,7 +250,8 @@ final class Replay {
 
     private static ReplayException again(ReplayException first) {
         ReplayException copy = first instanceof RecordingExhaustedException
-                ? new RecordingExhaustedException(first.getMessage())
+                ? new RecordingExhaustedException(first.getMessage(),
+                        ((RecordingExhaustedException) first).recordingIncomplete())
                 : new ReplayDivergenceException(first.getMessage());
         copy.initCause(first);
         return copy;

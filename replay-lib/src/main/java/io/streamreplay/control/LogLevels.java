@@ -1,0 +1,45 @@
+package io.streamreplay.control;
+
+import java.util.Map;
+
+/**
+ * The application's logging backend, as far as the {@code log-level} control command needs it. The library logs
+ * through the SLF4J API only, so the application (which chooses the backend) supplies this.
+ *
+ * <p>Called on the loop thread.
+ */
+public interface LogLevels {
+
+    /** Every logger with an explicitly set level, by name ({@code ROOT} for the root logger). */
+    Map<String, String> levels();
+
+    /**
+     * Sets {@code logger}'s level.
+     *
+     * @param logger a logger name, or {@code ROOT}
+     * @param level {@code TRACE}, {@code DEBUG}, {@code INFO}, {@code WARN}, {@code ERROR} or {@code OFF}, in any case
+     * @throws IllegalArgumentException naming what is wrong with the level
+     */
+    void set(String logger, String level);
+
+    /**
+     * The {@code log-level [[LOGGER] LEVEL]} command: without arguments it lists the levels set; with a level it sets
+     * the root logger's; with a logger and a level it sets that logger's.
+     */
+    static ControlCommand command(LogLevels levels) {
+        return new ControlCommand("log-level", "[[LOGGER] LEVEL]", 0, 2, args -> {
+            if (args.isEmpty()) {
+                StringBuilder text = new StringBuilder();
+                levels.levels().forEach((name, level) -> text.append(name).append(' ').append(level).append('\n'));
+                return ControlReply.ok(text.toString());
+            }
+            String logger = args.size() == 2 ? args.get(0) : "ROOT";
+            try {
+                levels.set(logger, args.get(args.size() - 1));
+            } catch (IllegalArgumentException e) {
+                return ControlReply.error(e.getMessage());
+            }
+            return ControlReply.ok("");
+        });
+    }
+}

@@ -1,0 +1,72 @@
+package io.streamreplay.dbserver;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.streamreplay.jsonrpc.Json;
+
+/**
+ * An OVSDB {@code <error>} (RFC 7047 §3.1): a tag such as {@code "constraint violation"}, human-readable details,
+ * and optionally the offending JSON. Thrown wherever a request, schema, value or file is refused; {@link #toJson()}
+ * is exactly what goes on the wire.
+ *
+ * <p>Immutable.
+ */
+public final class OvsdbException extends Exception {
+
+    private static final long serialVersionUID = 1L;
+
+    /** The tag of errors in the shape of JSON input. */
+    public static final String SYNTAX = "syntax error";
+
+    private final String tag;
+    private final transient JsonNode syntax;
+
+    public OvsdbException(String tag, String details) {
+        this(tag, details, null);
+    }
+
+    /** @param syntax the offending JSON, sent back as its text; may be null */
+    public OvsdbException(String tag, String details, JsonNode syntax) {
+        super(details);
+        this.tag = tag;
+        this.syntax = syntax;
+    }
+
+    /** A {@code "syntax error"} about {@code json}. */
+    public static OvsdbException syntax(JsonNode json, String details) {
+        return new OvsdbException(SYNTAX, details, json);
+    }
+
+    /** The error tag, such as {@code "referential integrity violation"}. */
+    public String tag() {
+        return tag;
+    }
+
+    /** The details text. */
+    public String details() {
+        return getMessage();
+    }
+
+    /** The same error with {@code prefix} before its details (as OVS does for "Parsing ovsdb operation ..."). */
+    public OvsdbException withPrefix(String prefix) {
+        return new OvsdbException(tag, prefix + getMessage(), syntax);
+    }
+
+    /** {@code {"error":TAG,"details":TEXT,"syntax":JSON-TEXT}}. */
+    public ObjectNode toJson() {
+        ObjectNode json = Json.NODES.objectNode();
+        json.put("error", tag);
+        if (getMessage() != null) {
+            json.put("details", getMessage());
+        }
+        if (syntax != null) {
+            json.put("syntax", Json.toText(syntax));
+        }
+        return json;
+    }
+
+    @Override
+    public String toString() {
+        return tag + ": " + getMessage();
+    }
+}

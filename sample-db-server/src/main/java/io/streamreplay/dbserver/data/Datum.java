@@ -1,0 +1,374 @@
+package io.streamreplay.dbserver.data;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import io.streamreplay.dbserver.OvsdbException;
+import io.streamreplay.dbserver.schema.AtomicType;
+import io.streamreplay.dbserver.schema.BaseType;
+import io.streamreplay.dbserver.schema.ColumnType;
+import io.streamreplay.dbserver.schema.NamedUuids;
+import io.streamreplay.jsonrpc.Json;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * The value of one column in one row: a sorted set of atoms, or a map (sorted keys, each with a value). A scalar is
+ * a set of one. Atoms are {@link Long}, {@link Double}, {@link Boolean}, {@link String} or {@link java.util.UUID}.
+ *
+ * <p>Immutable; equal datums have equal keys and values in the same order.
+ */
+public final class Datum {
+
+    private static final Object[] NONE = {};
+
+    /** The empty set. */
+    public static final Datum EMPTY_SET = new Datum(NONE, null);
+    /** The empty map. */
+    public static final Datum EMPTY_MAP = new Datum(NONE, NONE);
+
+    private final Object[] keys;
+    private final Object[] values;
+    private int hash;
+
+    private Datum(Object[] keys, Object[] values) {
+        this.keys = keys;
+        this.values = values;
+    }
+
+    /** A set of one atom. */
+    public static Datum of(Object atom) {
+        return new Datum(new Object[] {atom}, null);
+    }
+
+    /** The column's default: empty when {@code min} is 0, else one default atom (and default value). */
+    public static Datum defaultFor(ColumnType type) {
+        if (type.min() == 0) {
+            return type.isMap() ? EMPTY_MAP : EMPTY_SET;
+        }
+        Object key = type.key().type().defaultAtom();
+        return type.isMap() ? new Datum(new Object[] {key}, new Object[] {type.value().type().defaultAtom()})
+                : of(key);
+    }
+
+    /**
+     * Reads a value of {@code type}: a bare atom or {@code ["set",[...]]} for sets, {@code ["map",[[k,v],...]]} for
+     * maps; checks the number of elements, duplicates and each atom's constraints.
+     */
+    public static Datum fromJson(JsonNode json, ColumnType type, NamedUuids names) throws OvsdbException {
+        Datum datum;
+        if (type.isMap()) {
+            if (!json.isArray() || json.size() != 2 || !"map".equals(json.get(0).textValue())
+                    || !json.get(1).isArray()) {
+                throw OvsdbException.syntax(json, "expected map");
+            }
+            JsonNode pairs = json.get(1);
+            Object[] keys = new Object[pairs.size()];
+            Object[] values = new Object[pairs.size()];
+            for (int i = 0; i < keys.length; i++) {
+                JsonNode pair = pairs.get(i);
+                if (!pair.isArray() || pair.size() != 2) {
+                    throw OvsdbException.syntax(pair, "expected 2-element array as map pair");
+                }
+                keys[i] = atom(pair.get(0), type.key(), names);
+                values[i] = atom(pair.get(1), type.value(), names);
+            }
+            datum = sorted(keys, values, json, "map contains duplicate key");
+        } else if (json.isArray() && json.size() == 2 && "set".equals(json.get(0).textValue())
+                && json.get(1).isArray()) {
+            JsonNode elements = json.get(1);
+            Object[] keys = new Object[elements.size()];
+            for (int i = 0; i < keys.length; i++) {
+                keys[i] = atom(elements.get(i), type.key(), names);
+            }
+            datum = sorted(keys, null, json, "set contains duplicate");
+        } else {
+            datum = of(atom(json, type.key(), names));
+        }
+        datum.checkCount(type, json);
+        return datum;
+    }
+
+    private static Object atom(JsonNode json, BaseType base, NamedUuids names) throws OvsdbException {
+        Object atom = base.atomFromJson(json, names);
+        base.checkConstraints(atom);
+        return atom;
+    }
+
+    private static Datum sorted(Object[] keys, Object[] values, JsonNode json, String duplicate)
+            throws OvsdbException {
+        if (keys.length > 1) {
+            sortPairs(keys, values);
+            for (int i = 1; i < keys.length; i++) {
+                if (AtomicType.compare(keys[i - 1], keys[i]) == 0) {
+                    throw new OvsdbException("ovsdb error", duplicate, json);
+                }
+            }
+        }
+        return new Datum(keys, values);
+    }
+
+    private static void sortPairs(Object[] keys, Object[] values) {
+        if (values == null) {
+            Arrays.sort(keys, AtomicType::compare);
+            return;
+        }
+        Integer[] order = new Integer[keys.length];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        Arrays.sort(order, (a, b) -> AtomicType.compare(keys[a], keys[b]));
+        Object[] k = keys.clone();
+        Object[] v = values.clone();
+        for (int i = 0; i < order.length; i++) {
+            keys[i] = k[order[i]];
+            values[i] = v[order[i]];
+        }
+    }
+
+    /** Checks the number of elements against {@code type}'s min and max. */
+    public void checkCount(ColumnType type, JsonNode json) throws OvsdbException {
+        int n = keys.length;
+        if (n < type.min() || n > type.max()) {
+            String details;
+            if (type.min() == type.max()) {
+                details = "set must have exactly " + (type.min() == 1 ? "one member" : type.min() + " members")
+                        + " but " + n + " are present";
+            } else if (type.max() == ColumnType.UNLIMITED) {
+                details = "set must have at least " + type.min() + " members but " + n + " are present";
+            } else {
+                details = "set must have " + type.min() + " to " + type.max() + " members but " + n
+                        + " are present";
+            }
+            throw OvsdbException.syntax(json, details);
+        }
+    }
+
+    /** Checks every atom (and value) against {@code type}'s constraints. */
+    public void checkConstraints(ColumnType type) throws OvsdbException {
+        for (int i = 0; i < keys.length; i++) {
+            type.key().checkConstraints(keys[i]);
+            if (values != null) {
+                type.value().checkConstraints(values[i]);
+            }
+        }
+    }
+
+    /** The number of elements. */
+    public int size() {
+        return keys.length;
+    }
+
+    public boolean isEmpty() {
+        return keys.length == 0;
+    }
+
+    public boolean isMap() {
+        return values != null;
+    }
+
+    /** The {@code i}-th key (or element) in sorted order. */
+    public Object key(int i) {
+        return keys[i];
+    }
+
+    /** The {@code i}-th value of a map. */
+    public Object value(int i) {
+        return values[i];
+    }
+
+    /** The single atom of a scalar. */
+    public Object scalar() {
+        return keys[0];
+    }
+
+    /** The position of {@code key}, or a negative number. */
+    public int find(Object key) {
+        return Arrays.binarySearch(keys, key, AtomicType::compare);
+    }
+
+    /** Calls {@code action} with every atom, keys and values alike (to find references). */
+    public void forEachAtom(Consumer<Object> action) {
+        for (Object key : keys) {
+            action.accept(key);
+        }
+        if (values != null) {
+            for (Object value : values) {
+                action.accept(value);
+            }
+        }
+    }
+
+    /** Whether every element (every pair, for maps) of {@code other} is in this. */
+    public boolean includes(Datum other) {
+        for (int i = 0; i < other.keys.length; i++) {
+            int at = find(other.keys[i]);
+            if (at < 0 || (values != null && AtomicType.compare(values[at], other.values[i]) != 0)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Whether no element (no pair, for maps) of {@code other} is in this. */
+    public boolean excludes(Datum other) {
+        for (int i = 0; i < other.keys.length; i++) {
+            int at = find(other.keys[i]);
+            if (at >= 0 && (values == null || AtomicType.compare(values[at], other.values[i]) == 0)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** This plus the elements of {@code other}; for maps, keys already present keep their values. */
+    public Datum union(Datum other) {
+        List<Object> newKeys = new ArrayList<>();
+        List<Object> newValues = values == null ? null : new ArrayList<>();
+        for (int i = 0; i < other.keys.length; i++) {
+            if (find(other.keys[i]) < 0) {
+                newKeys.add(other.keys[i]);
+                if (newValues != null) {
+                    newValues.add(other.values[i]);
+                }
+            }
+        }
+        if (newKeys.isEmpty()) {
+            return this;
+        }
+        Object[] k = Arrays.copyOf(keys, keys.length + newKeys.size());
+        Object[] v = values == null ? null : Arrays.copyOf(values, k.length);
+        for (int i = 0; i < newKeys.size(); i++) {
+            k[keys.length + i] = newKeys.get(i);
+            if (v != null) {
+                v[keys.length + i] = newValues.get(i);
+            }
+        }
+        sortPairs(k, v);
+        return new Datum(k, v);
+    }
+
+    /**
+     * This without the elements of {@code other}: for sets the elements; for maps, if {@code other} is a map, the
+     * pairs whose key and value both match, otherwise (a set of keys) every pair with one of those keys.
+     */
+    public Datum minus(Datum other) {
+        boolean[] drop = new boolean[keys.length];
+        int dropped = 0;
+        for (int i = 0; i < other.keys.length; i++) {
+            int at = find(other.keys[i]);
+            if (at >= 0 && !drop[at] && (other.values == null || values == null
+                    || AtomicType.compare(values[at], other.values[i]) == 0)) {
+                drop[at] = true;
+                dropped++;
+            }
+        }
+        if (dropped == 0) {
+            return this;
+        }
+        Object[] k = new Object[keys.length - dropped];
+        Object[] v = values == null ? null : new Object[k.length];
+        for (int i = 0, j = 0; i < keys.length; i++) {
+            if (!drop[i]) {
+                k[j] = keys[i];
+                if (v != null) {
+                    v[j] = values[i];
+                }
+                j++;
+            }
+        }
+        return new Datum(k, v);
+    }
+
+    /** A datum of the same kind with {@code newKeys} (and {@code newValues}), sorted; null if keys repeat. */
+    public static Datum ofUnsorted(Object[] newKeys, Object[] newValues) {
+        sortPairs(newKeys, newValues);
+        for (int i = 1; i < newKeys.length; i++) {
+            if (AtomicType.compare(newKeys[i - 1], newKeys[i]) == 0) {
+                return null;
+            }
+        }
+        return new Datum(newKeys, newValues);
+    }
+
+    /**
+     * The difference that turns this into {@code next}, as update2 and the database file write it for composite
+     * columns: elements in exactly one of the two, and for maps {@code [key, new value]} for changed values. The
+     * operation is its own inverse: {@code a.diff(a.diff(b))} is {@code b}, which is how a difference is applied.
+     */
+    public Datum diff(Datum next) {
+        List<Object> k = new ArrayList<>();
+        List<Object> v = values == null ? null : new ArrayList<>();
+        int i = 0;
+        int j = 0;
+        while (i < keys.length || j < next.keys.length) {
+            int c = i == keys.length ? 1 : j == next.keys.length ? -1 : AtomicType.compare(keys[i], next.keys[j]);
+            if (c < 0) {
+                k.add(keys[i]);
+                if (v != null) {
+                    v.add(values[i]);
+                }
+                i++;
+            } else if (c > 0) {
+                k.add(next.keys[j]);
+                if (v != null) {
+                    v.add(next.values[j]);
+                }
+                j++;
+            } else {
+                if (v != null && AtomicType.compare(values[i], next.values[j]) != 0) {
+                    k.add(next.keys[j]);
+                    v.add(next.values[j]);
+                }
+                i++;
+                j++;
+            }
+        }
+        return new Datum(k.toArray(), v == null ? null : v.toArray());
+    }
+
+    /** The wire form: a bare atom for one element of a set, else {@code ["set",...]} or {@code ["map",...]}. */
+    public JsonNode toJson() {
+        if (values == null && keys.length == 1) {
+            return BaseType.atomToJson(keys[0]);
+        }
+        ArrayNode elements = Json.NODES.arrayNode(keys.length);
+        for (int i = 0; i < keys.length; i++) {
+            if (values == null) {
+                elements.add(BaseType.atomToJson(keys[i]));
+            } else {
+                elements.add(Json.NODES.arrayNode(2).add(BaseType.atomToJson(keys[i]))
+                        .add(BaseType.atomToJson(values[i])));
+            }
+        }
+        return Json.NODES.arrayNode(2).add(values == null ? "set" : "map").add(elements);
+    }
+
+    @Override
+    public boolean equals(Object other) {
+        if (this == other) {
+            return true;
+        }
+        if (!(other instanceof Datum)) {
+            return false;
+        }
+        Datum that = (Datum) other;
+        return Arrays.equals(keys, that.keys) && Arrays.equals(values, that.values);
+    }
+
+    @Override
+    public int hashCode() {
+        int h = hash;
+        if (h == 0) {
+            h = 31 * Arrays.hashCode(keys) + Arrays.hashCode(values);
+            hash = h;
+        }
+        return h;
+    }
+
+    @Override
+    public String toString() {
+        return Json.toText(toJson());
+    }
+}

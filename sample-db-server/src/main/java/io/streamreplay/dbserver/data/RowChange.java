@@ -1,0 +1,18 @@
+package io.streamreplay.dbserver.data;
+
+/**
+ * One row's change in a transaction: {@code old} is null for an insert, {@code row} is null for a delete.
+ *
+ * @param old the committed row before the transaction
+ * @param row the row after it
+ */
+public record RowChange(Row old, Row row) {
+
+    public boolean isInsert() {
+        return old == null;
+    }
+
+    public boolean isDelete() {
+        return row == null;
+    }
+}

@@ -1,0 +1,119 @@
+package io.streamreplay.dbserver.data;
+
+import io.streamreplay.dbserver.schema.ColumnSchema;
+import io.streamreplay.dbserver.schema.TableSchema;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * The committed rows of one table, by UUID, with a hash map per unique index and the number of strong references
+ * pointing at each row. Only a committing transaction changes it.
+ *
+ * <p>Loop thread only.
+ */
+public final class Table {
+
+    private final TableSchema schema;
+    private final Datum[] defaults;
+    private final Map<UUID, Row> rows = new LinkedHashMap<>();
+    private final List<Map<Object, UUID>> indexes = new ArrayList<>();
+    private final Map<UUID, Integer> refCounts = new HashMap<>();
+
+    public Table(TableSchema schema) {
+        this.schema = schema;
+        this.defaults = new Datum[schema.columnCount()];
+        for (ColumnSchema column : schema.columns()) {
+            defaults[column.index()] = Datum.defaultFor(column.type());
+        }
+        for (int i = 0; i < schema.indexes().size(); i++) {
+            indexes.add(new HashMap<>());
+        }
+    }
+
+    public TableSchema schema() {
+        return schema;
+    }
+
+    public String name() {
+        return schema.name();
+    }
+
+    /** The default of every column, in row order. */
+    public Datum[] defaults() {
+        return defaults;
+    }
+
+    /** A new row of defaults. */
+    public Row newRow(UUID uuid, UUID version) {
+        return Row.create(defaults, uuid, version);
+    }
+
+    /** The committed row {@code uuid}, or null. */
+    public Row get(UUID uuid) {
+        return rows.get(uuid);
+    }
+
+    /** The committed rows, in insertion order. */
+    public Collection<Row> rows() {
+        return rows.values();
+    }
+
+    public int size() {
+        return rows.size();
+    }
+
+    /** The key of {@code row} in index {@code index}: a datum, or a list of datums for a multi-column index. */
+    public Object indexKey(int index, Row row) {
+        List<ColumnSchema> columns = schema.indexes().get(index);
+        if (columns.size() == 1) {
+            return row.get(columns.get(0).index());
+        }
+        List<Datum> key = new ArrayList<>(columns.size());
+        for (ColumnSchema column : columns) {
+            key.add(row.get(column.index()));
+        }
+        return key;
+    }
+
+    /** The committed row whose key in index {@code index} is {@code key}, or null. */
+    public UUID findByIndex(int index, Object key) {
+        return indexes.get(index).get(key);
+    }
+
+    /** Strong references to row {@code uuid} from committed rows. */
+    public int refCount(UUID uuid) {
+        return refCounts.getOrDefault(uuid, 0);
+    }
+
+    void addRefs(UUID uuid, int delta) {
+        int count = refCount(uuid) + delta;
+        if (count == 0) {
+            refCounts.remove(uuid);
+        } else {
+            refCounts.put(uuid, count);
+        }
+    }
+
+    /** Replaces {@code old} (null for an insert) by {@code row} (null for a delete). */
+    void apply(Row old, Row row) {
+        if (old != null) {
+            for (int i = 0; i < indexes.size(); i++) {
+                indexes.get(i).remove(indexKey(i, old), old.uuid());
+            }
+        }
+        if (row == null) {
+            rows.remove(old.uuid());
+            refCounts.remove(old.uuid());
+            return;
+        }
+        rows.put(row.uuid(), row);
+        for (int i = 0; i < indexes.size(); i++) {
+            indexes.get(i).put(indexKey(i, row), row.uuid());
+        }
+    }
+}

@@ -1,0 +1,55 @@
+package io.streamreplay.dbserver.schema;
+
+import java.util.UUID;
+
+/**
+ * The five OVSDB atomic types and how their Java values ({@link Long}, {@link Double}, {@link Boolean},
+ * {@link String}, {@link UUID}) compare and default.
+ */
+public enum AtomicType {
+    INTEGER("integer", 0L),
+    REAL("real", 0.0),
+    BOOLEAN("boolean", false),
+    STRING("string", ""),
+    UUID("uuid", new java.util.UUID(0, 0));
+
+    private final String jsonName;
+    private final Object defaultAtom;
+
+    AtomicType(String jsonName, Object defaultAtom) {
+        this.jsonName = jsonName;
+        this.defaultAtom = defaultAtom;
+    }
+
+    /** The name used in schemas, such as {@code "integer"}. */
+    public String jsonName() {
+        return jsonName;
+    }
+
+    /** {@code 0}, {@code 0.0}, {@code false}, {@code ""} or the all-zero UUID. */
+    public Object defaultAtom() {
+        return defaultAtom;
+    }
+
+    /** The type named {@code name}, or null. */
+    public static AtomicType named(String name) {
+        for (AtomicType type : values()) {
+            if (type.jsonName.equals(name)) {
+                return type;
+            }
+        }
+        return null;
+    }
+
+    /** Orders two atoms of one type. */
+    @SuppressWarnings("unchecked")
+    public static int compare(Object a, Object b) {
+        if (a instanceof java.util.UUID) {
+            java.util.UUID x = (java.util.UUID) a;
+            java.util.UUID y = (java.util.UUID) b;
+            int c = Long.compareUnsigned(x.getMostSignificantBits(), y.getMostSignificantBits());
+            return c != 0 ? c : Long.compareUnsigned(x.getLeastSignificantBits(), y.getLeastSignificantBits());
+        }
+        return ((Comparable<Object>) a).compareTo(b);
+    }
+}

@@ -1,0 +1,496 @@
+package io.streamreplay.dbserver.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.BooleanNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import io.streamreplay.dbserver.OvsdbException;
+import io.streamreplay.dbserver.data.Database;
+import io.streamreplay.dbserver.data.RowChange;
+import io.streamreplay.dbserver.data.Table;
+import io.streamreplay.dbserver.data.UuidSource;
+import io.streamreplay.dbserver.monitor.Monitor;
+import io.streamreplay.dbserver.storage.DatabaseFile;
+import io.streamreplay.dbserver.txn.Executor;
+import io.streamreplay.dbserver.txn.Transaction;
+import io.streamreplay.jsonrpc.Json;
+import io.streamreplay.jsonrpc.JsonRpcServer;
+import io.streamreplay.jsonrpc.JsonRpcSession;
+import io.streamreplay.jsonrpc.Message;
+import io.streamreplay.poll.PollLoop;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The OVSDB protocol (RFC 7047 with Open vSwitch's extensions) over any number of JSON-RPC sessions: every method
+ * a client may call, the {@code _Server} database, monitors and their notifications, locks, and {@code transact}
+ * requests parked on a {@code wait}. Committed transactions go to each database's file before any client hears of
+ * them, and a client's monitor updates are always sent before its transaction's reply.
+ *
+ * <p>Loop thread only: {@link #handle} for each message, then {@link #run} and {@link #waitAll} each iteration.
+ */
+public final class OvsdbServer implements JsonRpcServer.Handler {
+
+    private static final Logger log = LoggerFactory.getLogger(OvsdbServer.class);
+    private static final String ZERO_UUID = new UUID(0, 0).toString();
+
+    /** A served database: its contents, its file (null for {@code _Server}), and whether clients may write. */
+    private record Served(Database db, DatabaseFile file, boolean readOnly, JsonNode schemaJson) {
+    }
+
+    /** A {@code transact} request that is parked on a {@code wait}, or about to run. */
+    private static final class Trigger {
+        final ClientSession client;
+        final Message request;
+        final Served served;
+        final long startMillis;
+        long deadlineMillis = Long.MAX_VALUE;
+
+        Trigger(ClientSession client, Message request, Served served, long startMillis) {
+            this.client = client;
+            this.request = request;
+            this.served = served;
+            this.startMillis = startMillis;
+        }
+    }
+
+    private final PollLoop loop;
+    private final UuidSource uuids;
+    private final UUID serverId;
+    private final Map<String, Served> databases = new TreeMap<>();
+    private final Map<JsonRpcSession, ClientSession> clients = new LinkedHashMap<>();
+    private final LockTable locks = new LockTable();
+    private final List<Trigger> triggers = new ArrayList<>();
+    private final ServerStats stats = new ServerStats();
+    private boolean committedSinceTriggersRan;
+
+    /**
+     * @param files the databases to serve, already opened
+     * @param uuids the source of every UUID the server makes, the server id included
+     */
+    public OvsdbServer(PollLoop loop, UuidSource uuids, List<DatabaseFile> files) {
+        this.loop = loop;
+        this.uuids = uuids;
+        this.serverId = uuids.next();
+        List<io.streamreplay.dbserver.schema.DatabaseSchema> schemas = new ArrayList<>();
+        for (DatabaseFile file : files) {
+            Database db = file.database();
+            databases.put(db.name(), new Served(db, file, false, db.schema().toJson()));
+            schemas.add(db.schema());
+        }
+        Database server = ServerDatabase.create(schemas, uuids);
+        databases.put(ServerDatabase.NAME, new Served(server, null, true, server.schema().toJson()));
+    }
+
+    /** The names of the served databases, {@code _Server} included, sorted. */
+    public List<String> databaseNames() {
+        return List.copyOf(databases.keySet());
+    }
+
+    /** The file of database {@code name}, or null if there is none (unknown, or {@code _Server}). */
+    public DatabaseFile file(String name) {
+        Served served = databases.get(name);
+        return served == null ? null : served.file();
+    }
+
+    /** Counters for the {@code stats} control command. */
+    public ServerStats stats() {
+        return stats;
+    }
+
+    /** The connected clients. */
+    public int clientCount() {
+        return clients.size();
+    }
+
+    /** Monitors across all clients. */
+    public int monitorCount() {
+        return clients.values().stream().mapToInt(client -> client.monitors.size()).sum();
+    }
+
+    @Override
+    public void connected(JsonRpcSession session) {
+        clients.put(session, new ClientSession(session));
+        stats.connectionsOpened++;
+    }
+
+    @Override
+    public void disconnected(JsonRpcSession session) {
+        ClientSession client = clients.remove(session);
+        if (client == null) {
+            return;
+        }
+        forget(client);
+        stats.addClosed(session);
+    }
+
+    /** Drops a client's monitors, parked transactions and locks, handing its locks to the next in line. */
+    private void forget(ClientSession client) {
+        triggers.removeIf(trigger -> trigger.client == client);
+        for (String lock : client.locks) {
+            ClientSession next = locks.unlock(lock, client);
+            if (next != null) {
+                notify(next, "locked", lock);
+            }
+        }
+        client.locks.clear();
+        client.monitors.clear();
+    }
+
+    @Override
+    public void handle(JsonRpcSession session, Message message) {
+        ClientSession client = clients.get(session);
+        if (client == null || client.connection != session.connections()) {
+            // An active session reconnected: nothing of the previous connection carries over.
+            if (client != null) {
+                forget(client);
+            }
+            client = new ClientSession(session);
+            clients.put(session, client);
+        }
+        switch (message.type()) {
+            case REQUEST:
+                stats.requests++;
+                request(client, message);
+                break;
+            case NOTIFICATION:
+                if ("cancel".equals(message.method())) {
+                    cancel(client, message);
+                } else {
+                    log.debug("{}: ignoring notification {}", session.name(), message.method());
+                }
+                break;
+            default:
+                log.warn("{}: unexpected {} with id {} from a client; disconnecting", session.name(),
+                        message.type().name().toLowerCase(), message.id());
+                session.close();
+                break;
+        }
+    }
+
+    private void request(ClientSession client, Message request) {
+        try {
+            JsonNode result = dispatch(client, request);
+            if (result != null) {
+                client.session.send(Message.reply(result, request.id()));
+            }
+        } catch (OvsdbException e) {
+            client.session.send(Message.error(e.toJson(), request.id()));
+        } catch (BareError e) {
+            client.session.send(Message.error(e.getMessage(), request.id()));
+        } catch (RuntimeException e) {
+            // A defect in handling one request must cost that request, not the server and its other clients.
+            log.error("{}: internal error handling {} request {}", client.name(), request.method(), request.id(), e);
+            client.session.send(Message.error(new OvsdbException("internal error", e.toString()).toJson(),
+                    request.id()));
+        }
+    }
+
+    /** An error that Open vSwitch sends as a bare string, which some clients test for exactly. */
+    private static final class BareError extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        BareError(String text) {
+            super(text, null, false, false);
+        }
+    }
+
+    /** Runs a request; returns its result, or null if the reply is sent later (a parked transaction). */
+    private JsonNode dispatch(ClientSession client, Message request) throws OvsdbException, BareError {
+        ArrayNode params = request.params();
+        switch (request.method()) {
+            case "list_dbs": {
+                ArrayNode names = Json.array();
+                databases.keySet().forEach(names::add);
+                return names;
+            }
+            case "get_schema":
+                return database(request).schemaJson();
+            case "transact":
+                return transact(client, request);
+            case "monitor":
+                return monitor(client, request, Monitor.Version.V1);
+            case "monitor_cond":
+                return monitor(client, request, Monitor.Version.V2);
+            case "monitor_cond_since":
+                return monitor(client, request, Monitor.Version.V3);
+            case "monitor_cond_change":
+                return monitorCondChange(client, request);
+            case "monitor_cancel": {
+                if (params.size() != 1) {
+                    throw new BareError("invalid parameters");
+                }
+                if (client.monitors.remove(params.get(0)) == null) {
+                    throw new BareError("unknown monitor");
+                }
+                return Json.NODES.objectNode();
+            }
+            case "lock":
+            case "steal":
+                return lock(client, request);
+            case "unlock":
+                return unlock(client, request);
+            case "echo":
+                return params;
+            case "set_db_change_aware":
+                if (params.size() != 1 || !params.get(0).isBoolean()) {
+                    throw OvsdbException.syntax(params, "set_db_change_aware: true or false parameter expected");
+                }
+                client.changeAware = params.get(0).booleanValue();
+                return Json.NODES.objectNode();
+            case "get_server_id":
+                return TextNode.valueOf(serverId.toString());
+            default:
+                throw new BareError("unknown method");
+        }
+    }
+
+    private Served database(Message request) throws OvsdbException {
+        ArrayNode params = request.params();
+        if (params.isEmpty() || !params.get(0).isTextual()) {
+            throw OvsdbException.syntax(params, request.method() + " request params must begin with <db-name>");
+        }
+        Served served = databases.get(params.get(0).textValue());
+        if (served == null) {
+            throw new OvsdbException("unknown database", request.method() + " request specifies unknown database "
+                    + params.get(0).textValue(), params);
+        }
+        return served;
+    }
+
+    private JsonNode transact(ClientSession client, Message request) throws OvsdbException {
+        Served served = database(request);
+        for (Trigger trigger : triggers) {
+            if (trigger.client == client && trigger.request.id().equals(request.id())) {
+                throw OvsdbException.syntax(null, "transact: duplicate request ID");
+            }
+        }
+        Trigger trigger = new Trigger(client, request, served, nowMillis());
+        if (!attempt(trigger)) {
+            triggers.add(trigger);
+        }
+        return null;
+    }
+
+    /** Runs a transaction; returns whether it finished (and was answered) rather than parked. */
+    private boolean attempt(Trigger trigger) {
+        ArrayNode params = trigger.request.params();
+        List<JsonNode> operations = new ArrayList<>(params.size() - 1);
+        for (int i = 1; i < params.size(); i++) {
+            operations.add(params.get(i));
+        }
+        ClientSession client = trigger.client;
+        Executor executor = new Executor(trigger.served.db(), uuids, trigger.served.readOnly(),
+                lock -> locks.owns(lock, client), nowMillis() - trigger.startMillis);
+        Executor.Outcome outcome = executor.execute(operations, (txn, changes) -> commit(trigger.served, txn,
+                changes));
+        if (outcome.parked()) {
+            trigger.deadlineMillis = outcome.retryMillis() == Long.MAX_VALUE ? Long.MAX_VALUE
+                    : nowMillis() + outcome.retryMillis();
+            return false;
+        }
+        client.session.send(Message.reply(outcome.results(), trigger.request.id()));
+        return true;
+    }
+
+    private void commit(Served served, Transaction txn, Map<Table, List<RowChange>> changes)
+            throws OvsdbException {
+        if (changes.isEmpty()) {
+            return;
+        }
+        try {
+            served.file().write(changes, txn.comment(), loop.clock().wallMillis(), txn.isDurable());
+        } catch (IOException e) {
+            log.error("{}: cannot write a transaction: {}", served.file().path(), e.toString());
+            throw new OvsdbException("I/O error", "writing " + served.file().path() + " failed: " + e.getMessage());
+        }
+        served.db().apply(changes);
+        stats.transactions++;
+        committedSinceTriggersRan = true;
+        for (ClientSession client : clients.values()) {
+            for (Monitor monitor : client.monitors.values()) {
+                if (monitor.database() == served.db()) {
+                    ObjectNode updates = monitor.updates(changes);
+                    if (updates != null) {
+                        sendUpdates(client, monitor, updates);
+                    }
+                }
+            }
+        }
+    }
+
+    private void sendUpdates(ClientSession client, Monitor monitor, ObjectNode updates) {
+        ArrayNode params = Json.array().add(monitor.id());
+        if (monitor.version() == Monitor.Version.V3) {
+            params.add(ZERO_UUID);
+        }
+        params.add(updates);
+        client.session.send(Message.notification(monitor.version().notification(), params));
+    }
+
+    private JsonNode monitor(ClientSession client, Message request, Monitor.Version version)
+            throws OvsdbException {
+        Served served = database(request);
+        ArrayNode params = request.params();
+        int expected = version == Monitor.Version.V3 ? 4 : 3;
+        if (params.size() != expected) {
+            throw OvsdbException.syntax(params, "invalid parameters");
+        }
+        JsonNode id = params.get(1);
+        if (client.monitors.containsKey(id)) {
+            throw OvsdbException.syntax(params, "duplicate monitor ID");
+        }
+        if (version == Monitor.Version.V3) {
+            JsonNode lastId = params.get(3);
+            if (!lastId.isTextual()) {
+                throw OvsdbException.syntax(params, "last-txn-id must be string");
+            }
+            if (!io.streamreplay.dbserver.schema.BaseType.isUuid(lastId.textValue())) {
+                throw OvsdbException.syntax(params, "last-txn-id must be UUID format.");
+            }
+        }
+        Monitor monitor = Monitor.fromJson(id, version, served.db(), params.get(2));
+        client.monitors.put(id, monitor);
+        ObjectNode initial = monitor.initial();
+        if (version == Monitor.Version.V3) {
+            // Like a standalone ovsdb-server, keep no transaction history: always send everything.
+            return Json.array().add(BooleanNode.FALSE).add(ZERO_UUID).add(initial);
+        }
+        return initial;
+    }
+
+    private JsonNode monitorCondChange(ClientSession client, Message request) throws OvsdbException {
+        ArrayNode params = request.params();
+        if (params.size() != 3) {
+            throw OvsdbException.syntax(params, "invalid parameters");
+        }
+        Monitor monitor = client.monitors.get(params.get(0));
+        if (monitor == null) {
+            throw OvsdbException.syntax(params, "unknown monitor session");
+        }
+        JsonNode newId = params.get(1);
+        if (!newId.equals(params.get(0)) && client.monitors.containsKey(newId)) {
+            throw OvsdbException.syntax(params, "duplicate monitor ID");
+        }
+        ObjectNode updates = monitor.changeConditions(params.get(2));
+        if (!newId.equals(params.get(0))) {
+            client.monitors.remove(params.get(0));
+            Monitor renamed = monitor.withId(newId);
+            client.monitors.put(newId, renamed);
+            monitor = renamed;
+        }
+        if (updates != null) {
+            sendUpdates(client, monitor, updates);
+        }
+        return Json.NODES.objectNode();
+    }
+
+    private JsonNode lock(ClientSession client, Message request) throws OvsdbException {
+        String name = lockName(request);
+        if (client.locks.contains(name)) {
+            throw OvsdbException.syntax(request.params(), "must issue \"unlock\" before new \"" + request.method()
+                    + "\"");
+        }
+        client.locks.add(name);
+        boolean owner;
+        if (request.method().equals("steal")) {
+            ClientSession victim = locks.steal(name, client);
+            if (victim != null) {
+                notify(victim, "stolen", name);
+            }
+            owner = true;
+        } else {
+            owner = locks.lock(name, client);
+        }
+        ObjectNode result = Json.NODES.objectNode();
+        result.put("locked", owner);
+        return result;
+    }
+
+    private JsonNode unlock(ClientSession client, Message request) throws OvsdbException {
+        String name = lockName(request);
+        if (!client.locks.remove(name)) {
+            throw OvsdbException.syntax(request.params(), "unlock: \"unlock\" without \"lock\" or \"steal\"");
+        }
+        ClientSession next = locks.unlock(name, client);
+        if (next != null) {
+            notify(next, "locked", name);
+        }
+        return Json.NODES.objectNode();
+    }
+
+    private static String lockName(Message request) throws OvsdbException {
+        ArrayNode params = request.params();
+        if (params.size() != 1 || !params.get(0).isTextual()
+                || !io.streamreplay.dbserver.MemberParser.isId(params.get(0).textValue())) {
+            throw OvsdbException.syntax(params, request.method() + " request params must be <id>");
+        }
+        return params.get(0).textValue();
+    }
+
+    private void notify(ClientSession client, String method, String lock) {
+        client.session.send(Message.notification(method, Json.array().add(lock)));
+    }
+
+    private void cancel(ClientSession client, Message message) {
+        if (message.params().size() != 1) {
+            return;
+        }
+        JsonNode id = message.params().get(0);
+        for (Iterator<Trigger> it = triggers.iterator(); it.hasNext();) {
+            Trigger trigger = it.next();
+            if (trigger.client == client && trigger.request.id().equals(id)) {
+                it.remove();
+                // As ovsdb-server does: only clients that understand database changes are told.
+                if (client.changeAware) {
+                    client.session.send(Message.error("canceled", id));
+                }
+                return;
+            }
+        }
+    }
+
+    /** Re-runs parked transactions after a commit or when a timeout passes. */
+    public void run() {
+        if (triggers.isEmpty()) {
+            committedSinceTriggersRan = false;
+            return;
+        }
+        long now = nowMillis();
+        boolean committed = committedSinceTriggersRan;
+        committedSinceTriggersRan = false;
+        for (Trigger trigger : new ArrayList<>(triggers)) {
+            if ((committed || now >= trigger.deadlineMillis) && triggers.contains(trigger) && attempt(trigger)) {
+                triggers.remove(trigger);
+            }
+        }
+    }
+
+    /** Registers the earliest deadline of a parked transaction, and an immediate wake-up after a commit. */
+    public void waitAll() {
+        if (committedSinceTriggersRan && !triggers.isEmpty()) {
+            loop.wakeImmediately("parked transactions after a commit");
+        }
+        long deadline = Long.MAX_VALUE;
+        for (Trigger trigger : triggers) {
+            deadline = Math.min(deadline, trigger.deadlineMillis);
+        }
+        if (deadline != Long.MAX_VALUE) {
+            loop.waitMillis(Math.max(0, deadline - nowMillis()), "wait operation timeout");
+        }
+    }
+
+    private long nowMillis() {
+        return TimeUnit.NANOSECONDS.toMillis(loop.now());
+    }
+}

@@ -1,0 +1,144 @@
+package io.streamreplay.dbserver.server;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.streamreplay.control.ControlCommand;
+import io.streamreplay.control.ControlReply;
+import io.streamreplay.control.ControlServer;
+import io.streamreplay.dbserver.storage.DatabaseFile;
+import io.streamreplay.jsonrpc.Json;
+import io.streamreplay.jsonrpc.JsonRpcServer;
+import io.streamreplay.jsonrpc.JsonRpcSession;
+import io.streamreplay.poll.PollLoop;
+import io.streamreplay.replay.ReplayContext;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The server's own control commands: {@code compact [DB]}, {@code list-dbs} and {@code stats}, each also under
+ * its Open vSwitch name ({@code ovsdb-server/compact}, {@code ovsdb-server/list-dbs}) for {@code ovs-appctl}
+ * users.
+ *
+ * <p>Loop thread only.
+ */
+public final class ServerControlCommands {
+
+    private static final Logger log = LoggerFactory.getLogger(ServerControlCommands.class);
+
+    /** The {@code _comment} of a snapshot record, as Open vSwitch writes it. */
+    public static final String COMPACT_COMMENT = "compacting database online";
+
+    private final OvsdbServer server;
+    private final PollLoop loop;
+    private final ReplayContext replay;
+    private final Supplier<List<JsonRpcSession>> sessions;
+
+    /**
+     * @param sessions the sessions whose traffic {@code stats} counts (accepted and active ones)
+     */
+    public ServerControlCommands(OvsdbServer server, PollLoop loop, ReplayContext replay,
+            Supplier<List<JsonRpcSession>> sessions) {
+        this.server = server;
+        this.loop = loop;
+        this.replay = replay;
+        this.sessions = sessions;
+    }
+
+    /** Registers the commands on {@code control}. */
+    public void register(ControlServer control) {
+        for (String prefix : new String[] {"", "ovsdb-server/"}) {
+            control.register(new ControlCommand(prefix + "compact", "[DB]", 0, 1, this::compact));
+            control.register(new ControlCommand(prefix + "list-dbs", "", 0, 0, args -> listDbs()));
+        }
+        control.register(new ControlCommand("stats", "", 0, 0, args -> ControlReply.ok(stats().toPrettyString()
+                + "\n")));
+    }
+
+    private ControlReply compact(List<String> args) {
+        List<String> names = new ArrayList<>();
+        if (args.isEmpty()) {
+            server.databaseNames().stream().filter(name -> !name.startsWith("_")).forEach(names::add);
+        } else if (args.get(0).startsWith("_")) {
+            return ControlReply.error("cannot compact built-in databases");
+        } else if (server.file(args.get(0)) == null) {
+            return ControlReply.error("no database by that name");
+        } else {
+            names.add(args.get(0));
+        }
+        StringBuilder errors = new StringBuilder();
+        for (String name : names) {
+            DatabaseFile file = server.file(name);
+            try {
+                long before = file.size();
+                file.compact(loop.clock().wallMillis(), COMPACT_COMMENT);
+                log.info("{}: compacted {} from {} to {} bytes", name, file.path(), before, file.size());
+            } catch (IOException e) {
+                log.error("{}: compaction of {} failed: {}", name, file.path(), e.toString());
+                errors.append(name).append(": compaction failed: ").append(e.getMessage()).append('\n');
+            }
+        }
+        return errors.length() == 0 ? ControlReply.ok("") : ControlReply.error(errors.toString());
+    }
+
+    private ControlReply listDbs() {
+        StringBuilder text = new StringBuilder();
+        server.databaseNames().forEach(name -> text.append(name).append('\n'));
+        return ControlReply.ok(text.toString());
+    }
+
+    /** The counters {@code stats} reports, as JSON. */
+    public ObjectNode stats() {
+        ServerStats stats = server.stats();
+        long bytesIn = stats.closedBytesIn();
+        long bytesOut = stats.closedBytesOut();
+        for (JsonRpcSession session : sessions.get()) {
+            bytesIn += session.receivedBytes();
+            bytesOut += session.sentBytes();
+        }
+        ObjectNode json = Json.NODES.objectNode();
+        json.put("connections", server.clientCount());
+        json.put("connections_opened", stats.connectionsOpened());
+        json.put("monitors", server.monitorCount());
+        json.put("requests", stats.requests());
+        json.put("transactions", stats.transactions());
+        json.put("bytes_in", bytesIn);
+        json.put("bytes_out", bytesOut);
+        ObjectNode recording = json.putObject("recording");
+        recording.put("mode", replay.mode().name().toLowerCase());
+        if (replay.directory() != null) {
+            recording.put("directory", replay.directory().toString());
+        }
+        recording.put("events", replay.events());
+        if (replay.recordingFailure() != null) {
+            recording.put("failure", replay.recordingFailure().getMessage());
+        }
+        return json;
+    }
+
+    /** Compacts every database whose file has grown past the automatic threshold. */
+    public void compactIfDue() {
+        for (String name : server.databaseNames()) {
+            DatabaseFile file = server.file(name);
+            try {
+                if (file != null && file.shouldCompact()) {
+                    long before = file.size();
+                    file.compact(loop.clock().wallMillis(), COMPACT_COMMENT);
+                    log.info("{}: compacted {} automatically from {} to {} bytes", name, file.path(), before,
+                            file.size());
+                }
+            } catch (IOException e) {
+                log.error("{}: automatic compaction of {} failed: {}", name, file.path(), e.toString());
+            }
+        }
+    }
+
+    /** For callers that hold a {@link JsonRpcServer} and active sessions: all of their sessions. */
+    public static List<JsonRpcSession> allSessions(JsonRpcServer rpc, List<JsonRpcSession> active) {
+        List<JsonRpcSession> all = new ArrayList<>(rpc.sessions());
+        all.addAll(active);
+        return all;
+    }
+}

@@ -1,0 +1,342 @@
+package io.streamreplay.dbserver.storage;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.NullNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.streamreplay.dbserver.OvsdbException;
+import io.streamreplay.dbserver.data.Database;
+import io.streamreplay.dbserver.data.Datum;
+import io.streamreplay.dbserver.data.Row;
+import io.streamreplay.dbserver.data.RowChange;
+import io.streamreplay.dbserver.data.Table;
+import io.streamreplay.dbserver.data.UuidSource;
+import io.streamreplay.dbserver.schema.BaseType;
+import io.streamreplay.dbserver.schema.ColumnSchema;
+import io.streamreplay.dbserver.schema.DatabaseSchema;
+import io.streamreplay.jsonrpc.Json;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A database stored in Open vSwitch's standalone format, so that {@code ovsdb-tool} reads what this server writes
+ * and the other way round: record 0 is the schema, every later record one committed transaction
+ * ({@code {"TABLE":{"UUID":null|{changed columns}},"_date":MS,"_comment":TEXT,"_is_diff":true}}).
+ *
+ * <p>Opening loads every record. A bad last record (what a crash during a write leaves) is ignored with a warning and
+ * cut off by the next write; a bad record followed by more data is damage, and opening fails naming the offset.
+ * While open, the file is locked ({@code .NAME.~lock~} beside it) against a second server.
+ * {@link #compact} rewrites the file as the schema plus one snapshot record, atomically.
+ *
+ * <p>Loop thread only.
+ */
+public final class DatabaseFile implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(DatabaseFile.class);
+
+    /** Automatic compaction: the file must have at least this many records since the last snapshot... */
+    public static final int COMPACT_MIN_RECORDS = 100;
+    /** ...be at least this large... */
+    public static final long COMPACT_MIN_BYTES = 10L << 20;
+    /** ...and have grown to this many times its size after the last snapshot. */
+    public static final int COMPACT_GROWTH = 2;
+
+    private final Path path;
+    private final FileChannel lockChannel;
+    private final FileLock lock;
+    private final Database database;
+    private JsonRecordFile file;
+    private long snapshotSize;
+    private long recordsSinceSnapshot;
+
+    private DatabaseFile(Path path, FileChannel lockChannel, FileLock lock, JsonRecordFile file, Database database) {
+        this.path = path;
+        this.lockChannel = lockChannel;
+        this.lock = lock;
+        this.file = file;
+        this.database = database;
+    }
+
+    /**
+     * Creates {@code path} holding {@code schema} and no data, as {@code ovsdb-tool create} does.
+     *
+     * @throws IOException if the file exists or cannot be written
+     */
+    public static void create(Path path, DatabaseSchema schema) throws IOException {
+        try (JsonRecordFile created = JsonRecordFile.create(path)) {
+            created.append(schema.toJson(), true);
+        }
+    }
+
+    /**
+     * Reads just the schema of the database in {@code path}.
+     *
+     * @throws OvsdbException if the file does not hold a valid schema
+     */
+    public static DatabaseSchema readSchema(Path path) throws IOException, OvsdbException {
+        try (JsonRecordFile records = JsonRecordFile.open(path)) {
+            return schema(records);
+        }
+    }
+
+    private static DatabaseSchema schema(JsonRecordFile records) throws IOException, OvsdbException {
+        JsonNode json = records.next();
+        if (json == null) {
+            JsonRecordFile.Problem problem = records.problem();
+            throw new OvsdbException("I/O error", records.path() + ": not a database file: " + (problem == null
+                    ? "it is empty" : "offset " + problem.offset() + ": " + problem.reason()));
+        }
+        try {
+            return DatabaseSchema.fromJson(json);
+        } catch (OvsdbException e) {
+            throw e.withPrefix(records.path() + ": bad schema: ");
+        }
+    }
+
+    /**
+     * Opens and loads the database in {@code path}, locking it.
+     *
+     * @param uuids gives the loaded rows their {@code _version}s
+     * @throws IOException if the file cannot be read or is locked by another process
+     * @throws OvsdbException if the schema or a record in the middle of the file is bad
+     */
+    public static DatabaseFile open(Path path, UuidSource uuids) throws IOException, OvsdbException {
+        Path lockPath = path.resolveSibling("." + path.getFileName() + ".~lock~");
+        FileChannel lockChannel = FileChannel.open(lockPath, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        FileLock lock = null;
+        JsonRecordFile records = null;
+        try {
+            lock = lockChannel.tryLock();
+            if (lock == null) {
+                throw new IOException(path + ": the database is locked by another process (" + lockPath + ")");
+            }
+            records = JsonRecordFile.open(path);
+            Database database = new Database(schema(records));
+            long transactions = 0;
+            for (JsonNode json = records.next(); json != null; json = records.next()) {
+                try {
+                    load(database, json, uuids);
+                } catch (OvsdbException e) {
+                    throw e.withPrefix(path + ": transaction record " + (transactions + 1) + " cannot be applied: ");
+                }
+                transactions++;
+            }
+            JsonRecordFile.Problem problem = records.problem();
+            if (problem != null) {
+                if (!problem.torn()) {
+                    throw new OvsdbException("I/O error", path + ": bad record at offset " + problem.offset() + ": "
+                            + problem.reason() + ", and more data follows; refusing to open a damaged database");
+                }
+                log.warn("{}: ignoring an incomplete last record at offset {} ({}); it will be overwritten by the"
+                        + " next transaction", path, problem.offset(), problem.reason());
+            }
+            DatabaseFile opened = new DatabaseFile(path, lockChannel, lock, records, database);
+            opened.snapshotSize = records.goodEnd();
+            opened.recordsSinceSnapshot = transactions;
+            return opened;
+        } catch (IOException | OvsdbException | RuntimeException e) {
+            if (records != null) {
+                records.close();
+            }
+            if (lock != null) {
+                lock.release();
+            }
+            lockChannel.close();
+            throw e;
+        }
+    }
+
+    private static void load(Database database, JsonNode json, UuidSource uuids) throws OvsdbException {
+        if (!json.isObject()) {
+            throw OvsdbException.syntax(json, "object expected");
+        }
+        boolean isDiff = json.path("_is_diff").asBoolean(false);
+        Map<Table, List<RowChange>> changes = new LinkedHashMap<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = json.fields(); it.hasNext();) {
+            Map.Entry<String, JsonNode> entry = it.next();
+            String name = entry.getKey();
+            if (name.equals("_date") || name.equals("_comment") || name.equals("_is_diff")) {
+                continue;
+            }
+            Table table = database.table(name);
+            if (table == null || !entry.getValue().isObject()) {
+                throw OvsdbException.syntax(json, "unknown table " + name);
+            }
+            List<RowChange> list = new ArrayList<>();
+            for (Iterator<Map.Entry<String, JsonNode>> rows = entry.getValue().fields(); rows.hasNext();) {
+                Map.Entry<String, JsonNode> rowEntry = rows.next();
+                if (!BaseType.isUuid(rowEntry.getKey())) {
+                    throw OvsdbException.syntax(json, rowEntry.getKey() + " is not a UUID");
+                }
+                UUID uuid = UUID.fromString(rowEntry.getKey());
+                Row old = table.get(uuid);
+                JsonNode rowJson = rowEntry.getValue();
+                if (rowJson.isNull()) {
+                    if (old != null) {
+                        list.add(new RowChange(old, null));
+                    }
+                    continue;
+                }
+                Row row = old != null ? old.withVersion(uuids.next()) : table.newRow(uuid, uuids.next());
+                for (Iterator<Map.Entry<String, JsonNode>> columns = rowJson.fields(); columns.hasNext();) {
+                    Map.Entry<String, JsonNode> column = columns.next();
+                    ColumnSchema schema = table.schema().column(column.getKey());
+                    if (schema == null || schema.isImplicit()) {
+                        throw OvsdbException.syntax(rowJson, "unknown column " + column.getKey() + " in table "
+                                + name);
+                    }
+                    Datum value = Datum.fromJson(column.getValue(), schema.type(), null);
+                    if (isDiff && old != null && schema.type().isComposite()) {
+                        value = row.get(schema.index()).diff(value);
+                    }
+                    row = row.with(schema.index(), value);
+                }
+                list.add(new RowChange(old, row));
+            }
+            changes.put(table, list);
+        }
+        database.apply(changes);
+    }
+
+    /** The loaded database, kept up to date by the server. */
+    public Database database() {
+        return database;
+    }
+
+    public Path path() {
+        return path;
+    }
+
+    /**
+     * Appends one committed transaction. Nothing is written if only ephemeral columns changed.
+     *
+     * @param durable whether to wait until the record is on stable storage
+     */
+    public void write(Map<Table, List<RowChange>> changes, String comment, long dateMillis, boolean durable)
+            throws IOException {
+        ObjectNode json = Json.NODES.objectNode();
+        for (Map.Entry<Table, List<RowChange>> entry : changes.entrySet()) {
+            ObjectNode tableJson = Json.NODES.objectNode();
+            for (RowChange change : entry.getValue()) {
+                JsonNode rowJson = change.row() == null ? NullNode.getInstance()
+                        : rowJson(entry.getKey(), change.old(), change.row());
+                if (rowJson != null) {
+                    tableJson.set(change.row() == null ? change.old().uuid().toString()
+                            : change.row().uuid().toString(), rowJson);
+                }
+            }
+            if (!tableJson.isEmpty()) {
+                json.set(entry.getKey().name(), tableJson);
+            }
+        }
+        if (json.isEmpty()) {
+            return;
+        }
+        json.put("_date", dateMillis);
+        if (!comment.isEmpty()) {
+            json.put("_comment", comment);
+        }
+        json.put("_is_diff", true);
+        file.append(json, durable);
+        recordsSinceSnapshot++;
+    }
+
+    /** The stored form of a row: columns that differ from the default (new rows) or from the old row; or null. */
+    private static ObjectNode rowJson(Table table, Row old, Row row) {
+        ObjectNode json = Json.NODES.objectNode();
+        for (ColumnSchema column : table.schema().columns()) {
+            if (column.isImplicit() || !column.isPersistent()) {
+                continue;
+            }
+            Datum value = row.get(column.index());
+            Datum before = old == null ? table.defaults()[column.index()] : old.get(column.index());
+            if (value.equals(before)) {
+                continue;
+            }
+            json.set(column.name(), old != null && column.type().isComposite() ? before.diff(value).toJson()
+                    : value.toJson());
+        }
+        return old != null && json.isEmpty() ? null : json;
+    }
+
+    /** Whether the file has grown enough since the last snapshot for {@link #compact} to be worth it. */
+    public boolean shouldCompact() throws IOException {
+        long size = file.size();
+        return recordsSinceSnapshot >= COMPACT_MIN_RECORDS && size >= COMPACT_MIN_BYTES
+                && size >= COMPACT_GROWTH * snapshotSize;
+    }
+
+    /**
+     * Replaces the file by the schema and one record holding every row, written to {@code FILE.tmp}, synced, and
+     * renamed over the file, so a crash leaves either the old or the new file whole.
+     */
+    public void compact(long dateMillis, String comment) throws IOException {
+        Path target = path.toRealPath();
+        Path temporary = target.resolveSibling(target.getFileName() + ".tmp");
+        Files.deleteIfExists(temporary);
+        try (JsonRecordFile snapshot = JsonRecordFile.create(temporary)) {
+            snapshot.append(database.schema().toJson(), false);
+            ObjectNode json = Json.NODES.objectNode();
+            for (Table table : database.tables()) {
+                if (table.size() == 0) {
+                    continue;
+                }
+                ObjectNode tableJson = json.putObject(table.name());
+                for (Row row : table.rows()) {
+                    tableJson.set(row.uuid().toString(), rowJson(table, null, row));
+                }
+            }
+            json.put("_date", dateMillis);
+            json.put("_comment", comment);
+            snapshot.append(json, false);
+            snapshot.sync();
+        }
+        Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        syncDirectory(target.getParent());
+        file.close();
+        file = JsonRecordFile.open(target);
+        while (file.next() != null) {
+            // Position after the snapshot for the next append.
+        }
+        snapshotSize = file.goodEnd();
+        recordsSinceSnapshot = 0;
+    }
+
+    private static void syncDirectory(Path dir) {
+        try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
+            channel.force(true);
+        } catch (IOException e) {
+            // Some file systems cannot sync a directory; the rename itself is still atomic.
+            log.debug("cannot sync directory {}: {}", dir, e.toString());
+        }
+    }
+
+    /** The file's current size. */
+    public long size() throws IOException {
+        return file.size();
+    }
+
+    /** Syncs and closes the file and releases the lock. */
+    @Override
+    public void close() throws IOException {
+        try {
+            file.sync();
+            file.close();
+        } finally {
+            lock.release();
+            lockChannel.close();
+        }
+    }
+}

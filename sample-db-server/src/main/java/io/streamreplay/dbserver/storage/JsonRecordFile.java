@@ -1,0 +1,212 @@
+package io.streamreplay.dbserver.storage;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The record layer of Open vSwitch's standalone database file: each record is a header line
+ * {@code OVSDB JSON <length> <sha1>} followed by {@code length} bytes of JSON ending in a newline, whose SHA-1 the
+ * header states.
+ *
+ * <p>{@link #next()} reads records in order and stops at the first bad one, remembering why and where
+ * ({@link #problem()}); {@link #append} writes after the last good record, cutting off a bad tail first.
+ *
+ * <p>Not thread-safe.
+ */
+final class JsonRecordFile implements AutoCloseable {
+
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final Pattern HEADER = Pattern.compile("OVSDB JSON (\\d{1,10}) ([0-9a-f]{40})");
+    private static final int MAX_HEADER = 100;
+
+    /** Why reading stopped before the end of the file. */
+    record Problem(long offset, String reason, boolean torn) {
+    }
+
+    private final Path path;
+    private final FileChannel channel;
+    private final ByteBuffer readBuffer = ByteBuffer.allocate(1 << 16);
+    private final MessageDigest sha1;
+    private long readOffset;
+    private long goodEnd;
+    private long records;
+    private Problem problem;
+
+    private JsonRecordFile(Path path, FileChannel channel) {
+        this.path = path;
+        this.channel = channel;
+        try {
+            this.sha1 = MessageDigest.getInstance("SHA-1");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-1 is a required JDK algorithm", e);
+        }
+        readBuffer.limit(0);
+    }
+
+    /** Opens an existing file for reading and appending. */
+    static JsonRecordFile open(Path path) throws IOException {
+        return new JsonRecordFile(path, FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE));
+    }
+
+    /** Creates a new file; fails if it exists. */
+    static JsonRecordFile create(Path path) throws IOException {
+        return new JsonRecordFile(path, FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE,
+                StandardOpenOption.CREATE_NEW));
+    }
+
+    Path path() {
+        return path;
+    }
+
+    /** The next record's JSON, or null at the end of the file or at the first bad record. */
+    JsonNode next() throws IOException {
+        if (problem != null) {
+            return null;
+        }
+        long start = readOffset;
+        String header = readHeader();
+        if (header == null) {
+            return null;
+        }
+        Matcher matcher = HEADER.matcher(header);
+        if (!matcher.matches()) {
+            return stop(start, "the header line is not \"OVSDB JSON <length> <sha1>\"", false);
+        }
+        int length = Integer.parseInt(matcher.group(1));
+        byte[] data = new byte[length];
+        int got = readFully(data);
+        if (got < length) {
+            return stop(start, "the record is cut short: " + length + " bytes expected, " + got + " present", true);
+        }
+        String digest = HexFormat.of().formatHex(sha1.digest(data));
+        if (!digest.equals(matcher.group(2))) {
+            return stop(start, "the record's SHA-1 is " + digest + " but its header says " + matcher.group(2),
+                    readOffset == channel.size());
+        }
+        JsonNode json;
+        try {
+            json = MAPPER.readTree(data);
+        } catch (JsonProcessingException e) {
+            return stop(start, "the record is not valid JSON: " + e.getOriginalMessage(), false);
+        }
+        goodEnd = readOffset;
+        records++;
+        return json;
+    }
+
+    private JsonNode stop(long offset, String reason, boolean torn) throws IOException {
+        // A bad record that ends the file is what a crash mid-write leaves; anything else is damage.
+        problem = new Problem(offset, reason, torn || readOffset >= channel.size());
+        return null;
+    }
+
+    private String readHeader() throws IOException {
+        StringBuilder line = new StringBuilder();
+        while (true) {
+            if (!readBuffer.hasRemaining() && !fill()) {
+                if (line.length() > 0) {
+                    stop(readOffset - line.length(), "the file ends inside a header line", true);
+                }
+                return null;
+            }
+            byte b = readBuffer.get();
+            readOffset++;
+            if (b == '\n') {
+                return line.toString();
+            }
+            if (line.length() >= MAX_HEADER) {
+                stop(readOffset - line.length() - 1, "the header line is longer than " + MAX_HEADER + " bytes",
+                        false);
+                return null;
+            }
+            line.append((char) (b & 0xff));
+        }
+    }
+
+    private int readFully(byte[] data) throws IOException {
+        int got = 0;
+        while (got < data.length) {
+            if (!readBuffer.hasRemaining() && !fill()) {
+                break;
+            }
+            int n = Math.min(readBuffer.remaining(), data.length - got);
+            readBuffer.get(data, got, n);
+            got += n;
+            readOffset += n;
+        }
+        return got;
+    }
+
+    private boolean fill() throws IOException {
+        readBuffer.clear();
+        int n = channel.read(readBuffer, readOffset);
+        readBuffer.flip();
+        return n > 0;
+    }
+
+    /** Why reading stopped early, or null if it reached the end cleanly. */
+    Problem problem() {
+        return problem;
+    }
+
+    /** Records read successfully. */
+    long records() {
+        return records;
+    }
+
+    /** The offset just after the last good record. */
+    long goodEnd() {
+        return goodEnd;
+    }
+
+    /**
+     * Writes {@code json} as one record after the last good one.
+     *
+     * @param sync whether to wait until it is on stable storage
+     */
+    void append(JsonNode json, boolean sync) throws IOException {
+        if (channel.size() != goodEnd) {
+            channel.truncate(goodEnd);
+            problem = null;
+        }
+        byte[] data = (MAPPER.writeValueAsString(json) + "\n").getBytes(StandardCharsets.UTF_8);
+        byte[] header = ("OVSDB JSON " + data.length + " " + HexFormat.of().formatHex(sha1.digest(data)) + "\n")
+                .getBytes(StandardCharsets.US_ASCII);
+        ByteBuffer buffer = ByteBuffer.allocate(header.length + data.length).put(header).put(data).flip();
+        while (buffer.hasRemaining()) {
+            channel.write(buffer, goodEnd + buffer.position());
+        }
+        goodEnd += header.length + data.length;
+        records++;
+        if (sync) {
+            channel.force(false);
+        }
+    }
+
+    /** Waits until everything written is on stable storage. */
+    void sync() throws IOException {
+        channel.force(true);
+    }
+
+    /** The file's size. */
+    long size() throws IOException {
+        return channel.size();
+    }
+
+    @Override
+    public void close() throws IOException {
+        channel.close();
+    }
+}

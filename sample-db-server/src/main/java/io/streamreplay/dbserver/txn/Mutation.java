@@ -1,0 +1,210 @@
+package io.streamreplay.dbserver.txn;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.streamreplay.dbserver.OvsdbException;
+import io.streamreplay.dbserver.data.Datum;
+import io.streamreplay.dbserver.schema.AtomicType;
+import io.streamreplay.dbserver.schema.BaseType;
+import io.streamreplay.dbserver.schema.ColumnSchema;
+import io.streamreplay.dbserver.schema.ColumnType;
+import io.streamreplay.dbserver.schema.NamedUuids;
+import io.streamreplay.dbserver.schema.TableSchema;
+
+/**
+ * One {@code [column, mutator, value]} of a {@code mutate} operation (RFC 7047 §5.1): arithmetic on integer and
+ * real scalars and sets, or {@code insert}/{@code delete} on sets and maps, with Open vSwitch's errors.
+ *
+ * <p>Immutable.
+ */
+final class Mutation {
+
+    private enum Mutator {
+        ADD("+="), SUBTRACT("-="), MULTIPLY("*="), DIVIDE("/="), MODULO("%="), INSERT("insert"), DELETE("delete");
+
+        final String text;
+
+        Mutator(String text) {
+            this.text = text;
+        }
+
+        static Mutator named(String name) {
+            for (Mutator mutator : values()) {
+                if (mutator.text.equals(name)) {
+                    return mutator;
+                }
+            }
+            return null;
+        }
+    }
+
+    private final ColumnSchema column;
+    private final Mutator mutator;
+    private final Datum argument;
+
+    private Mutation(ColumnSchema column, Mutator mutator, Datum argument) {
+        this.column = column;
+        this.mutator = mutator;
+        this.argument = argument;
+    }
+
+    static Mutation fromJson(JsonNode json, TableSchema table, NamedUuids names) throws OvsdbException {
+        if (!json.isArray() || json.size() != 3 || !json.get(0).isTextual() || !json.get(1).isTextual()) {
+            throw OvsdbException.syntax(json, "Parse error in mutation.");
+        }
+        String columnName = json.get(0).textValue();
+        ColumnSchema column = table.column(columnName);
+        if (column == null) {
+            throw new OvsdbException("unknown column", "No column " + columnName + " in table " + table.name()
+                    + ".", json);
+        }
+        if (!column.isMutable()) {
+            throw new OvsdbException("constraint violation", "Cannot mutate immutable column " + columnName
+                    + " in table " + table.name() + ".", json);
+        }
+        String mutatorName = json.get(1).textValue();
+        Mutator mutator = Mutator.named(mutatorName);
+        if (mutator == null) {
+            throw new OvsdbException("unknown mutator", "No mutator named " + mutatorName + ".", json);
+        }
+        ColumnType type = column.type();
+        JsonNode value = json.get(2);
+        Datum argument;
+        switch (mutator) {
+            case INSERT:
+            case DELETE:
+                if (type.isScalar()) {
+                    throw mismatch(json, mutator, column);
+                }
+                if (mutator == Mutator.DELETE && type.isMap() && !(value.isArray() && value.size() == 2
+                        && "map".equals(value.get(0).textValue()))) {
+                    // Deleting from a map by key: a set of keys.
+                    argument = Datum.fromJson(value, new ColumnType(type.key(), null, 0, ColumnType.UNLIMITED),
+                            names);
+                } else {
+                    argument = Datum.fromJson(value, type.withCounts(0, mutator == Mutator.INSERT ? type.max()
+                            : ColumnType.UNLIMITED), names);
+                }
+                break;
+            default: {
+                AtomicType atomic = type.key().type();
+                boolean numeric = atomic == AtomicType.INTEGER || (atomic == AtomicType.REAL
+                        && mutator != Mutator.MODULO);
+                if (!numeric || type.isMap()) {
+                    throw mismatch(json, mutator, column);
+                }
+                BaseType base = type.key().withoutConstraints();
+                argument = Datum.of(base.atomFromJson(value, names));
+                break;
+            }
+        }
+        return new Mutation(column, mutator, argument);
+    }
+
+    private static OvsdbException mismatch(JsonNode json, Mutator mutator, ColumnSchema column) {
+        return OvsdbException.syntax(json, "Type mismatch: \"" + mutator.text + "\" operator may not be applied to"
+                + " column " + column.name() + " of type " + column.type().describe() + ".");
+    }
+
+    ColumnSchema column() {
+        return column;
+    }
+
+    /** The column's value after the mutation, checked against the column's type. */
+    Datum apply(Datum value) throws OvsdbException {
+        ColumnType type = column.type();
+        Datum result;
+        switch (mutator) {
+            case INSERT:
+                result = value.union(argument);
+                break;
+            case DELETE:
+                result = value.minus(argument);
+                break;
+            default:
+                result = arithmetic(value);
+                break;
+        }
+        if (result.size() < type.min() || result.size() > type.max()) {
+            throw new OvsdbException("constraint violation", "Attempted to store " + result.size()
+                    + " elements in " + type.describe() + ".");
+        }
+        return result;
+    }
+
+    private Datum arithmetic(Datum value) throws OvsdbException {
+        Object[] atoms = new Object[value.size()];
+        for (int i = 0; i < atoms.length; i++) {
+            Object atom;
+            if (value.key(i) instanceof Long) {
+                atom = integer((Long) value.key(i), (Long) argument.scalar());
+            } else {
+                atom = real((Double) value.key(i), (Double) argument.scalar());
+            }
+            column.type().key().checkConstraints(atom);
+            atoms[i] = atom;
+        }
+        Datum result = Datum.ofUnsorted(atoms, null);
+        if (result == null) {
+            throw new OvsdbException("constraint violation", "Result of \"" + mutator.text
+                    + "\" operation contains duplicates.");
+        }
+        return result;
+    }
+
+    private long integer(long x, long y) throws OvsdbException {
+        try {
+            switch (mutator) {
+                case ADD:
+                    return Math.addExact(x, y);
+                case SUBTRACT:
+                    return Math.subtractExact(x, y);
+                case MULTIPLY:
+                    return Math.multiplyExact(x, y);
+                case DIVIDE:
+                    if (y == 0) {
+                        throw divisionByZero();
+                    }
+                    if (x == Long.MIN_VALUE && y == -1) {
+                        throw new ArithmeticException();
+                    }
+                    return x / y;
+                default:
+                    if (y == 0) {
+                        throw divisionByZero();
+                    }
+                    return y == -1 ? 0 : x % y;
+            }
+        } catch (ArithmeticException e) {
+            throw new OvsdbException("range error", "Result of \"" + mutator.text + "\" operation is out of range.");
+        }
+    }
+
+    private double real(double x, double y) throws OvsdbException {
+        double result;
+        switch (mutator) {
+            case ADD:
+                result = x + y;
+                break;
+            case SUBTRACT:
+                result = x - y;
+                break;
+            case MULTIPLY:
+                result = x * y;
+                break;
+            default:
+                if (y == 0) {
+                    throw divisionByZero();
+                }
+                result = x / y;
+                break;
+        }
+        if (!Double.isFinite(result)) {
+            throw new OvsdbException("range error", "Result of \"" + mutator.text + "\" operation is out of range.");
+        }
+        return result;
+    }
+
+    private static OvsdbException divisionByZero() {
+        return new OvsdbException("domain error", "Division by zero.");
+    }
+}
