@@ -51,7 +51,17 @@ public final class TestCertificates {
 
     /** The client's identity, as PEM files (PKCS#8 key, certificate chain), trusting the CA. */
     public TlsConfig clientPem() throws IOException {
-        return TlsConfig.pem(pemKey("client"), pemChain("client"), dir.resolve("ca.pem"));
+        PemFiles files = pemFiles("client");
+        return TlsConfig.pem(files.key(), files.certificate(), files.ca());
+    }
+
+    /** PEM files of one identity, for programs that take them on their command line. */
+    public record PemFiles(Path key, Path certificate, Path ca) {
+    }
+
+    /** The PEM files of {@code "server"} or {@code "client"}, both signed by and trusting the CA. */
+    public PemFiles pemFiles(String name) throws IOException {
+        return new PemFiles(pemKey(name), pemChain(name), dir.resolve("ca.pem"));
     }
 
     /** An identity signed by a CA the server does not trust, trusting only that other CA. */

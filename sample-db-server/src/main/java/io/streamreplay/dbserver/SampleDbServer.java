@@ -256,7 +256,7 @@ public final class SampleDbServer implements Callable<Integer> {
                 try {
                     rpc.listen(name);
                 } catch (IOException e) {
-                    log.error("{}: cannot listen: {}", name, e.getMessage());
+                    log.error("{}", e.getMessage());
                     failed++;
                 }
             } else {

@@ -353,8 +353,9 @@ public final class Executor {
         }
         if (equal != until.equals("==")) {
             if (elapsedMillis >= timeout) {
+                // The timeout rather than the measured wait goes in the text, so that a replay repeats it exactly.
                 throw new OvsdbException("timed out", elapsedMillis == 0 ? "\"where\" clause test failed"
-                        : "\"wait\" timed out after " + elapsedMillis + " ms");
+                        : "\"wait\" timed out after " + timeout + " ms");
             }
             throw new Parked(timeout == Long.MAX_VALUE ? Long.MAX_VALUE : timeout - elapsedMillis);
         }

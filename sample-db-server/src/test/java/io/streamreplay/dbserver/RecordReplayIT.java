@@ -1,0 +1,228 @@
+package io.streamreplay.dbserver;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.streamreplay.dbserver.testing.OvsdbTestClient;
+import io.streamreplay.dbserver.testing.ServerProcess;
+import io.streamreplay.dbserver.testing.TransactingClient;
+import io.streamreplay.jsonrpc.Json;
+import io.streamreplay.jsonrpc.Message;
+import io.streamreplay.stream.TlsConfig;
+import io.streamreplay.testing.TestCertificates;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The acceptance scenario, with real processes: a recorded server under load over Unix, TCP and TLS (one listener
+ * failing, one client killed), stopped through its control socket, then the same command line replayed from the
+ * recording alone must exit by itself and leave the same database file and log.
+ */
+class RecordReplayIT {
+
+    static final String SCHEMA = "{\"name\":\"kvdb\",\"version\":\"1.0.0\",\"tables\":{\"kv\":{\"columns\":{"
+            + "\"name\":{\"type\":\"string\"},\"value\":{\"type\":\"integer\"},"
+            + "\"tags\":{\"type\":{\"key\":\"string\",\"min\":0,\"max\":\"unlimited\"}}},"
+            + "\"indexes\":[[\"name\"]]}}}";
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void aReplayedServerExitsByItselfWithTheSameDatabaseAndLog() throws Exception {
+        Path db = createDatabase();
+        Path pristine = dir.resolve("pristine.db");
+        Files.copy(db, pristine);
+        TestCertificates.PemFiles pem = TestCertificates.get().pemFiles("server");
+        List<String> args;
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            args = new ArrayList<>(List.of("kv.db", "--remote=punix:" + dir.resolve("db.sock"),
+                    "--remote=ptcp:0:127.0.0.1", "--remote=pssl:0:127.0.0.1",
+                    "--remote=ptcp:" + taken.getLocalPort() + ":127.0.0.1", "--control=" + dir.resolve("ctl"),
+                    "--log-file=server.log", "--private-key=" + pem.key(), "--certificate=" + pem.certificate(),
+                    "--ca-cert=" + pem.ca()));
+            List<String> recordArgs = new ArrayList<>(args);
+            recordArgs.add("--replay-record=recording");
+            try (ServerProcess server = ServerProcess.start(dir, dir.resolve("record.out"), recordArgs)) {
+                String tcp = "tcp:127.0.0.1:" + server.awaitLine("ptcp:(\\d+):127.0.0.1: listening").group(1);
+                String ssl = "ssl:127.0.0.1:" + server.awaitLine("pssl:(\\d+):127.0.0.1: listening").group(1);
+                server.awaitLine("cannot listen");
+                server.awaitLine("serving");
+                runWorkload("unix:" + dir.resolve("db.sock"), tcp, ssl);
+                try (OvsdbTestClient control = OvsdbTestClient.connect("unix:" + dir.resolve("ctl"),
+                        TlsConfig.none())) {
+                    assertEquals("", control.call("exit").asText());
+                }
+                assertEquals(0, server.waitFor(30), server.consoleText());
+            }
+        }
+        Path recordedDb = dir.resolve("recorded.db");
+        Path recordedLog = dir.resolve("recorded.log");
+        Files.move(db, recordedDb);
+        Files.move(dir.resolve("server.log"), recordedLog);
+        Files.copy(pristine, db);
+
+        List<String> replayArgs = new ArrayList<>(args);
+        replayArgs.add("--replay=recording");
+        long start = System.nanoTime();
+        int status = ServerProcess.run(dir, dir.resolve("replay.out"), replayArgs, 60);
+        long replayMillis = (System.nanoTime() - start) / 1_000_000;
+        assertEquals(0, status, Files.readString(dir.resolve("replay.out")));
+        assertEquals(records(recordedDb), records(db), "the replayed database differs from the recorded one");
+        assertEquals(withoutTimestamps(recordedLog), withoutTimestamps(dir.resolve("server.log")),
+                "the replay's log differs from the recorded run's");
+        assertFalse(Files.exists(dir.resolve("db.sock")), "a replay must not create sockets");
+        System.out.printf("acceptance: %d records in the database, replay took %d ms%n", records(db).size(),
+                replayMillis);
+    }
+
+    @Test
+    void aServerKilledWhileRecordingReplaysToItsLastRecordedTransaction() throws Exception {
+        Path db = createDatabase();
+        Path pristine = dir.resolve("pristine.db");
+        Files.copy(db, pristine);
+        List<String> args = List.of("kv.db", "--remote=punix:" + dir.resolve("db.sock"),
+                "--control=" + dir.resolve("ctl"));
+        List<String> recordArgs = new ArrayList<>(args);
+        recordArgs.add("--replay-record=recording");
+        try (ServerProcess server = ServerProcess.start(dir, dir.resolve("record.out"), recordArgs)) {
+            server.awaitLine("serving");
+            Process client = startTransactingClient("unix:" + dir.resolve("db.sock"), "k");
+            Thread.sleep(700);
+            server.kill();
+            client.destroyForcibly();
+        }
+        Path recordedDb = dir.resolve("recorded.db");
+        Files.move(db, recordedDb);
+        Files.copy(pristine, db);
+        Files.deleteIfExists(dir.resolve("db.sock"));
+        List<String> replayArgs = new ArrayList<>(args);
+        replayArgs.add("--replay=recording");
+        int status = ServerProcess.run(dir, dir.resolve("replay.out"), replayArgs, 60);
+        String output = Files.readString(dir.resolve("replay.out"));
+        assertEquals(0, status, output);
+        assertTrue(output.contains("did not exit cleanly"), output);
+        List<JsonNode> recorded = records(recordedDb);
+        List<JsonNode> replayed = records(db);
+        assertTrue(replayed.size() > 1, "the replay committed nothing");
+        assertTrue(replayed.size() <= recorded.size(), "the replay committed more than the recorded run");
+        assertEquals(recorded.subList(0, replayed.size()), replayed,
+                "the replayed transactions are not the recorded run's, in order");
+    }
+
+    private Path createDatabase() throws Exception {
+        Files.writeString(dir.resolve("kv.ovsschema"), SCHEMA);
+        Path db = dir.resolve("kv.db");
+        assertEquals(0, ServerProcess.run(dir, dir.resolve("create.out"), List.of("create", "kv.db",
+                "kv.ovsschema"), 30), Files.readString(dir.resolve("create.out")));
+        return db;
+    }
+
+    /** A monitor, three transacting clients (Unix, TCP, TLS) and one client process killed mid-run. */
+    private void runWorkload(String unix, String tcp, String ssl) throws Exception {
+        TlsConfig clientTls = TestCertificates.get().clientPem();
+        try (OvsdbTestClient monitor = OvsdbTestClient.connect(unix, TlsConfig.none())) {
+            monitor.call("monitor", "kvdb", null, Json.parse("{\"kv\":{\"columns\":[\"name\",\"value\"]}}"));
+            Process victim = startTransactingClient(tcp, "victim-");
+            ExecutorService pool = Executors.newFixedThreadPool(3);
+            try {
+                List<Future<Integer>> done = new ArrayList<>();
+                done.add(pool.submit(() -> transact(unix, TlsConfig.none(), "u", 120)));
+                done.add(pool.submit(() -> transact(tcp, TlsConfig.none(), "t", 120)));
+                done.add(pool.submit(() -> transact(ssl, clientTls, "s", 120)));
+                Thread.sleep(300);
+                victim.destroyForcibly().waitFor();
+                int total = 0;
+                for (Future<Integer> future : done) {
+                    total += future.get();
+                }
+                assertEquals(360, total);
+            } finally {
+                pool.shutdownNow();
+            }
+            assertFalse(monitor.awaitNotifications(1).isEmpty());
+            try (OvsdbTestClient waiter = OvsdbTestClient.connect(unix, TlsConfig.none())) {
+                // A wait that times out: the replay must fire the same timer at the same point.
+                Message reply = waiter.request("transact", "kvdb", Json.parse("{\"op\":\"wait\",\"table\":\"kv\","
+                        + "\"where\":[[\"name\",\"==\",\"never\"]],\"until\":\"!=\",\"rows\":[],\"timeout\":100}"));
+                assertEquals("timed out", reply.result().get(0).get("error").asText());
+            }
+        }
+    }
+
+    /** The standard workload: by j % 4, insert, insert, update and delete of the row inserted two steps before. */
+    private static int transact(String remote, TlsConfig tls, String prefix, int count) throws Exception {
+        try (OvsdbTestClient client = OvsdbTestClient.connect(remote, tls)) {
+            for (int j = 0; j < count; j++) {
+                String op;
+                switch (j % 4) {
+                    case 0:
+                    case 1:
+                        op = "{\"op\":\"insert\",\"table\":\"kv\",\"row\":{\"name\":\"" + prefix + j + "\",\"value\":"
+                                + j + ",\"tags\":[\"set\",[\"a\",\"b\"]]}}";
+                        break;
+                    case 2:
+                        op = "{\"op\":\"mutate\",\"table\":\"kv\",\"where\":[[\"name\",\"==\",\"" + prefix + (j - 2)
+                                + "\"]],\"mutations\":[[\"value\",\"*=\",-1],[\"tags\",\"delete\",\"a\"]]}";
+                        break;
+                    default:
+                        op = "{\"op\":\"delete\",\"table\":\"kv\",\"where\":[[\"name\",\"==\",\"" + prefix + (j - 2)
+                                + "\"]]}";
+                        break;
+                }
+                JsonNode result = client.call("transact", "kvdb", Json.parse(op),
+                        Json.parse("{\"op\":\"comment\",\"comment\":\"" + prefix + " step " + j + "\"}"));
+                assertFalse(result.get(0).has("error"), result.toString());
+            }
+            return count;
+        }
+    }
+
+    private static Process startTransactingClient(String remote, String prefix) throws Exception {
+        Process process = new ProcessBuilder(ServerProcess.java(), "-cp", System.getProperty("java.class.path"),
+                TransactingClient.class.getName(), remote, prefix).redirectErrorStream(true).start();
+        BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(),
+                StandardCharsets.UTF_8));
+        String line = out.readLine();
+        assertEquals("ready", line, "the transacting client did not start");
+        return process;
+    }
+
+    /** The records of a database file, without the {@code _date} of each transaction. */
+    static List<JsonNode> records(Path file) throws Exception {
+        List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        List<JsonNode> records = new ArrayList<>();
+        for (int i = 1; i < lines.size(); i += 2) {
+            JsonNode json = Json.parse(lines.get(i));
+            if (json instanceof ObjectNode) {
+                ((ObjectNode) json).remove("_date");
+            }
+            records.add(json);
+        }
+        return records;
+    }
+
+    private static List<String> withoutTimestamps(Path log) throws Exception {
+        List<String> lines = new ArrayList<>();
+        for (String line : Files.readAllLines(log, StandardCharsets.UTF_8)) {
+            lines.add(line.substring(line.indexOf('|') + 1));
+        }
+        return lines;
+    }
+
+}
