@@ -1,0 +1,88 @@
+package io.streamreplay.dbserver.testing;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Open vSwitch's own tools ({@code ovsdb-client}, {@code ovsdb-tool}, {@code ovs-appctl}), installed from the
+ * Debian package {@code openvswitch-common} when missing, and run as processes.
+ */
+public final class OpenVswitchTools {
+
+    private static boolean checked;
+
+    private OpenVswitchTools() {
+    }
+
+    /** Installs {@code openvswitch-common} unless {@code ovsdb-client} is already on the PATH. */
+    public static synchronized void ensureInstalled() throws Exception {
+        if (checked) {
+            return;
+        }
+        if (!onPath("ovsdb-client")) {
+            List<String> sudo = isRoot() ? List.of() : List.of("sudo", "-n");
+            run(sudo, List.of("apt-get", "update", "-qq"));
+            run(sudo, List.of("apt-get", "install", "-y", "-qq", "openvswitch-common"));
+            if (!onPath("ovsdb-client")) {
+                throw new IllegalStateException("openvswitch-common was installed but ovsdb-client is not on the"
+                        + " PATH");
+            }
+        }
+        checked = true;
+    }
+
+    private static void run(List<String> prefix, List<String> command) throws Exception {
+        List<String> full = new ArrayList<>(prefix);
+        full.addAll(command);
+        Result result = exec(null, full, 600);
+        if (result.status() != 0) {
+            throw new IllegalStateException("cannot install Open vSwitch's tools: " + String.join(" ", full)
+                    + " exited with " + result.status() + ":\n" + result.output());
+        }
+    }
+
+    private static boolean onPath(String program) {
+        for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
+            if (Files.isExecutable(Path.of(dir, program))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean isRoot() throws Exception {
+        return exec(null, List.of("id", "-u"), 10).output().trim().equals("0");
+    }
+
+    /** What a command printed (standard output and error together) and its exit status. */
+    public record Result(int status, String output) {
+    }
+
+    /** Runs {@code command} in {@code dir}, killing it after {@code timeoutSeconds}. */
+    public static Result exec(Path dir, List<String> command, long timeoutSeconds) throws Exception {
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        if (dir != null) {
+            builder.directory(dir.toFile());
+        }
+        Path output = Files.createTempFile("ovs-tool", ".out");
+        try {
+            Process process = builder.redirectOutput(output.toFile()).start();
+            if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor();
+            }
+            return new Result(process.exitValue(), Files.readString(output, StandardCharsets.UTF_8));
+        } finally {
+            Files.deleteIfExists(output);
+        }
+    }
+
+    /** Starts {@code command} with its output going to {@code output}. */
+    public static Process start(List<String> command, Path output) throws IOException {
+        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile()).start();
+    }
+}
