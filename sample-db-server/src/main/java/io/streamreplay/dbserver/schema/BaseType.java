@@ -210,6 +210,11 @@ public final class BaseType {
                 if (json.isIntegralNumber() && json.canConvertToLong()) {
                     return json.longValue();
                 }
+                // OVSDB types numbers by value: 3.0 is the integer 3.
+                if (json.isFloatingPointNumber() && json.doubleValue() == Math.rint(json.doubleValue())
+                        && Math.abs(json.doubleValue()) < 0x1p63) {
+                    return (long) json.doubleValue();
+                }
                 break;
             case REAL:
                 if (json.isNumber()) {

@@ -17,6 +17,7 @@ import io.streamreplay.jsonrpc.Json;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -118,9 +119,13 @@ public final class DatabaseFile implements AutoCloseable {
         FileLock lock = null;
         JsonRecordFile records = null;
         try {
-            lock = lockChannel.tryLock();
+            try {
+                lock = lockChannel.tryLock();
+            } catch (OverlappingFileLockException e) {
+                lock = null; // held by this very process
+            }
             if (lock == null) {
-                throw new IOException(path + ": the database is locked by another process (" + lockPath + ")");
+                throw new IOException(path + ": the database is locked by another server (" + lockPath + ")");
             }
             records = JsonRecordFile.open(path);
             Database database = new Database(schema(records));
