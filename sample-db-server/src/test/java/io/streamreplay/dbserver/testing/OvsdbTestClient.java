@@ -13,7 +13,9 @@ import io.streamreplay.stream.TransportRegistry;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -27,6 +29,7 @@ public final class OvsdbTestClient implements AutoCloseable {
     private final PollLoop loop = PollLoop.live();
     private final JsonRpcConnection connection;
     private final List<Message> notifications = new ArrayList<>();
+    private final Map<Long, Message> replies = new HashMap<>();
     private long nextId;
 
     private OvsdbTestClient(JsonRpcConnection connection) {
@@ -49,17 +52,38 @@ public final class OvsdbTestClient implements AutoCloseable {
 
     /** Sends a request and returns its reply or error. */
     public Message request(String method, ArrayNode params) throws IOException {
-        LongNode id = LongNode.valueOf(nextId++);
-        connection.send(Message.request(method, params, id));
+        return awaitReply(send(method, params));
+    }
+
+    /** Sends a request without waiting; returns its id for {@link #awaitReply}. */
+    public long send(String method, Object... params) {
+        return send(method, Json.array(params));
+    }
+
+    private long send(String method, ArrayNode params) {
+        long id = nextId++;
+        connection.send(Message.request(method, params, LongNode.valueOf(id)));
+        connection.run();
+        return id;
+    }
+
+    /** Waits for the reply or error to request {@code id}. */
+    public Message awaitReply(long id) throws IOException {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(TIMEOUT_MILLIS);
-        while (true) {
+        while (!replies.containsKey(id)) {
             Message message = poll(deadline);
             if (message.type() == Message.Type.NOTIFICATION) {
                 notifications.add(message);
-            } else if (id.equals(message.id())) {
-                return message;
+            } else {
+                replies.put(message.id().asLong(), message);
             }
         }
+        return replies.remove(id);
+    }
+
+    /** Whether the reply to request {@code id} has arrived (without waiting for anything). */
+    public boolean hasReply(long id) {
+        return replies.containsKey(id);
     }
 
     /** The result of a successful request; fails on an error reply. */
@@ -69,12 +93,6 @@ public final class OvsdbTestClient implements AutoCloseable {
             throw new AssertionError(method + " failed: " + reply);
         }
         return reply.result();
-    }
-
-    /** Sends a notification. */
-    public void notify(String method, Object... params) {
-        connection.send(Message.notification(method, Json.array(params)));
-        connection.run();
     }
 
     /** Waits until at least {@code count} notifications arrived, and returns (and forgets) them. */
