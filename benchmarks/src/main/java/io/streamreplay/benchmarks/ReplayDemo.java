@@ -1,195 +1,225 @@
 package io.streamreplay.benchmarks;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.LongNode;
-import com.fasterxml.jackson.databind.node.TextNode;
-import io.streamreplay.control.ControlServer;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.streamreplay.jsonrpc.Json;
 import io.streamreplay.jsonrpc.JsonRpcConnection;
-import io.streamreplay.jsonrpc.JsonRpcServer;
-import io.streamreplay.jsonrpc.JsonRpcSession;
 import io.streamreplay.jsonrpc.Limits;
 import io.streamreplay.jsonrpc.Message;
 import io.streamreplay.poll.PollLoop;
-import io.streamreplay.replay.RecordedSource;
-import io.streamreplay.replay.ReplayContext;
-import io.streamreplay.stream.StreamProvider;
 import io.streamreplay.stream.TlsConfig;
 import io.streamreplay.stream.TransportRegistry;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * The demo workload: a small JSON-RPC server is recorded while clients load it over TCP and a Unix socket and a
- * control client ends it with {@code exit}; then the same server code is replayed from the recording alone, and
- * the two runs are compared. Prints a table; exits 0 only if the replay reproduced the recorded run.
+ * The demo: {@code sample-db-server} runs as its own process with {@code --replay-record} while clients load it
+ * over a Unix socket and TCP (a monitor plus transacting connections), and is stopped with {@code exit} on its
+ * control socket. Then the database file is put back as it was and the same command line runs with
+ * {@code --replay}: no client, no socket, only the recording. Prints a table comparing the two runs; exits 0 only
+ * if the replay left the same database and the same log.
  *
- * <p>Usage: {@code ReplayDemo [CLIENTS [CALLS-PER-CLIENT [DIR]]]}.
+ * <p>Usage: {@code ReplayDemo SERVER-JAR [CONNECTIONS [TRANSACTIONS-PER-CONNECTION [DIR]]]}.
  */
 public final class ReplayDemo {
 
-    private static final String PROGRAM = "demo-server";
+    private static final String SCHEMA = "{\"name\":\"kvdb\",\"version\":\"1.0.0\",\"tables\":{\"kv\":{\"columns\":"
+            + "{\"name\":{\"type\":\"string\"},\"value\":{\"type\":\"integer\"}},\"indexes\":[[\"name\"]]}}}";
 
-    /** The application: counts, hands out UUIDs, and digests everything it sees, so two runs can be compared. */
-    static final class DemoServer implements JsonRpcServer.Handler {
-        private final PollLoop loop;
-        private final JsonRpcServer server;
-        private final ControlServer control;
-        private final RecordedSource uuids;
-        private final MessageDigest seen;
-        private final List<String> listeners = new ArrayList<>();
-        private long counter;
-        private long requests;
-        private String digest;
-
-        DemoServer(ReplayContext context, Path dir) throws IOException {
-            loop = context.newPollLoop();
-            StreamProvider streams = context.streams(TransportRegistry.standard(TlsConfig.none()));
-            uuids = context.source("uuid");
-            try {
-                seen = MessageDigest.getInstance("SHA-256");
-            } catch (NoSuchAlgorithmException e) {
-                throw new IllegalStateException(e);
-            }
-            server = new JsonRpcServer(loop, streams, Limits.DEFAULT, context.isActive() ? 0 : 5000, this);
-            listeners.add(server.listen("ptcp:0:127.0.0.1").name());
-            listeners.add(server.listen("punix:" + dir.resolve("demo.sock")).name());
-            control = new ControlServer(loop, streams, dir.resolve("demo.ctl"), PROGRAM + " (streamreplay) demo");
-        }
-
-        @Override
-        public void handle(JsonRpcSession session, Message message) {
-            seen.update((session.name() + " " + message).getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            if (message.type() != Message.Type.REQUEST) {
-                return;
-            }
-            requests++;
-            if ("add".equals(message.method())) {
-                counter += message.params().path(0).asLong();
-                session.send(Message.reply(LongNode.valueOf(counter), message.id()));
-            } else if ("uuid".equals(message.method())) {
-                session.send(Message.reply(TextNode.valueOf(uuids.nextUuid().toString()), message.id()));
-            } else {
-                session.send(Message.error("unknown method", message.id()));
-            }
-        }
-
-        void run() {
-            while (!control.exitRequested()) {
-                server.run();
-                control.run();
-                server.waitAll("server");
-                control.waitAll();
-                if (!control.exitRequested()) {
-                    loop.block();
-                }
-            }
-            control.close();
-            server.close();
-            loop.close();
-        }
-
-        /** The digest of every message seen; call only after {@link #run()} returned. */
-        String digest() {
-            if (digest == null) {
-                digest = HexFormat.of().formatHex(seen.digest()).substring(0, 16);
-            }
-            return digest;
-        }
+    private ReplayDemo() {
     }
 
     public static void main(String[] args) throws Exception {
-        int clients = args.length > 0 ? Integer.parseInt(args[0]) : 4;
-        int calls = args.length > 1 ? Integer.parseInt(args[1]) : 2000;
-        Path work = args.length > 2 ? Path.of(args[2]) : Files.createTempDirectory("streamreplay-demo");
-        Path recording = work.resolve("recording");
+        Path jar = Path.of(args[0]).toAbsolutePath();
+        int connections = args.length > 1 ? Integer.parseInt(args[1]) : 4;
+        int transactions = args.length > 2 ? Integer.parseInt(args[2]) : 1000;
+        Path work = (args.length > 3 ? Path.of(args[3]) : Files.createTempDirectory("streamreplay-demo"))
+                .toAbsolutePath();
+        Files.createDirectories(work);
+        Files.writeString(work.resolve("kv.ovsschema"), SCHEMA);
+        Files.deleteIfExists(work.resolve("kv.db"));
+        Files.deleteIfExists(work.resolve("server.log"));
+        check(server(jar, work, List.of("create", "kv.db", "kv.ovsschema"), "create.out").waitFor() == 0,
+                "cannot create the database");
+        Files.copy(work.resolve("kv.db"), work.resolve("pristine.db"), java.nio.file.StandardCopyOption
+                .REPLACE_EXISTING);
+        List<String> args0 = List.of("kv.db", "--remote=punix:" + work.resolve("db.sock"),
+                "--remote=ptcp:0:127.0.0.1", "--control=" + work.resolve("ctl"), "--log-file=server.log");
 
-        ReplayContext recordContext = ReplayContext.record(recording, PROGRAM, List.of(args));
-        DemoServer recorded = new DemoServer(recordContext, work);
+        List<String> recordArgs = new ArrayList<>(args0);
+        recordArgs.add("--replay-record=recording");
         long start = System.nanoTime();
-        Thread thread = new Thread(recorded::run, "demo-server");
-        thread.start();
-        load(recorded.listeners, clients, calls);
-        try (JsonRpcConnection admin = connect("unix:" + work.resolve("demo.ctl"))) {
-            admin.transactBlocking(PollLoop.live(), Message.request("exit", Json.array(), LongNode.valueOf(0)),
-                    10_000);
-        }
-        thread.join();
+        Process recorded = server(jar, work, recordArgs, "record.out");
+        String tcp = "tcp:127.0.0.1:" + awaitLine(work.resolve("record.out"), "ptcp:(\\d+):127.0.0.1: listening");
+        awaitLine(work.resolve("record.out"), "(serving)");
+        load(List.of("unix:" + work.resolve("db.sock"), tcp), connections, transactions);
+        call("unix:" + work.resolve("ctl"), "exit");
+        check(recorded.waitFor() == 0, "the recorded server failed; see " + work.resolve("record.out"));
         long recordedNanos = System.nanoTime() - start;
-        recordContext.close();
 
-        ReplayContext replayContext = ReplayContext.replay(recording, PROGRAM);
-        DemoServer replayed = new DemoServer(replayContext, work);
+        Files.move(work.resolve("kv.db"), work.resolve("recorded.db"), java.nio.file.StandardCopyOption
+                .REPLACE_EXISTING);
+        Files.move(work.resolve("server.log"), work.resolve("recorded.log"), java.nio.file.StandardCopyOption
+                .REPLACE_EXISTING);
+        Files.copy(work.resolve("pristine.db"), work.resolve("kv.db"));
+        List<String> replayArgs = new ArrayList<>(args0);
+        replayArgs.add("--replay=recording");
         start = System.nanoTime();
-        replayed.run();
+        int replayStatus = server(jar, work, replayArgs, "replay.out").waitFor();
         long replayNanos = System.nanoTime() - start;
-        replayContext.close();
 
-        long bytes;
+        List<JsonNode> recordedDb = records(work.resolve("recorded.db"));
+        List<JsonNode> replayedDb = records(work.resolve("kv.db"));
+        boolean sameDb = recordedDb.equals(replayedDb);
+        boolean sameLog = withoutTimestamps(work.resolve("recorded.log"))
+                .equals(withoutTimestamps(work.resolve("server.log")));
         long files;
-        try (Stream<Path> list = Files.list(recording)) {
+        long bytes;
+        try (Stream<Path> list = Files.list(work.resolve("recording"))) {
             List<Path> all = list.toList();
             files = all.size();
             bytes = all.stream().mapToLong(p -> p.toFile().length()).sum();
         }
-        boolean same = recorded.digest().equals(replayed.digest()) && recorded.counter == replayed.counter
-                && recorded.requests == replayed.requests;
-        System.out.printf("streamreplay demo: a JSON-RPC server under load (%d clients x %d calls over tcp and"
-                + " unix), recorded, then replayed from the recording alone%n", clients, calls);
-        System.out.printf("recording: %s (%d events, %d files, %d bytes)%n%n", recording, recordContext.events(),
-                files, bytes);
-        System.out.printf("%-24s %14s %14s%n", "", "recorded run", "replay");
-        System.out.printf("%-24s %14.1f %14.1f%n", "wall time (ms)", recordedNanos / 1e6, replayNanos / 1e6);
-        System.out.printf("%-24s %14d %14d%n", "requests handled", recorded.requests, replayed.requests);
-        System.out.printf("%-24s %14d %14d%n", "final counter", recorded.counter, replayed.counter);
-        System.out.printf("%-24s %14s %14s%n", "digest of all messages", recorded.digest(), replayed.digest());
-        System.out.printf("%-24s %14s%n", "replay / recorded time", String.format("%.2f", (double) replayNanos
+        System.out.printf("streamreplay demo: sample-db-server (separate processes) recorded under %d connections x %d"
+                + " transactions over unix and tcp, then replayed from the recording alone%n", connections,
+                transactions);
+        System.out.printf("recording: %s (%d files, %d bytes)%n%n", work.resolve("recording"), files, bytes);
+        System.out.printf("%-28s %14s %14s%n", "", "recorded run", "replay");
+        System.out.printf("%-28s %14.0f %14.0f%n", "wall time incl. JVM (ms)", recordedNanos / 1e6,
+                replayNanos / 1e6);
+        System.out.printf("%-28s %14d %14d%n", "exit status", 0, replayStatus);
+        System.out.printf("%-28s %14d %14d%n", "database records", recordedDb.size(), replayedDb.size());
+        System.out.printf("%-28s %14s%n", "replay / recorded time", String.format("%.2f", (double) replayNanos
                 / recordedNanos));
-        System.out.println(same ? "\nthe replay reproduced the recorded run exactly"
-                : "\nMISMATCH: the replay did not reproduce the recorded run");
-        System.exit(same ? 0 : 1);
+        System.out.printf("%-28s %14s%n", "same database file", sameDb ? "yes" : "NO");
+        System.out.printf("%-28s %14s%n", "same log (but timestamps)", sameLog ? "yes" : "NO");
+        boolean ok = replayStatus == 0 && sameDb && sameLog;
+        System.out.println(ok ? "\nthe replay reproduced the recorded run exactly"
+                : "\nMISMATCH: the replay did not reproduce the recorded run; see " + work);
+        System.exit(ok ? 0 : 1);
     }
 
-    private static void load(List<String> listeners, int clients, int calls) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(clients);
-        List<Future<?>> done = new ArrayList<>();
-        for (int c = 0; c < clients; c++) {
-            String listener = listeners.get(c % listeners.size());
-            String target = listener.startsWith("punix:") ? "unix:" + listener.substring(6)
-                    : "tcp:127.0.0.1:" + listener.split(":")[1];
-            done.add(pool.submit(() -> {
-                PollLoop loop = PollLoop.live();
-                try (JsonRpcConnection connection = new JsonRpcConnection(
-                        TransportRegistry.standard(TlsConfig.none()).openBlocking(loop, target, 10_000),
-                        Limits.DEFAULT)) {
-                    for (int i = 0; i < calls; i++) {
-                        String method = i % 10 == 9 ? "uuid" : "add";
-                        connection.transactBlocking(loop, Message.request(method, Json.array(1),
-                                LongNode.valueOf(i)), 10_000);
-                    }
+    private static Process server(Path jar, Path dir, List<String> args, String output) throws IOException {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+                .toString(), "-jar", jar.toString()));
+        command.addAll(args);
+        return new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
+                .redirectOutput(dir.resolve(output).toFile()).start();
+    }
+
+    private static String awaitLine(Path file, String regex) throws Exception {
+        Pattern pattern = Pattern.compile(regex);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (System.nanoTime() < deadline) {
+            for (String line : Files.readAllLines(file)) {
+                Matcher matcher = pattern.matcher(line);
+                if (matcher.find()) {
+                    return matcher.group(1);
                 }
-                loop.close();
-                return null;
-            }));
+            }
+            Thread.sleep(50);
         }
-        for (Future<?> f : done) {
-            f.get(10, TimeUnit.MINUTES);
-        }
-        pool.shutdown();
+        throw new IllegalStateException("the server never printed " + regex + "; see " + file);
     }
 
-    private static JsonRpcConnection connect(String name) throws IOException {
-        return new JsonRpcConnection(TransportRegistry.standard(TlsConfig.none()).openBlocking(PollLoop.live(), name,
-                10_000), Limits.DEFAULT);
+    /** A monitor on the Unix socket, and connections spread over the remotes running the standard workload. */
+    private static void load(List<String> remotes, int connections, int transactions) throws Exception {
+        PollLoop monitorLoop = PollLoop.live();
+        try (JsonRpcConnection monitor = connect(monitorLoop, remotes.get(0))) {
+            monitor.transactBlocking(monitorLoop, Message.request("monitor", Json.array("kvdb", null,
+                    Json.parse("{\"kv\":{}}")), LongNode.valueOf(0)), 10_000);
+            ExecutorService pool = Executors.newFixedThreadPool(connections);
+            List<Future<?>> done = new ArrayList<>();
+            for (int c = 0; c < connections; c++) {
+                String remote = remotes.get(c % remotes.size());
+                String prefix = "c" + c + "-";
+                done.add(pool.submit(() -> {
+                    transact(remote, prefix, transactions);
+                    return null;
+                }));
+            }
+            for (Future<?> future : done) {
+                future.get(10, TimeUnit.MINUTES);
+            }
+            pool.shutdown();
+        }
+        monitorLoop.close();
+    }
+
+    /** Connection {@code prefix}'s j-th transaction: insert, insert, update, delete (of the row from j - 2). */
+    private static void transact(String remote, String prefix, int count) throws Exception {
+        PollLoop loop = PollLoop.live();
+        try (JsonRpcConnection connection = connect(loop, remote)) {
+            for (int j = 0; j < count; j++) {
+                ObjectNode op = Json.NODES.objectNode().put("table", "kv");
+                switch (j % 4) {
+                    case 0:
+                    case 1:
+                        op.put("op", "insert").putObject("row").put("name", prefix + j).put("value", j);
+                        break;
+                    case 2:
+                        op.put("op", "update").putObject("row").put("value", -j);
+                        op.set("where", Json.parse("[[\"name\",\"==\",\"" + prefix + (j - 2) + "\"]]"));
+                        break;
+                    default:
+                        op.put("op", "delete").set("where", Json.parse("[[\"name\",\"==\",\"" + prefix + (j - 2)
+                                + "\"]]"));
+                        break;
+                }
+                Message reply = connection.transactBlocking(loop, Message.request("transact", Json.array("kvdb", op),
+                        LongNode.valueOf(j)), 10_000);
+                check(reply.type() == Message.Type.REPLY && !reply.result().get(0).has("error"),
+                        "transaction failed: " + reply);
+            }
+        }
+        loop.close();
+    }
+
+    private static void call(String remote, String method) throws IOException {
+        PollLoop loop = PollLoop.live();
+        try (JsonRpcConnection connection = connect(loop, remote)) {
+            connection.transactBlocking(loop, Message.request(method, Json.array(), LongNode.valueOf(0)), 10_000);
+        }
+        loop.close();
+    }
+
+    private static JsonRpcConnection connect(PollLoop loop, String remote) throws IOException {
+        return new JsonRpcConnection(TransportRegistry.standard(TlsConfig.none()).openBlocking(loop, remote, 10_000),
+                Limits.DEFAULT);
+    }
+
+    /** A database file's records, without each transaction's {@code _date}. */
+    private static List<JsonNode> records(Path file) throws IOException {
+        List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        List<JsonNode> records = new ArrayList<>();
+        for (int i = 1; i < lines.size(); i += 2) {
+            JsonNode json = Json.parse(lines.get(i));
+            ((ObjectNode) json).remove("_date");
+            records.add(json);
+        }
+        return records;
+    }
+
+    private static List<String> withoutTimestamps(Path log) throws IOException {
+        return Files.readAllLines(log, StandardCharsets.UTF_8).stream().map(l -> l.substring(l.indexOf('|') + 1))
+                .toList();
+    }
+
+    private static void check(boolean condition, String problem) {
+        if (!condition) {
+            throw new IllegalStateException(problem);
+        }
     }
 }
