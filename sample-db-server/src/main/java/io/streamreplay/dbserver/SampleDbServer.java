@@ -157,14 +157,23 @@ public final class SampleDbServer implements Callable<Integer> {
             log.error("no database file given (use 'sample-db-server create DB-FILE SCHEMA-FILE' to make one)");
             return 1;
         }
+        TlsConfig tls;
+        if (privateKey == null && certificate == null && caCertificate == null) {
+            tls = TlsConfig.none();
+        } else if (privateKey == null || certificate == null || caCertificate == null) {
+            log.error("TLS needs all three of --private-key, --certificate and --ca-cert");
+            return 2;
+        } else {
+            tls = TlsConfig.pem(privateKey, certificate, caCertificate);
+        }
         try {
-            return run(logging);
+            return run(logging, tls);
         } finally {
             logging.stop();
         }
     }
 
-    private int run(LogLevels logLevels) {
+    private int run(LogLevels logLevels, TlsConfig tls) {
         ReplayContext replay;
         try {
             replay = replayOptions.open(PROGRAM, List.of(commandLine));
@@ -176,7 +185,7 @@ public final class SampleDbServer implements Callable<Integer> {
         FileLock pidLock = null;
         try {
             PollLoop loop = replay.newPollLoop();
-            StreamProvider streams = replay.streams(TransportRegistry.standard(tls()));
+            StreamProvider streams = replay.streams(TransportRegistry.standard(tls));
             UuidGenerator uuids = new UuidGenerator(replay.source("uuid").nextLong());
             for (Path file : databaseFiles) {
                 files.add(DatabaseFile.open(file, uuids));
@@ -232,17 +241,6 @@ public final class SampleDbServer implements Callable<Integer> {
             releasePidFile(pidLock);
             replay.close();
         }
-    }
-
-    private TlsConfig tls() {
-        if (privateKey == null && certificate == null && caCertificate == null) {
-            return TlsConfig.none();
-        }
-        if (privateKey == null || certificate == null || caCertificate == null) {
-            throw new CommandLine.ParameterException(new CommandLine(this),
-                    "TLS needs all of --private-key, --certificate and --ca-cert");
-        }
-        return TlsConfig.pem(privateKey, certificate, caCertificate);
     }
 
     /** Listens on and connects to the remotes; returns the active sessions, or null if no remote works. */

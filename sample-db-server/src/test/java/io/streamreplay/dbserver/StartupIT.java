@@ -1,0 +1,130 @@
+package io.streamreplay.dbserver;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.LongNode;
+import io.streamreplay.dbserver.testing.OvsdbTestClient;
+import io.streamreplay.dbserver.testing.ServerProcess;
+import io.streamreplay.jsonrpc.Json;
+import io.streamreplay.jsonrpc.JsonRpcConnection;
+import io.streamreplay.jsonrpc.Limits;
+import io.streamreplay.jsonrpc.Message;
+import io.streamreplay.poll.PollLoop;
+import io.streamreplay.stream.PassiveStream;
+import io.streamreplay.stream.Stream;
+import io.streamreplay.stream.TlsConfig;
+import io.streamreplay.stream.TransportRegistry;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Starting the server: clear failures, active remotes that reconnect, and the control socket's own commands. */
+class StartupIT {
+
+    @TempDir
+    Path dir;
+
+    @BeforeEach
+    void createDatabase() throws Exception {
+        Files.writeString(dir.resolve("kv.ovsschema"), RecordReplayIT.SCHEMA);
+        assertEquals(0, ServerProcess.run(dir, dir.resolve("create.out"), List.of("create", "kv.db",
+                "kv.ovsschema"), 30));
+    }
+
+    private int run(String... args) throws Exception {
+        return ServerProcess.run(dir, dir.resolve("out"), List.of(args), 30);
+    }
+
+    private String output() throws Exception {
+        return Files.readString(dir.resolve("out"));
+    }
+
+    @Test
+    void problemsAtStartUpGiveOneClearLineAndStatusOne() throws Exception {
+        assertEquals(1, run("missing.db"));
+        assertTrue(output().contains("missing.db: no such file"), output());
+
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            assertEquals(1, run("kv.db", "--remote=ptcp:" + taken.getLocalPort() + ":127.0.0.1"));
+            assertTrue(output().contains("Address already in use") && output().contains("no remote could be"
+                    + " opened"), output());
+        }
+
+        Files.writeString(dir.resolve("bad.ovsschema"), "{\"name\":\"x\",\"tables\":{\"t\":{\"columns\":"
+                + "{\"_c\":{\"type\":\"integer\"}}}}}");
+        assertEquals(1, run("create", "bad.db", "bad.ovsschema"));
+        assertTrue(output().contains("names beginning with \"_\" are reserved"), output());
+        assertEquals(1, run("create", "kv.db", "kv.ovsschema"));
+        assertTrue(output().contains("the file exists"), output());
+
+        assertEquals(2, run("kv.db", "--private-key=key.pem"));
+        assertTrue(output().contains("TLS needs all three"), output());
+    }
+
+    @Test
+    void anActiveRemoteConnectsOutAndReconnects() throws Exception {
+        PollLoop loop = PollLoop.live();
+        TransportRegistry streams = TransportRegistry.standard(TlsConfig.none());
+        try (PassiveStream listener = streams.listen("punix:" + dir.resolve("manager.sock"));
+                ServerProcess server = ServerProcess.start(dir, dir.resolve("server.out"), List.of("kv.db",
+                        "--remote=unix:" + dir.resolve("manager.sock"), "--control=" + dir.resolve("ctl")))) {
+            for (int connection = 0; connection < 2; connection++) {
+                try (JsonRpcConnection rpc = new JsonRpcConnection(accept(loop, listener), Limits.DEFAULT)) {
+                    Message reply = rpc.transactBlocking(loop, Message.request("list_dbs", Json.array(),
+                            LongNode.valueOf(1)), 10_000);
+                    assertEquals("[\"_Server\",\"kvdb\"]", reply.result().toString());
+                }
+            }
+        }
+        loop.close();
+    }
+
+    private static Stream accept(PollLoop loop, PassiveStream listener) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (System.nanoTime() < deadline) {
+            Stream stream = listener.accept();
+            if (stream != null) {
+                return stream;
+            }
+            listener.waitAccept(loop, "test");
+            loop.waitMillis(100, "test");
+            loop.block();
+        }
+        throw new AssertionError("the server never connected");
+    }
+
+    @Test
+    void theControlSocketReportsStatsAndChangesLogLevels() throws Exception {
+        try (ServerProcess server = ServerProcess.start(dir, dir.resolve("server.out"), List.of("kv.db",
+                "--remote=punix:" + dir.resolve("db.sock"), "--control=" + dir.resolve("ctl")))) {
+            server.awaitLine("serving");
+            try (OvsdbTestClient client = OvsdbTestClient.connect("unix:" + dir.resolve("db.sock"),
+                    TlsConfig.none()); OvsdbTestClient control = OvsdbTestClient.connect("unix:" + dir.resolve("ctl"),
+                    TlsConfig.none())) {
+                client.call("transact", "kvdb", Json.parse("{\"op\":\"insert\",\"table\":\"kv\",\"row\":{}}"));
+                client.call("monitor", "kvdb", null, Json.parse("{\"kv\":{}}"));
+                JsonNode stats = Json.parse(control.call("stats").asText());
+                assertEquals(1, stats.get("transactions").asInt(), stats.toString());
+                assertEquals(1, stats.get("monitors").asInt(), stats.toString());
+                assertEquals(2, stats.get("requests").asInt(), stats.toString());
+                assertTrue(stats.get("bytes_in").asLong() > 0 && stats.get("bytes_out").asLong() > 0);
+                assertEquals("none", stats.get("recording").get("mode").asText());
+                assertEquals("", control.call("log-level", "io.streamreplay", "debug").asText());
+                assertTrue(control.call("log-level").asText().contains("io.streamreplay DEBUG"));
+                assertEquals("unknown log level \"loud\" (use TRACE, DEBUG, INFO, WARN, ERROR or OFF)",
+                        control.request("log-level", "loud").error().asText());
+                assertEquals("no database by that name", control.request("compact", "nope").error().asText());
+                assertEquals("", control.call("exit").asText());
+            }
+            assertEquals(0, server.waitFor(30));
+        }
+    }
+}
