@@ -135,6 +135,33 @@ class OpenVswitchCompatibilityIT {
     }
 
     @Test
+    void ovsVsctlManagesBridgesThroughTheIdl() throws Exception {
+        assertEquals(0, ServerProcess.run(dir, dir.resolve("create-vs.out"), List.of("create", "conf.db",
+                OpenVswitchTools.VSWITCH_SCHEMA.toString()), 30));
+        try (ServerProcess vswitch = ServerProcess.start(dir, dir.resolve("vswitch.out"), List.of("conf.db",
+                "--remote=punix:" + dir.resolve("conf.sock"), "--control=" + dir.resolve("conf.ctl")))) {
+            vswitch.awaitLine("serving");
+            String db = "--db=unix:" + dir.resolve("conf.sock");
+            ok("ovs-vsctl", db, "--no-wait", "init");
+            ok("ovs-vsctl", db, "--no-wait", "add-br", "br0");
+            ok("ovs-vsctl", db, "--no-wait", "add-port", "br0", "p1", "--", "set", "interface", "p1",
+                    "type=internal");
+            ok("ovs-vsctl", db, "--no-wait", "set", "bridge", "br0", "external_ids:k=v");
+            assertEquals("br0\n", ok("ovs-vsctl", db, "list-br"));
+            assertEquals("p1\n", ok("ovs-vsctl", db, "list-ports", "br0"));
+            assertEquals("{k=v}\n", ok("ovs-vsctl", db, "get", "bridge", "br0", "external_ids"));
+            ok("ovs-vsctl", db, "--no-wait", "del-br", "br0");
+            assertEquals("", ok("ovs-vsctl", db, "list-br"));
+            // del-br only drops the reference: the server's garbage collection removes ports and interfaces.
+            JsonNode left = Json.parse(ok("ovsdb-client", "query", "unix:" + dir.resolve("conf.sock"),
+                    "[\"Open_vSwitch\",{\"op\":\"select\",\"table\":\"Interface\",\"where\":[]},"
+                            + "{\"op\":\"select\",\"table\":\"Port\",\"where\":[]}]"));
+            assertEquals(0, left.get(0).get("rows").size(), left.toString());
+            assertEquals(0, left.get(1).get("rows").size(), left.toString());
+        }
+    }
+
+    @Test
     void ovsAppctlTalksToTheControlSocket() throws Exception {
         String target = dir.resolve("ctl").toString();
         assertTrue(ok("ovs-appctl", "-t", target, "version").startsWith("sample-db-server (streamreplay)"));

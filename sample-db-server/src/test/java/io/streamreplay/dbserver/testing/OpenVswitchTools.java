@@ -19,18 +19,24 @@ public final class OpenVswitchTools {
     private OpenVswitchTools() {
     }
 
-    /** Installs {@code openvswitch-common} unless {@code ovsdb-client} is already on the PATH. */
+    /** The Open_vSwitch schema, shipped with {@code openvswitch-switch}. */
+    public static final Path VSWITCH_SCHEMA = Path.of("/usr/share/openvswitch/vswitch.ovsschema");
+
+    /**
+     * Installs {@code openvswitch-common} (ovsdb-client, ovsdb-tool, ovs-appctl) and {@code openvswitch-switch}
+     * (ovs-vsctl and the Open_vSwitch schema) unless they are already there.
+     */
     public static synchronized void ensureInstalled() throws Exception {
         if (checked) {
             return;
         }
-        if (!onPath("ovsdb-client")) {
+        if (!onPath("ovsdb-client") || !onPath("ovs-vsctl") || !Files.exists(VSWITCH_SCHEMA)) {
             List<String> sudo = isRoot() ? List.of() : List.of("sudo", "-n");
             run(sudo, List.of("apt-get", "update", "-qq"));
-            run(sudo, List.of("apt-get", "install", "-y", "-qq", "openvswitch-common"));
-            if (!onPath("ovsdb-client")) {
-                throw new IllegalStateException("openvswitch-common was installed but ovsdb-client is not on the"
-                        + " PATH");
+            run(sudo, List.of("env", "DEBIAN_FRONTEND=noninteractive", "apt-get", "install", "-y", "-qq",
+                    "openvswitch-common", "openvswitch-switch"));
+            if (!onPath("ovsdb-client") || !onPath("ovs-vsctl")) {
+                throw new IllegalStateException("Open vSwitch was installed but its tools are not on the PATH");
             }
         }
         checked = true;
