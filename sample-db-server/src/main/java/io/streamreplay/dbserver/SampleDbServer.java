@@ -200,8 +200,11 @@ public final class SampleDbServer implements Callable<Integer> {
                 if (active == null) {
                     return 1;
                 }
-                ServerControlCommands commands = new ServerControlCommands(server, loop, replay,
-                        () -> ServerControlCommands.allSessions(rpc, active));
+                ServerControlCommands commands = new ServerControlCommands(server, loop, replay, () -> {
+                    List<JsonRpcSession> all = new ArrayList<>(rpc.sessions());
+                    all.addAll(active);
+                    return all;
+                });
                 commands.register(controlServer);
                 controlServer.register(LogLevels.command(logLevels));
                 log.info("{} {} serving {}", PROGRAM, VERSION, server.databaseNames());

@@ -5,12 +5,15 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.BooleanNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
+import io.streamreplay.dbserver.MemberParser;
 import io.streamreplay.dbserver.OvsdbException;
 import io.streamreplay.dbserver.data.Database;
 import io.streamreplay.dbserver.data.RowChange;
 import io.streamreplay.dbserver.data.Table;
 import io.streamreplay.dbserver.data.UuidSource;
 import io.streamreplay.dbserver.monitor.Monitor;
+import io.streamreplay.dbserver.schema.BaseType;
+import io.streamreplay.dbserver.schema.DatabaseSchema;
 import io.streamreplay.dbserver.storage.DatabaseFile;
 import io.streamreplay.dbserver.txn.Executor;
 import io.streamreplay.dbserver.txn.Transaction;
@@ -82,7 +85,7 @@ public final class OvsdbServer implements JsonRpcServer.Handler {
         this.loop = loop;
         this.uuids = uuids;
         this.serverId = uuids.next();
-        List<io.streamreplay.dbserver.schema.DatabaseSchema> schemas = new ArrayList<>();
+        List<DatabaseSchema> schemas = new ArrayList<>();
         for (DatabaseFile file : files) {
             Database db = file.database();
             databases.put(db.name(), new Served(db, file, false, db.schema().toJson()));
@@ -355,7 +358,7 @@ public final class OvsdbServer implements JsonRpcServer.Handler {
             if (!lastId.isTextual()) {
                 throw OvsdbException.syntax(params, "last-txn-id must be string");
             }
-            if (!io.streamreplay.dbserver.schema.BaseType.isUuid(lastId.textValue())) {
+            if (!BaseType.isUuid(lastId.textValue())) {
                 throw OvsdbException.syntax(params, "last-txn-id must be UUID format.");
             }
         }
@@ -432,7 +435,7 @@ public final class OvsdbServer implements JsonRpcServer.Handler {
     private static String lockName(Message request) throws OvsdbException {
         ArrayNode params = request.params();
         if (params.size() != 1 || !params.get(0).isTextual()
-                || !io.streamreplay.dbserver.MemberParser.isId(params.get(0).textValue())) {
+                || !MemberParser.isId(params.get(0).textValue())) {
             throw OvsdbException.syntax(params, request.method() + " request params must be <id>");
         }
         return params.get(0).textValue();

@@ -6,7 +6,6 @@ import io.streamreplay.control.ControlReply;
 import io.streamreplay.control.ControlServer;
 import io.streamreplay.dbserver.storage.DatabaseFile;
 import io.streamreplay.jsonrpc.Json;
-import io.streamreplay.jsonrpc.JsonRpcServer;
 import io.streamreplay.jsonrpc.JsonRpcSession;
 import io.streamreplay.poll.PollLoop;
 import io.streamreplay.replay.ReplayContext;
@@ -133,12 +132,5 @@ public final class ServerControlCommands {
                 log.error("{}: automatic compaction of {} failed: {}", name, file.path(), e.toString());
             }
         }
-    }
-
-    /** For callers that hold a {@link JsonRpcServer} and active sessions: all of their sessions. */
-    public static List<JsonRpcSession> allSessions(JsonRpcServer rpc, List<JsonRpcSession> active) {
-        List<JsonRpcSession> all = new ArrayList<>(rpc.sessions());
-        all.addAll(active);
-        return all;
     }
 }

@@ -288,6 +288,17 @@ public final class DatabaseFile implements AutoCloseable {
      * renamed over the file, so a crash leaves either the old or the new file whole.
      */
     public void compact(long dateMillis, String comment) throws IOException {
+        try {
+            writeSnapshot(dateMillis, comment);
+        } catch (IOException e) {
+            // Not again until the file has grown as much once more: a full disk must not mean a retry per request.
+            snapshotSize = file.size();
+            recordsSinceSnapshot = 0;
+            throw e;
+        }
+    }
+
+    private void writeSnapshot(long dateMillis, String comment) throws IOException {
         Path target = path.toRealPath();
         Path temporary = target.resolveSibling(target.getFileName() + ".tmp");
         Files.deleteIfExists(temporary);

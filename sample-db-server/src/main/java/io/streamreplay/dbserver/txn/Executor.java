@@ -145,7 +145,7 @@ public final class Executor {
             case "commit": {
                 boolean durable = members.required("durable", Kind.BOOLEAN).booleanValue();
                 members.finish();
-                checkWritable(op, null);
+                checkWritable(op);
                 if (durable) {
                     txn.requestDurable();
                 }
@@ -180,7 +180,7 @@ public final class Executor {
         return table;
     }
 
-    private void checkWritable(String op, Table table) throws OvsdbException {
+    private void checkWritable(String op) throws OvsdbException {
         if (readOnly) {
             throw new OvsdbException("not allowed", op + " operation not allowed on table in reserved database "
                     + db.name());
@@ -193,7 +193,7 @@ public final class Executor {
         JsonNode uuidName = members.optional("uuid-name", Kind.ID);
         JsonNode uuidJson = members.optional("uuid", Kind.STRING);
         members.finish();
-        checkWritable("insert", table);
+        checkWritable("insert");
         UUID uuid;
         if (uuidJson != null) {
             if (!BaseType.isUuid(uuidJson.textValue())) {
@@ -263,7 +263,7 @@ public final class Executor {
         Condition where = Condition.fromJson(members.required("where", Kind.ARRAY), table.schema(), names);
         JsonNode rowJson = members.required("row", Kind.OBJECT);
         members.finish();
-        checkWritable("update", table);
+        checkWritable("update");
         Map<ColumnSchema, Datum> values = new LinkedHashMap<>();
         for (Iterator<Map.Entry<String, JsonNode>> it = rowJson.fields(); it.hasNext();) {
             Map.Entry<String, JsonNode> member = it.next();
@@ -289,7 +289,7 @@ public final class Executor {
         Condition where = Condition.fromJson(members.required("where", Kind.ARRAY), table.schema(), names);
         JsonNode mutationsJson = members.required("mutations", Kind.ARRAY);
         members.finish();
-        checkWritable("mutate", table);
+        checkWritable("mutate");
         List<Mutation> mutations = new ArrayList<>();
         for (JsonNode mutation : mutationsJson) {
             mutations.add(Mutation.fromJson(mutation, table.schema(), names));
@@ -310,7 +310,7 @@ public final class Executor {
         Table table = table(members);
         Condition where = Condition.fromJson(members.required("where", Kind.ARRAY), table.schema(), names);
         members.finish();
-        checkWritable("delete", table);
+        checkWritable("delete");
         List<Row> matches = txn.select(table, where);
         for (Row row : matches) {
             txn.delete(table, row.uuid());
