@@ -304,6 +304,9 @@ public final class SampleDbServer implements Callable<Integer> {
             server.handle(session, message);
         }
         session.run();
+        if (!session.isConnected()) {
+            server.connectionLost(session);
+        }
     }
 
     private FileLock writePidFile() throws IOException {

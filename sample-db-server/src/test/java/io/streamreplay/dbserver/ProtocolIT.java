@@ -132,6 +132,33 @@ class ProtocolIT {
     }
 
     @Test
+    void aClosedConnectionHandsItsLocksToTheNextWaiter() throws Exception {
+        try (OvsdbTestClient waiter = client()) {
+            try (OvsdbTestClient owner = client()) {
+                assertEquals(true, owner.call("lock", "M").get("locked").asBoolean());
+                assertEquals(false, waiter.call("lock", "M").get("locked").asBoolean());
+            }
+            assertEquals("locked", waiter.awaitNotifications(1).get(0).method());
+        }
+    }
+
+    @Test
+    void aParkedTransactionCanBeCanceledAndItsIdIsNotReusable() throws Exception {
+        try (OvsdbTestClient client = client()) {
+            client.call("set_db_change_aware", true);
+            JsonNode never = Json.parse("{\"op\":\"wait\",\"table\":\"kv\",\"where\":[[\"name\",\"==\","
+                    + "\"never-there\"]],\"until\":\"!=\",\"rows\":[]}");
+            long parked = client.send("transact", "kvdb", never);
+            client.resend(parked, "transact", Json.array("kvdb", never));
+            Message duplicate = client.awaitReply(parked);
+            assertEquals("transact: duplicate request ID", duplicate.error().get("details").asText());
+            client.notify("cancel", parked);
+            Message canceled = client.awaitReply(parked);
+            assertEquals("\"canceled\"", canceled.error().toString());
+        }
+    }
+
+    @Test
     void aWaitParksUntilAnotherClientCommitsWhatItWaitsFor() throws Exception {
         try (OvsdbTestClient waiter = client(); OvsdbTestClient writer = client()) {
             JsonNode wait = Json.parse("{\"op\":\"wait\",\"table\":\"kv\",\"where\":[[\"name\",\"==\",\"awaited\"]],"

@@ -137,6 +137,17 @@ public final class OvsdbServer implements JsonRpcServer.Handler {
         stats.addClosed(session);
     }
 
+    /**
+     * An active (outgoing) session lost its connection: what the client had (monitors, locks, parked requests) is
+     * gone with it, as for an accepted session that closed; the session itself reconnects.
+     */
+    public void connectionLost(JsonRpcSession session) {
+        ClientSession client = clients.remove(session);
+        if (client != null) {
+            forget(client);
+        }
+    }
+
     /** Drops a client's monitors, parked transactions and locks, handing its locks to the next in line. */
     private void forget(ClientSession client) {
         triggers.removeIf(trigger -> trigger.client == client);

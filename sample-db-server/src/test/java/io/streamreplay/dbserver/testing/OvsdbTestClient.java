@@ -61,10 +61,20 @@ public final class OvsdbTestClient implements AutoCloseable {
     }
 
     private long send(String method, ArrayNode params) {
-        long id = nextId++;
+        return resend(nextId++, method, params);
+    }
+
+    /** Sends a request under an id already used, as a misbehaving client would. */
+    public long resend(long id, String method, ArrayNode params) {
         connection.send(Message.request(method, params, LongNode.valueOf(id)));
         connection.run();
         return id;
+    }
+
+    /** Sends a notification. */
+    public void notify(String method, Object... params) {
+        connection.send(Message.notification(method, Json.array(params)));
+        connection.run();
     }
 
     /** Waits for the reply or error to request {@code id}. */
