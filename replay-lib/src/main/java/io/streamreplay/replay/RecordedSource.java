@@ -4,9 +4,11 @@ import java.nio.ByteBuffer;
 import java.security.SecureRandom;
 import java.util.SplittableRandom;
 import java.util.UUID;
+import java.util.function.LongSupplier;
 
 /**
- * Random values that must repeat on replay, above all UUIDs (a database names its rows with them).
+ * Values that must repeat on replay: random ones, above all UUIDs (a database names its rows with them), and
+ * observed ones such as clock readings an application prints ({@link #observe}).
  *
  * <p>Live, it draws from a generator seeded from {@link SecureRandom}; recording, it also records each value;
  * replaying, it returns the recorded values in order, and drawing out of order (or more values than recorded) is
@@ -61,6 +63,19 @@ public final class RecordedSource {
         return next(8).getLong(0);
     }
 
+    /**
+     * A value the live process observes, such as a clock reading for a latency it will print, that its replay must
+     * observe again: live it is {@code observed}'s; recording, it is also recorded; replaying, the recorded value.
+     */
+    public long observe(LongSupplier observed) {
+        if (replay != null) {
+            return replayed(8).getLong(0);
+        }
+        ByteBuffer value = ByteBuffer.allocate(8).putLong(0, observed.getAsLong());
+        record(value);
+        return value.getLong(0);
+    }
+
     private ByteBuffer next(int size) {
         if (replay != null) {
             return replayed(size);
@@ -69,10 +84,14 @@ public final class RecordedSource {
         for (int i = 0; i < size; i += 8) {
             value.putLong(i, random.nextLong());
         }
+        record(value);
+        return value;
+    }
+
+    private void record(ByteBuffer value) {
         if (recording != null) {
             recording.record(writer, RecordType.VALUE, value.duplicate());
         }
-        return value;
     }
 
     private ByteBuffer replayed(int size) {

@@ -168,4 +168,24 @@ class RecordReplayTest {
         assertEquals(RecordingExhaustedException.EXIT_STATUS, end.exitStatus());
         assertEquals(server.events(), replayed.events());
     }
+
+    @Test
+    void observedValuesAndRandomValuesRepeatOnReplay() throws Exception {
+        Path dir = tmp.resolve("values");
+        ReplayContext recording = ReplayContext.record(dir, PROGRAM, List.of());
+        RecordedSource clock = recording.source("clock");
+        RecordedSource random = recording.source("random");
+        long[] recorded = {clock.observe(() -> 1234), random.nextLong(), clock.observe(System::nanoTime)};
+        recording.close();
+
+        ReplayContext replay = ReplayContext.replay(dir, PROGRAM);
+        RecordedSource replayedClock = replay.source("clock");
+        RecordedSource replayedRandom = replay.source("random");
+        long[] replayed = {replayedClock.observe(() -> -1), replayedRandom.nextLong(),
+            replayedClock.observe(() -> -1)};
+        assertEquals(List.of(recorded[0], recorded[1], recorded[2]), List.of(replayed[0], replayed[1], replayed[2]));
+        assertEquals(1234, replayed[0]);
+        assertThrows(ReplayDivergenceException.class, () -> replayedClock.observe(() -> -1),
+                "a value beyond the recording is a divergence");
+    }
 }
