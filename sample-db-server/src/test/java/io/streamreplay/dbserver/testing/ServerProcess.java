@@ -14,8 +14,12 @@ import java.util.regex.Pattern;
  */
 public final class ServerProcess implements AutoCloseable {
 
-    /** The packaged server, built by {@code mvn package} before the integration tests run. */
-    public static final Path JAR = Path.of("target", "sample-db-server.jar").toAbsolutePath();
+    /**
+     * The packaged server, built by {@code mvn package} before the integration tests run; other modules' tests set
+     * the system property {@code sample-db-server.jar} to its path.
+     */
+    public static final Path JAR = Path.of(System.getProperty("sample-db-server.jar", "target/sample-db-server.jar"))
+            .toAbsolutePath();
 
     private final Process process;
     private final Path console;

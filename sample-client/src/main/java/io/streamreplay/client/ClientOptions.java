@@ -1,0 +1,83 @@
+package io.streamreplay.client;
+
+import io.streamreplay.client.format.Format;
+import io.streamreplay.replay.ReplayOptions;
+import io.streamreplay.stream.TlsConfig;
+import java.nio.file.Path;
+import java.util.List;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * The options every command shares: where the server is, TLS, output format, and record/replay.
+ */
+public final class ClientOptions {
+
+    /** The server used when none is given: the Unix socket {@code sample-db-server} listens on by default. */
+    public static final String DEFAULT_SERVER = "unix:db.sock";
+
+    private static final List<String> ACTIVE_PREFIXES = List.of("unix:", "tcp:", "ssl:");
+
+    @Option(names = "--server", paramLabel = "NAME", description = "The server: unix:PATH, tcp:IP[:PORT] or"
+            + " ssl:IP[:PORT] (default: " + DEFAULT_SERVER + "). It may also be given as the first argument.")
+    String server;
+
+    @Option(names = {"-f", "--format"}, paramLabel = "FORMAT", defaultValue = "table",
+            description = "Output format of tables: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+    Format format;
+
+    @Option(names = "--no-headings", description = "Leave out table headings.")
+    boolean noHeadings;
+
+    @Option(names = "--pretty", description = "Indent JSON output.")
+    boolean pretty;
+
+    @Option(names = "--timestamp", description = "Print the time before each monitor update.")
+    boolean timestamp;
+
+    @Option(names = "--db-change-aware", description = "Ask the server to keep the connection open when databases"
+            + " change, and fail if it cannot.")
+    boolean dbChangeAware;
+
+    @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "30",
+            description = "Give up waiting for a connection or a reply after SECONDS (default: ${DEFAULT-VALUE}).")
+    long timeoutSeconds;
+
+    @Option(names = {"-p", "--private-key"}, paramLabel = "FILE", description = "TLS private key (PEM, PKCS#8).")
+    Path privateKey;
+
+    @Option(names = {"-c", "--certificate"}, paramLabel = "FILE", description = "TLS certificate (PEM).")
+    Path certificate;
+
+    @Option(names = {"-C", "--ca-cert"}, paramLabel = "FILE", description = "CA certificate (PEM) the server's"
+            + " certificate must be signed by.")
+    Path caCertificate;
+
+    @Mixin
+    ReplayOptions replay;
+
+    /**
+     * The server: {@code --server}, else the first of {@code positional} if it names one (and is then removed),
+     * else the default.
+     */
+    String server(List<String> positional) {
+        if (!positional.isEmpty() && ACTIVE_PREFIXES.stream().anyMatch(positional.get(0)::startsWith)) {
+            String named = positional.remove(0);
+            if (server == null) {
+                return named;
+            }
+        }
+        return server != null ? server : DEFAULT_SERVER;
+    }
+
+    TlsConfig tls() throws ClientException {
+        if (privateKey == null && certificate == null && caCertificate == null) {
+            return TlsConfig.none();
+        }
+        if (privateKey == null || certificate == null || caCertificate == null) {
+            throw new ClientException(ClientException.BAD_INPUT,
+                    "TLS needs all three of --private-key, --certificate and --ca-cert");
+        }
+        return TlsConfig.pem(privateKey, certificate, caCertificate);
+    }
+}

@@ -1,0 +1,23 @@
+package io.streamreplay.client;
+
+import io.streamreplay.client.format.TableWriter;
+import java.util.ArrayList;
+import java.util.List;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+/** {@code list-dbs [SERVER]}: the server's databases, one per line. */
+@Command(name = "list-dbs", mixinStandardHelpOptions = true, description = "Lists the server's databases.")
+final class ListDbsCommand extends ClientCommand {
+
+    @Parameters(paramLabel = "SERVER", arity = "0..1", description = "The server, if not given by --server.")
+    List<String> args = new ArrayList<>();
+
+    @Override
+    protected int run(ClientRuntime runtime, TableWriter out) throws ClientException {
+        try (OvsdbClient client = runtime.connect(options.server(args))) {
+            client.call("list_dbs").forEach(name -> out.line(name.asText()));
+        }
+        return 0;
+    }
+}

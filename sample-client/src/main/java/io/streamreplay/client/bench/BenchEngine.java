@@ -1,0 +1,188 @@
+package io.streamreplay.client.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.LongNode;
+import io.streamreplay.client.ClientException;
+import io.streamreplay.client.ClientRuntime;
+import io.streamreplay.jsonrpc.JsonRpcConnection;
+import io.streamreplay.jsonrpc.Message;
+import io.streamreplay.poll.PollLoop;
+import io.streamreplay.replay.RecordingExhaustedException;
+import java.io.IOException;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.LongConsumer;
+
+/**
+ * Drives bench connections on one poll loop: each keeps up to {@code inFlight} {@code transact} requests
+ * outstanding until its share of the transactions is done, while monitor connections count the rows they are told
+ * about. Times are read through {@link ClientRuntime#nanoTime()}, so that a replay computes the same figures.
+ *
+ * <p>Single-threaded.
+ */
+public final class BenchEngine {
+
+    private static final class Lane {
+        final JsonRpcConnection connection;
+        final Workload workload;
+        final long quota;
+        final Map<Long, Long> started = new HashMap<>();
+        long issued;
+
+        Lane(JsonRpcConnection connection, Workload workload, long quota) {
+            this.connection = connection;
+            this.workload = workload;
+            this.quota = quota;
+        }
+    }
+
+    private final ClientRuntime runtime;
+    private final List<Lane> lanes;
+    private final List<JsonRpcConnection> monitors;
+    private final int inFlight;
+    private final long[] latencies;
+    private long completed;
+    private long errors;
+    private long monitorRows;
+    private long firstStart = -1;
+    private long lastEnd;
+
+    /**
+     * @param connections the transacting connections, each with its workload
+     * @param monitors connections that already sent their monitor request
+     */
+    public BenchEngine(ClientRuntime runtime, List<JsonRpcConnection> connections, List<Workload> workloads,
+            List<JsonRpcConnection> monitors, long transactions, int inFlight) {
+        this.runtime = runtime;
+        this.monitors = monitors;
+        this.inFlight = inFlight;
+        this.latencies = new long[(int) transactions];
+        this.lanes = new java.util.ArrayList<>();
+        for (int c = 0; c < connections.size(); c++) {
+            long quota = transactions / connections.size() + (c < transactions % connections.size() ? 1 : 0);
+            lanes.add(new Lane(connections.get(c), workloads.get(c), quota));
+        }
+    }
+
+    /**
+     * Runs until every transaction is answered or the user presses Ctrl-C (or a replay reaches the end of an
+     * interrupted run's recording).
+     *
+     * @param progress told the number of transactions completed so far, after each reply
+     * @return whether the run was interrupted
+     */
+    public boolean run(LongConsumer progress) throws ClientException {
+        PollLoop loop = runtime.loop();
+        long total = lanes.stream().mapToLong(lane -> lane.quota).sum();
+        try {
+            while (completed + errors < total && !runtime.interrupted()) {
+                // Replies first, so that the requests they make room for are queued before the loop blocks.
+                for (Lane lane : lanes) {
+                    receive(lane, progress);
+                }
+                for (Lane lane : lanes) {
+                    send(lane);
+                }
+                for (JsonRpcConnection monitor : monitors) {
+                    receiveUpdates(monitor);
+                }
+                if (completed + errors >= total || runtime.interrupted()) {
+                    break;
+                }
+                for (Lane lane : lanes) {
+                    lane.connection.waitRecv(loop, "bench connection");
+                    lane.connection.waitSend(loop, "bench connection");
+                }
+                for (JsonRpcConnection monitor : monitors) {
+                    monitor.waitRecv(loop, "bench monitor");
+                }
+                loop.block();
+            }
+        } catch (RecordingExhaustedException e) {
+            return true; // the recorded run was interrupted here
+        }
+        for (JsonRpcConnection monitor : monitors) {
+            receiveUpdates(monitor);
+        }
+        return runtime.interrupted();
+    }
+
+    private void send(Lane lane) {
+        while (lane.started.size() < inFlight && lane.issued < lane.quota) {
+            long id = lane.issued++;
+            long now = runtime.nanoTime();
+            if (firstStart < 0) {
+                firstStart = now;
+            }
+            lane.started.put(id, now);
+            lane.connection.send(Message.request("transact", lane.workload.next(), LongNode.valueOf(id)));
+        }
+        lane.connection.run();
+    }
+
+    private void receive(Lane lane, LongConsumer progress) throws ClientException {
+        JsonRpcConnection connection = lane.connection;
+        connection.run();
+        for (Message message = connection.recv(); message != null; message = connection.recv()) {
+            if (message.type() == Message.Type.REQUEST && "echo".equals(message.method())) {
+                connection.send(Message.reply(message.params(), message.id()));
+                continue;
+            }
+            Long start = message.id() == null ? null : lane.started.remove(message.id().asLong());
+            if (start == null || message.type() == Message.Type.NOTIFICATION) {
+                continue;
+            }
+            long end = runtime.nanoTime();
+            lastEnd = end;
+            if (failed(message)) {
+                errors++;
+            } else {
+                latencies[(int) completed++] = end - start;
+            }
+            progress.accept(completed + errors);
+        }
+        check(connection);
+    }
+
+    private static boolean failed(Message reply) {
+        if (reply.type() != Message.Type.REPLY) {
+            return true;
+        }
+        for (JsonNode result : reply.result()) {
+            if (result.has("error")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void receiveUpdates(JsonRpcConnection monitor) throws ClientException {
+        monitor.run();
+        for (Message message = monitor.recv(); message != null; message = monitor.recv()) {
+            if (message.type() == Message.Type.REQUEST && "echo".equals(message.method())) {
+                monitor.send(Message.reply(message.params(), message.id()));
+            } else if (message.type() == Message.Type.NOTIFICATION && "update".equals(message.method())) {
+                for (JsonNode table : message.params().path(1)) {
+                    monitorRows += table.size();
+                }
+            }
+        }
+        check(monitor);
+    }
+
+    private static void check(JsonRpcConnection connection) throws ClientException {
+        IOException error = connection.error();
+        if (error != null) {
+            throw new ClientException(ClientException.FAILED, connection.name() + ": " + (connection.isEof()
+                    ? "the server closed the connection" : "connection failed: " + error.getMessage()), error);
+        }
+    }
+
+    /** The figures so far. */
+    public BenchResult result(String workload, long requested, boolean interrupted) {
+        return new BenchResult(workload, lanes.size(), inFlight, requested, completed, errors,
+                firstStart < 0 ? 0 : lastEnd - firstStart, java.util.Arrays.copyOf(latencies, (int) completed),
+                monitorRows, interrupted);
+    }
+}
