@@ -1,0 +1,204 @@
+package io.streamreplay.client;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.streamreplay.client.ClientProcess.Result;
+import io.streamreplay.dbserver.testing.ServerProcess;
+import io.streamreplay.jsonrpc.Json;
+import io.streamreplay.testing.TestCertificates;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Every command of sample-client, run as a process against a real sample-db-server over unix, tcp and ssl. */
+class SampleClientIT {
+
+    @TempDir
+    static Path dir;
+    private static ServerProcess server;
+    private static String unix;
+    private static String tcp;
+    private static String ssl;
+    private static List<String> tls;
+
+    @BeforeAll
+    static void startServer() throws Exception {
+        Result schema = ClientProcess.run(dir, "bench", "--print-schema");
+        Files.writeString(dir.resolve("kv.ovsschema"), schema.out());
+        assertEquals(0, ServerProcess.run(dir, dir.resolve("create.out"), List.of("create", "kv.db",
+                "kv.ovsschema"), 30));
+        TestCertificates.PemFiles serverPem = TestCertificates.get().pemFiles("server");
+        TestCertificates.PemFiles clientPem = TestCertificates.get().pemFiles("client");
+        server = ServerProcess.start(dir, dir.resolve("server.out"), List.of("kv.db",
+                "--remote=punix:" + dir.resolve("db.sock"), "--remote=ptcp:0:127.0.0.1", "--remote=pssl:0:127.0.0.1",
+                "--control=" + dir.resolve("sample-db-server.ctl"), "--private-key=" + serverPem.key(),
+                "--certificate=" + serverPem.certificate(), "--ca-cert=" + serverPem.ca()));
+        tcp = "tcp:127.0.0.1:" + server.awaitLine("ptcp:(\\d+):127.0.0.1: listening").group(1);
+        ssl = "ssl:127.0.0.1:" + server.awaitLine("pssl:(\\d+):127.0.0.1: listening").group(1);
+        server.awaitLine("serving");
+        unix = "unix:" + dir.resolve("db.sock");
+        tls = List.of("--private-key=" + clientPem.key(), "--certificate=" + clientPem.certificate(),
+                "--ca-cert=" + clientPem.ca());
+    }
+
+    @AfterAll
+    static void stopServer() {
+        server.close();
+    }
+
+    private static Result client(String... args) throws Exception {
+        return ClientProcess.run(dir, args);
+    }
+
+    private static Result ok(String... args) throws Exception {
+        Result result = client(args);
+        assertEquals(0, result.status(), String.join(" ", args) + ":\n" + result.err());
+        return result;
+    }
+
+    private static String[] withTls(String... args) {
+        List<String> all = new ArrayList<>(List.of(args));
+        all.addAll(tls);
+        return all.toArray(String[]::new);
+    }
+
+    private static void insert(String server, String name, long value) throws Exception {
+        ok("transact", server, "[\"kvdb\",{\"op\":\"insert\",\"table\":\"kv\",\"row\":{\"name\":\"" + name
+                + "\",\"value\":" + value + "}}]");
+    }
+
+    @Test
+    void listsDatabasesTablesAndColumnsOverEveryTransport() throws Exception {
+        assertEquals("_Server\nkvdb\n", ok("list-dbs", unix).out());
+        assertEquals("_Server\nkvdb\n", ok("list-dbs", "--server=" + tcp).out());
+        assertEquals("_Server\nkvdb\n", ok(withTls("list-dbs", ssl)).out());
+        assertEquals("Table\n-----\nkv\n", ok("list-tables", unix, "kvdb").out());
+        assertEquals("Column   Type\n-------- ---------\n_uuid    \"uuid\"\n_version \"uuid\"\nname     \"string\"\n"
+                + "value    \"integer\"\n", ok("list-columns", tcp, "kvdb", "kv").out());
+        JsonNode schema = Json.parse(ok(withTls("get-schema", ssl)).out());
+        assertEquals("kvdb", schema.get("name").asText());
+        assertEquals("[\"x\",\"y\"]\n", ok("echo", unix, "x", "y").out());
+    }
+
+    @Test
+    void transactsQueriesAndDumpsInEveryFormat() throws Exception {
+        JsonNode inserted = Json.parse(ok("transact", unix, "[\"kvdb\",{\"op\":\"insert\",\"table\":\"kv\","
+                + "\"row\":{\"name\":\"dump, me\",\"value\":42}}]").out());
+        String uuid = inserted.get(0).get("uuid").get(1).asText();
+        JsonNode query = Json.parse(ok("query", tcp, "[\"kvdb\",{\"op\":\"select\",\"table\":\"kv\",\"where\":"
+                + "[[\"name\",\"==\",\"dump, me\"]],\"columns\":[\"value\"]}]").out());
+        assertEquals("[{\"rows\":[{\"value\":42}]}]", query.toString(), "query drops the aborted result");
+        String table = ok("dump", unix, "kvdb", "kv", "name", "value").out();
+        assertTrue(table.startsWith("kv table\nname") && table.matches("(?s).*\n\"dump, me\" +42\n.*"), table);
+        String csv = ok("dump", unix, "kvdb", "kv", "name", "value", "--format=csv").out();
+        assertTrue(csv.contains("\"\"\"dump, me\"\"\",42\n"), csv);
+        String list = ok("dump", unix, "kvdb", "kv", "_uuid", "name", "--format=list").out();
+        assertTrue(list.contains("_uuid: " + uuid + "\nname : \"dump, me\"\n"), list);
+        JsonNode json = Json.parse(ok(withTls("dump", ssl, "kvdb", "kv", "--format=json")).out());
+        assertEquals("[\"_uuid\",\"name\",\"value\"]", json.get("headings").toString());
+        String bare = ok("dump", unix, "kvdb", "kv", "value", "--no-headings").out();
+        assertTrue(bare.startsWith("kv table\n") && !bare.contains("-----"), bare);
+    }
+
+    @Test
+    void badInputIsRefusedBeforeAnythingIsSentAndFailuresAreReadable() throws Exception {
+        Result malformed = client("transact", unix, "[\"kvdb\",{\"op\":\"insert\",}]");
+        assertEquals(2, malformed.status());
+        assertTrue(malformed.err().contains("TXN: not valid JSON at line 1, column 24"), malformed.err());
+        Result refused = client("list-dbs", "tcp:127.0.0.1:1");
+        assertEquals(1, refused.status());
+        assertEquals("sample-client: cannot connect to tcp:127.0.0.1:1: connection refused\n", refused.err());
+        Result missing = client("list-dbs", "unix:" + dir.resolve("missing.sock"));
+        assertTrue(missing.err().contains("no such socket"), missing.err());
+        Result untrusted = client("list-dbs", ssl);
+        assertEquals(1, untrusted.status());
+        Result failed = client("transact", unix, "[\"kvdb\",{\"op\":\"insert\",\"table\":\"kv\",\"row\":"
+                + "{\"value\":\"x\"}}]");
+        assertEquals(1, failed.status());
+        assertTrue(failed.out().contains("\"error\":\"syntax error\""), failed.out());
+        Result unknownDb = client("dump", unix, "nodb", "--server=" + unix);
+        assertTrue(unknownDb.status() != 0, unknownDb.err());
+    }
+
+    @Test
+    void monitorPrintsChangesMadeByAnotherClientAndStopsOnCtrlC() throws Exception {
+        insert(unix, "watched-before", 1);
+        ClientProcess monitor = ClientProcess.start(dir, "monitor", tcp, "kvdb", "kv", "name,value,!delete");
+        monitor.awaitOutput("watched-before");
+        insert(unix, "watched-after", 2);
+        String output = monitor.awaitOutput("watched-after");
+        assertTrue(output.contains("insert watched-after 2"), output);
+        monitor.interrupt();
+        assertEquals(0, monitor.finish(20).status());
+
+        ClientProcess cond = ClientProcess.start(dir, "monitor-cond", unix, "kvdb", "[[\"value\",\">=\",1000]]",
+                "kv", "name");
+        Thread.sleep(1000);
+        insert(unix, "small-one", 5);
+        insert(unix, "big-one", 5000);
+        String condOutput = cond.awaitOutput("big-one");
+        assertTrue(!condOutput.contains("small-one"), condOutput);
+        cond.interrupt();
+        assertEquals(0, cond.finish(20).status());
+    }
+
+    @Test
+    void aRecordedDumpAndMonitorReplayWithoutAnyServer() throws Exception {
+        insert(unix, "replayed-row", 7);
+        Result recorded = ok("dump", unix, "kvdb", "--replay-record=dump-rec");
+        Result replayed = ok("dump", "unix:" + dir.resolve("nowhere.sock"), "kvdb", "--replay=dump-rec");
+        assertEquals(recorded.out(), replayed.out());
+
+        ClientProcess monitor = ClientProcess.start(dir, "monitor", unix, "kvdb", "kv", "name", "--timestamp",
+                "--replay-record=monitor-rec");
+        monitor.awaitOutput("replayed-row");
+        insert(tcp, "seen-live", 8);
+        monitor.awaitOutput("seen-live");
+        monitor.interrupt();
+        Result live = monitor.finish(20);
+        Result again = ok("monitor", unix, "kvdb", "kv", "name", "--timestamp", "--replay=monitor-rec");
+        assertEquals(live.status(), again.status());
+        assertEquals(live.out(), again.out(), "the replay must print byte for byte what the recorded run printed");
+    }
+
+    @Test
+    void benchCountsWhatTheServerCountsAndReplaysItsSummary() throws Exception {
+        JsonNode before = Json.parse(ok("control", "--target=" + dir.resolve("sample-db-server.ctl"), "stats").out());
+        Result bench = ok("bench", unix, "-n", "600", "--connections", "3", "--in-flight", "2", "--monitors", "1",
+                "--json", "--replay-record=bench-rec");
+        JsonNode summary = Json.parse(bench.out());
+        JsonNode after = Json.parse(ok("control", "--target=" + dir.resolve("sample-db-server.ctl"), "stats").out());
+        assertEquals(600, summary.get("completed").asInt());
+        assertEquals(0, summary.get("errors").asInt());
+        assertEquals(600, after.get("transactions").asLong() - before.get("transactions").asLong(),
+                "every bench transaction committed once");
+        assertTrue(summary.get("latency_ms").get("p99").asDouble() >= summary.get("latency_ms").get("p50")
+                .asDouble());
+        Result replayed = ok("bench", unix, "-n", "600", "--connections", "3", "--in-flight", "2", "--monitors",
+                "1", "--json", "--replay=bench-rec");
+        assertEquals(bench.out(), replayed.out());
+
+        ClientProcess interrupted = ClientProcess.start(dir, "bench", unix, "-n", "100000000", "--no-progress");
+        Thread.sleep(1500);
+        interrupted.interrupt();
+        Result partial = interrupted.finish(30);
+        assertEquals(130, partial.status(), partial.err());
+        assertTrue(partial.out().contains("(interrupted)") && partial.out().contains("latency (ms)"), partial.out());
+    }
+
+    @Test
+    void controlSendsOneCommandAndReportsErrorsWithStatusTwo() throws Exception {
+        String target = "--target=" + dir.resolve("sample-db-server.ctl");
+        assertTrue(ok("control", target, "version").out().startsWith("sample-db-server (streamreplay)"));
+        Result unknown = client("control", target, "frobnicate");
+        assertEquals(2, unknown.status());
+        assertTrue(unknown.err().contains("\"frobnicate\" is not a valid command"), unknown.err());
+    }
+}
