@@ -1,37 +1,27 @@
 package io.streamreplay.benchmarks;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.LongNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.streamreplay.jsonrpc.Json;
-import io.streamreplay.jsonrpc.JsonRpcConnection;
-import io.streamreplay.jsonrpc.Limits;
-import io.streamreplay.jsonrpc.Message;
-import io.streamreplay.poll.PollLoop;
-import io.streamreplay.stream.TlsConfig;
-import io.streamreplay.stream.TransportRegistry;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * The demo: {@code sample-db-server} runs as its own process with {@code --replay-record} while clients load it
- * over a Unix socket and TCP (a monitor plus transacting connections), and is stopped with {@code exit} on its
- * control socket. Then the database file is put back as it was and the same command line runs with
+ * The demo: {@code sample-db-server} runs as its own process with {@code --replay-record} while
+ * {@code sample-client bench} loads it (the standard workload over a Unix socket, with a monitor), and
+ * {@code sample-client control exit} stops it. Then the database file is put back as it was and the same command line runs with
  * {@code --replay}: no client, no socket, only the recording. Prints a table comparing the two runs; exits 0 only
  * if the replay left the same database and the same log.
  *
- * <p>Usage: {@code ReplayDemo SERVER-JAR [CONNECTIONS [TRANSACTIONS-PER-CONNECTION [DIR]]]}.
+ * <p>Usage: {@code ReplayDemo SERVER-JAR CLIENT-JAR [CONNECTIONS [TRANSACTIONS [DIR]]]}.
  */
 public final class ReplayDemo {
 
@@ -43,29 +33,34 @@ public final class ReplayDemo {
 
     public static void main(String[] args) throws Exception {
         Path jar = Path.of(args[0]).toAbsolutePath();
-        int connections = args.length > 1 ? Integer.parseInt(args[1]) : 4;
-        int transactions = args.length > 2 ? Integer.parseInt(args[2]) : 1000;
-        Path work = (args.length > 3 ? Path.of(args[3]) : Files.createTempDirectory("streamreplay-demo"))
+        Path clientJar = Path.of(args[1]).toAbsolutePath();
+        int connections = args.length > 2 ? Integer.parseInt(args[2]) : 4;
+        int transactions = args.length > 3 ? Integer.parseInt(args[3]) : 4000;
+        Path work = (args.length > 4 ? Path.of(args[4]) : Files.createTempDirectory("streamreplay-demo"))
                 .toAbsolutePath();
         Files.createDirectories(work);
         Files.writeString(work.resolve("kv.ovsschema"), SCHEMA);
         Files.deleteIfExists(work.resolve("kv.db"));
         Files.deleteIfExists(work.resolve("server.log"));
-        check(server(jar, work, List.of("create", "kv.db", "kv.ovsschema"), "create.out").waitFor() == 0,
+        check(java(jar, work, List.of("create", "kv.db", "kv.ovsschema"), "create.out").waitFor() == 0,
                 "cannot create the database");
         Files.copy(work.resolve("kv.db"), work.resolve("pristine.db"), java.nio.file.StandardCopyOption
                 .REPLACE_EXISTING);
         List<String> args0 = List.of("kv.db", "--remote=punix:" + work.resolve("db.sock"),
-                "--remote=ptcp:0:127.0.0.1", "--control=" + work.resolve("ctl"), "--log-file=server.log");
+                "--control=" + work.resolve("ctl"), "--log-file=server.log");
 
         List<String> recordArgs = new ArrayList<>(args0);
         recordArgs.add("--replay-record=recording");
         long start = System.nanoTime();
-        Process recorded = server(jar, work, recordArgs, "record.out");
-        String tcp = "tcp:127.0.0.1:" + awaitLine(work.resolve("record.out"), "ptcp:(\\d+):127.0.0.1: listening");
+        Process recorded = java(jar, work, recordArgs, "record.out");
         awaitLine(work.resolve("record.out"), "(serving)");
-        load(List.of("unix:" + work.resolve("db.sock"), tcp), connections, transactions);
-        call("unix:" + work.resolve("ctl"), "exit");
+        Process bench = java(clientJar, work, List.of("bench", "--server=unix:" + work.resolve("db.sock"),
+                "--preset=standard", "-n", Integer.toString(transactions), "--connections",
+                Integer.toString(connections), "--monitors=1", "--no-progress"), "bench.out");
+        check(bench.waitFor() == 0, "the workload failed; see " + work.resolve("bench.out"));
+        Process exit = java(clientJar, work, List.of("control", "--target=" + work.resolve("ctl"), "exit"),
+                "exit.out");
+        check(exit.waitFor() == 0, "'control exit' failed; see " + work.resolve("exit.out"));
         check(recorded.waitFor() == 0, "the recorded server failed; see " + work.resolve("record.out"));
         long recordedNanos = System.nanoTime() - start;
 
@@ -77,7 +72,7 @@ public final class ReplayDemo {
         List<String> replayArgs = new ArrayList<>(args0);
         replayArgs.add("--replay=recording");
         start = System.nanoTime();
-        int replayStatus = server(jar, work, replayArgs, "replay.out").waitFor();
+        int replayStatus = java(jar, work, replayArgs, "replay.out").waitFor();
         long replayNanos = System.nanoTime() - start;
 
         List<JsonNode> recordedDb = records(work.resolve("recorded.db"));
@@ -92,9 +87,10 @@ public final class ReplayDemo {
             files = all.size();
             bytes = all.stream().mapToLong(p -> p.toFile().length()).sum();
         }
-        System.out.printf("streamreplay demo: sample-db-server (separate processes) recorded under %d connections x %d"
-                + " transactions over unix and tcp, then replayed from the recording alone%n", connections,
-                transactions);
+        System.out.printf("streamreplay demo: sample-db-server recorded while 'sample-client bench' ran %d transactions"
+                + " over %d connections (plus a monitor), then replayed from the recording alone%n", transactions,
+                connections);
+        System.out.print(Files.readString(work.resolve("bench.out")));
         System.out.printf("recording: %s (%d files, %d bytes)%n%n", work.resolve("recording"), files, bytes);
         System.out.printf("%-28s %14s %14s%n", "", "recorded run", "replay");
         System.out.printf("%-28s %14.0f %14.0f%n", "wall time incl. JVM (ms)", recordedNanos / 1e6,
@@ -111,7 +107,7 @@ public final class ReplayDemo {
         System.exit(ok ? 0 : 1);
     }
 
-    private static Process server(Path jar, Path dir, List<String> args, String output) throws IOException {
+    private static Process java(Path jar, Path dir, List<String> args, String output) throws IOException {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
                 .toString(), "-jar", jar.toString()));
         command.addAll(args);
@@ -119,85 +115,19 @@ public final class ReplayDemo {
                 .redirectOutput(dir.resolve(output).toFile()).start();
     }
 
-    private static String awaitLine(Path file, String regex) throws Exception {
+    private static void awaitLine(Path file, String regex) throws Exception {
         Pattern pattern = Pattern.compile(regex);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (System.nanoTime() < deadline) {
             for (String line : Files.readAllLines(file)) {
                 Matcher matcher = pattern.matcher(line);
                 if (matcher.find()) {
-                    return matcher.group(1);
+                    return;
                 }
             }
             Thread.sleep(50);
         }
         throw new IllegalStateException("the server never printed " + regex + "; see " + file);
-    }
-
-    /** A monitor on the Unix socket, and connections spread over the remotes running the standard workload. */
-    private static void load(List<String> remotes, int connections, int transactions) throws Exception {
-        PollLoop monitorLoop = PollLoop.live();
-        try (JsonRpcConnection monitor = connect(monitorLoop, remotes.get(0))) {
-            monitor.transactBlocking(monitorLoop, Message.request("monitor", Json.array("kvdb", null,
-                    Json.parse("{\"kv\":{}}")), LongNode.valueOf(0)), 10_000);
-            ExecutorService pool = Executors.newFixedThreadPool(connections);
-            List<Future<?>> done = new ArrayList<>();
-            for (int c = 0; c < connections; c++) {
-                String remote = remotes.get(c % remotes.size());
-                String prefix = "c" + c + "-";
-                done.add(pool.submit(() -> {
-                    transact(remote, prefix, transactions);
-                    return null;
-                }));
-            }
-            for (Future<?> future : done) {
-                future.get(10, TimeUnit.MINUTES);
-            }
-            pool.shutdown();
-        }
-        monitorLoop.close();
-    }
-
-    /** Connection {@code prefix}'s j-th transaction: insert, insert, update, delete (of the row from j - 2). */
-    private static void transact(String remote, String prefix, int count) throws Exception {
-        PollLoop loop = PollLoop.live();
-        try (JsonRpcConnection connection = connect(loop, remote)) {
-            for (int j = 0; j < count; j++) {
-                ObjectNode op = Json.NODES.objectNode().put("table", "kv");
-                switch (j % 4) {
-                    case 0:
-                    case 1:
-                        op.put("op", "insert").putObject("row").put("name", prefix + j).put("value", j);
-                        break;
-                    case 2:
-                        op.put("op", "update").putObject("row").put("value", -j);
-                        op.set("where", Json.parse("[[\"name\",\"==\",\"" + prefix + (j - 2) + "\"]]"));
-                        break;
-                    default:
-                        op.put("op", "delete").set("where", Json.parse("[[\"name\",\"==\",\"" + prefix + (j - 2)
-                                + "\"]]"));
-                        break;
-                }
-                Message reply = connection.transactBlocking(loop, Message.request("transact", Json.array("kvdb", op),
-                        LongNode.valueOf(j)), 10_000);
-                check(reply.type() == Message.Type.REPLY && !reply.result().get(0).has("error"),
-                        "transaction failed: " + reply);
-            }
-        }
-        loop.close();
-    }
-
-    private static void call(String remote, String method) throws IOException {
-        PollLoop loop = PollLoop.live();
-        try (JsonRpcConnection connection = connect(loop, remote)) {
-            connection.transactBlocking(loop, Message.request(method, Json.array(), LongNode.valueOf(0)), 10_000);
-        }
-        loop.close();
-    }
-
-    private static JsonRpcConnection connect(PollLoop loop, String remote) throws IOException {
-        return new JsonRpcConnection(TransportRegistry.standard(TlsConfig.none()).openBlocking(loop, remote, 10_000),
-                Limits.DEFAULT);
     }
 
     /** A database file's records, without each transaction's {@code _date}. */

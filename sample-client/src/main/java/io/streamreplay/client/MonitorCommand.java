@@ -94,7 +94,8 @@ final class MonitorCommand {
             command.changeAware(client, true);
             JsonNode initial = client.call(conditional ? "monitor_cond" : "monitor", db, NullNode.getInstance(),
                     requests);
-            Printer printer = new Printer(runtime, out, schema, columns, command.options.timestamp);
+            Printer printer = new Printer(runtime, out, schema, columns, command.options.timestamp,
+                    tableArg.equals("ALL"));
             printer.print(initial, conditional, true);
             while (true) {
                 Message update;
@@ -166,9 +167,11 @@ final class MonitorCommand {
         private final SchemaView schema;
         private final Map<String, List<String>> columns;
         private final boolean timestamp;
+        private final boolean captions;
 
         Printer(ClientRuntime runtime, TableWriter out, SchemaView schema, Map<String, List<String>> columns,
-                boolean timestamp) {
+                boolean timestamp, boolean captions) {
+            this.captions = captions;
             this.runtime = runtime;
             this.out = out;
             this.schema = schema;
@@ -190,7 +193,7 @@ final class MonitorCommand {
                 }
                 List<String> headings = new ArrayList<>(List.of("row", "action"));
                 headings.addAll(entry.getValue());
-                Table table = new Table(columns.size() > 1 ? entry.getKey() + " table" : null, headings);
+                Table table = new Table(captions ? entry.getKey() + " table" : null, headings);
                 Map<String, JsonNode> sorted = new TreeMap<>();
                 rows.fields().forEachRemaining(row -> sorted.put(row.getKey(), row.getValue()));
                 for (Map.Entry<String, JsonNode> row : sorted.entrySet()) {

@@ -194,6 +194,53 @@ class SampleClientIT {
     }
 
     @Test
+    void locksAreHeldUntilCtrlCAndCanBeStolen() throws Exception {
+        ClientProcess owner = ClientProcess.start(dir, "lock", unix, "L1");
+        owner.awaitOutput("locked L1");
+        ClientProcess waiter = ClientProcess.start(dir, "lock", tcp, "L1");
+        waiter.awaitOutput("waiting for L1");
+        ClientProcess thief = ClientProcess.start(dir, "steal", unix, "L1");
+        thief.awaitOutput("locked L1");
+        owner.awaitOutput("stolen L1");
+        thief.interrupt();
+        owner.interrupt();
+        assertEquals(0, thief.finish(20).status());
+        assertEquals(0, owner.finish(20).status());
+        waiter.awaitOutput("locked L1\n");
+        waiter.interrupt();
+        assertEquals(0, waiter.finish(20).status());
+        assertEquals(1, client("unlock", unix, "L1").status(), "unlock without lock is an error");
+    }
+
+    @Test
+    void monitorAllShowsEveryTableAndConditionsAreChecked() throws Exception {
+        ClientProcess all = ClientProcess.start(dir, "monitor", unix, "kvdb", "ALL");
+        insert(tcp, "all-tables", 3);
+        assertTrue(all.awaitOutput("all-tables").contains("kv table"));
+        all.interrupt();
+        assertEquals(0, all.finish(20).status());
+        Result bad = client("monitor-cond", unix, "kvdb", "[[\"value\",", "kv");
+        assertEquals(2, bad.status());
+        assertTrue(bad.err().contains("CONDITION: not valid JSON"), bad.err());
+        assertTrue(ok("get-schema", unix, "kvdb", "--pretty").out().contains("\n  \"name\" : \"kvdb\""));
+    }
+
+    @Test
+    void controlExitStopsTheServer() throws Exception {
+        Path own = Files.createDirectory(dir.resolve("own"));
+        Files.copy(dir.resolve("kv.ovsschema"), own.resolve("kv.ovsschema"));
+        assertEquals(0, ServerProcess.run(own, own.resolve("create.out"), List.of("create", "kv.db",
+                "kv.ovsschema"), 30));
+        try (ServerProcess stopped = ServerProcess.start(own, own.resolve("server.out"), List.of("kv.db"))) {
+            stopped.awaitLine("serving");
+            assertEquals("_Server\nkvdb\n", ClientProcess.run(own, "list-dbs").out(), "the default server");
+            Result exit = ClientProcess.run(own, "control", "exit");
+            assertEquals(0, exit.status(), exit.err());
+            assertEquals(0, stopped.waitFor(30));
+        }
+    }
+
+    @Test
     void controlSendsOneCommandAndReportsErrorsWithStatusTwo() throws Exception {
         String target = "--target=" + dir.resolve("sample-db-server.ctl");
         assertTrue(ok("control", target, "version").out().startsWith("sample-db-server (streamreplay)"));
