@@ -49,6 +49,8 @@ public final class ClientRuntime implements AutoCloseable {
             throw new ClientException(ClientException.FAILED, e.getMessage(), e);
         }
         ClientRuntime runtime = new ClientRuntime(replay, live, TimeUnit.SECONDS.toMillis(options.timeoutSeconds));
+        // Ctrl-C must end monitor and bench cleanly (summary printed, recording closed), not kill the JVM; the JDK
+        // offers no standard way to catch SIGINT, and sun.misc.Signal is the supported exception (jdk.unsupported).
         Signal.handle(new Signal("INT"), signal -> runtime.interrupt());
         return runtime;
     }

@@ -29,13 +29,10 @@ final class DumpCommand extends ClientCommand {
         try (OvsdbClient client = runtime.connect(options.server(args))) {
             String db = database(client, args);
             SchemaView schema = new SchemaView(client.call("get_schema", db));
-            List<String> tables = args.isEmpty() ? schema.tables() : List.of(args.get(0));
+            List<String> tables = schema.tables(args.isEmpty() ? null : args.get(0));
             List<List<String>> columns = new ArrayList<>();
             ArrayNode txn = Json.array(db);
             for (String table : tables) {
-                if (!schema.hasTable(table)) {
-                    throw new ClientException(ClientException.BAD_INPUT, db + " has no table named " + table);
-                }
                 List<String> names = new ArrayList<>(List.of("_uuid"));
                 if (args.size() > 1) {
                     for (String column : args.subList(1, args.size())) {

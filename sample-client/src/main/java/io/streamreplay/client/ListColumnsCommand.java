@@ -22,12 +22,7 @@ final class ListColumnsCommand extends ClientCommand {
         try (OvsdbClient client = runtime.connect(options.server(args))) {
             String db = database(client, args);
             SchemaView schema = new SchemaView(client.call("get_schema", db));
-            List<String> tables = args.isEmpty() ? schema.tables() : List.of(args.get(0));
-            for (String table : tables) {
-                if (!schema.hasTable(table)) {
-                    throw new ClientException(ClientException.BAD_INPUT, db + " has no table named " + table);
-                }
-            }
+            List<String> tables = schema.tables(args.isEmpty() ? null : args.get(0));
             boolean one = tables.size() == 1 && !args.isEmpty();
             Table result = new Table(null, one ? List.of("Column", "Type") : List.of("Table", "Column", "Type"));
             for (String table : tables) {

@@ -82,13 +82,10 @@ final class MonitorCommand {
             }
             SchemaView schema = new SchemaView(client.call("get_schema", db));
             String tableArg = args.remove(0);
-            List<String> tables = tableArg.equals("ALL") && !conditional ? schema.tables() : List.of(tableArg);
+            List<String> tables = schema.tables(tableArg.equals("ALL") && !conditional ? null : tableArg);
             Map<String, List<String>> columns = new TreeMap<>();
             ObjectNode requests = Json.NODES.objectNode();
             for (String table : tables) {
-                if (!schema.hasTable(table)) {
-                    throw new ClientException(ClientException.BAD_INPUT, db + " has no table named " + table);
-                }
                 columns.put(table, request(requests, schema, table, args, where));
             }
             command.changeAware(client, true);

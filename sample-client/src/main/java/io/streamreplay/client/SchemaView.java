@@ -10,10 +10,27 @@ import java.util.List;
  */
 final class SchemaView {
 
+    private final String db;
     private final JsonNode tables;
 
     SchemaView(JsonNode schema) {
+        this.db = schema.path("name").asText();
         this.tables = schema.path("tables");
+    }
+
+    /**
+     * The tables a command names: {@code table} if not null, else all of them.
+     *
+     * @throws ClientException if {@code table} is not in the schema
+     */
+    List<String> tables(String table) throws ClientException {
+        if (table == null) {
+            return tables();
+        }
+        if (!hasTable(table)) {
+            throw new ClientException(ClientException.BAD_INPUT, db + " has no table named " + table);
+        }
+        return List.of(table);
     }
 
     /** Table names, sorted. */
