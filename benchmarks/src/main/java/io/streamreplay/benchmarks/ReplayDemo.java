@@ -1,10 +1,7 @@
 package io.streamreplay.benchmarks;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.streamreplay.jsonrpc.Json;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -42,7 +39,7 @@ public final class ReplayDemo {
         Files.writeString(work.resolve("kv.ovsschema"), SCHEMA);
         Files.deleteIfExists(work.resolve("kv.db"));
         Files.deleteIfExists(work.resolve("server.log"));
-        check(java(jar, work, List.of("create", "kv.db", "kv.ovsschema"), "create.out").waitFor() == 0,
+        RunComparison.check(java(jar, work, List.of("create", "kv.db", "kv.ovsschema"), "create.out").waitFor() == 0,
                 "cannot create the database");
         Files.copy(work.resolve("kv.db"), work.resolve("pristine.db"), java.nio.file.StandardCopyOption
                 .REPLACE_EXISTING);
@@ -57,11 +54,11 @@ public final class ReplayDemo {
         Process bench = java(clientJar, work, List.of("bench", "--server=unix:" + work.resolve("db.sock"),
                 "--preset=standard", "-n", Integer.toString(transactions), "--connections",
                 Integer.toString(connections), "--monitors=1", "--no-progress"), "bench.out");
-        check(bench.waitFor() == 0, "the workload failed; see " + work.resolve("bench.out"));
+        RunComparison.check(bench.waitFor() == 0, "the workload failed; see " + work.resolve("bench.out"));
         Process exit = java(clientJar, work, List.of("control", "--target=" + work.resolve("ctl"), "exit"),
                 "exit.out");
-        check(exit.waitFor() == 0, "'control exit' failed; see " + work.resolve("exit.out"));
-        check(recorded.waitFor() == 0, "the recorded server failed; see " + work.resolve("record.out"));
+        RunComparison.check(exit.waitFor() == 0, "'control exit' failed; see " + work.resolve("exit.out"));
+        RunComparison.check(recorded.waitFor() == 0, "the recorded server failed; see " + work.resolve("record.out"));
         long recordedNanos = System.nanoTime() - start;
 
         Files.move(work.resolve("kv.db"), work.resolve("recorded.db"), java.nio.file.StandardCopyOption
@@ -75,17 +72,15 @@ public final class ReplayDemo {
         int replayStatus = java(jar, work, replayArgs, "replay.out").waitFor();
         long replayNanos = System.nanoTime() - start;
 
-        List<JsonNode> recordedDb = records(work.resolve("recorded.db"));
-        List<JsonNode> replayedDb = records(work.resolve("kv.db"));
+        List<JsonNode> recordedDb = RunComparison.records(work.resolve("recorded.db"));
+        List<JsonNode> replayedDb = RunComparison.records(work.resolve("kv.db"));
         boolean sameDb = recordedDb.equals(replayedDb);
-        boolean sameLog = withoutTimestamps(work.resolve("recorded.log"))
-                .equals(withoutTimestamps(work.resolve("server.log")));
+        boolean sameLog = RunComparison.withoutTimestamps(work.resolve("recorded.log"))
+                .equals(RunComparison.withoutTimestamps(work.resolve("server.log")));
+        long bytes = RunComparison.size(work.resolve("recording"));
         long files;
-        long bytes;
         try (Stream<Path> list = Files.list(work.resolve("recording"))) {
-            List<Path> all = list.toList();
-            files = all.size();
-            bytes = all.stream().mapToLong(p -> p.toFile().length()).sum();
+            files = list.count();
         }
         System.out.printf("streamreplay demo: sample-db-server recorded while 'sample-client bench' ran %d transactions"
                 + " over %d connections (plus a monitor), then replayed from the recording alone%n", transactions,
@@ -128,28 +123,5 @@ public final class ReplayDemo {
             Thread.sleep(50);
         }
         throw new IllegalStateException("the server never printed " + regex + "; see " + file);
-    }
-
-    /** A database file's records, without each transaction's {@code _date}. */
-    private static List<JsonNode> records(Path file) throws IOException {
-        List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-        List<JsonNode> records = new ArrayList<>();
-        for (int i = 1; i < lines.size(); i += 2) {
-            JsonNode json = Json.parse(lines.get(i));
-            ((ObjectNode) json).remove("_date");
-            records.add(json);
-        }
-        return records;
-    }
-
-    private static List<String> withoutTimestamps(Path log) throws IOException {
-        return Files.readAllLines(log, StandardCharsets.UTF_8).stream().map(l -> l.substring(l.indexOf('|') + 1))
-                .toList();
-    }
-
-    private static void check(boolean condition, String problem) {
-        if (!condition) {
-            throw new IllegalStateException(problem);
-        }
     }
 }

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# End-to-end comparison of sample-db-server and Open vSwitch's ovsdb-server on the standard workload: live,
+# recording and replay, side by side, medians of several runs in alternating order. Builds what it needs and
+# installs Open vSwitch (and GNU time) when missing.
+#
+# Usage: benchmarks/e2e.sh [RUNS [SIZES [CONNECTIONS [WORK-DIR]]]]
+#   RUNS         runs per server and configuration (default 3)
+#   SIZES        comma-separated transaction counts (default 20000,200000)
+#   CONNECTIONS  comma-separated connection counts (default 1,8)
+#   WORK-DIR     where databases and recordings go (default: a temporary directory)
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+runs="${1:-3}"
+sizes="${2:-20000,200000}"
+connections="${3:-1,8}"
+work="${4:-$(mktemp -d -t streamreplay-e2e.XXXXXX)}"
+
+sudo=""
+if [ "$(id -u)" != 0 ]; then sudo="sudo -n"; fi
+if [ ! -x /usr/sbin/ovsdb-server ] || ! command -v ovsdb-tool > /dev/null || [ ! -x /usr/bin/time ]; then
+  echo "installing openvswitch-switch, openvswitch-common and time..." >&2
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq openvswitch-switch openvswitch-common time > /dev/null
+fi
+
+echo "building..." >&2
+(cd "$root" && mvn -q -B -ntp -DskipTests -pl benchmarks,sample-db-server,sample-client -am package)
+
+echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.1f GB", $2 / 1048576}' /proc/meminfo)," \
+  "$(java -version 2>&1 | head -1), $(/usr/sbin/ovsdb-server --version | head -1)"
+echo "work directory: $work"
+exec java -cp "$root/benchmarks/target/benchmarks.jar" io.streamreplay.benchmarks.EndToEnd \
+  "$root/sample-db-server/target/sample-db-server.jar" "$root/sample-client/target/sample-client.jar" \
+  "$work" "$runs" "$sizes" "$connections"

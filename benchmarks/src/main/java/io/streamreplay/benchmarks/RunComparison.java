@@ -1,0 +1,53 @@
+package io.streamreplay.benchmarks;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.streamreplay.jsonrpc.Json;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+/** How a recorded run and its replay are compared: database records without dates, logs without timestamps. */
+final class RunComparison {
+
+    private RunComparison() {
+    }
+
+    /** The records of a standalone database file, each transaction without its {@code _date}. */
+    static List<JsonNode> records(Path file) throws IOException {
+        List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        List<JsonNode> records = new ArrayList<>();
+        for (int i = 1; i < lines.size(); i += 2) {
+            JsonNode json = Json.parse(lines.get(i));
+            if (json instanceof ObjectNode) {
+                ((ObjectNode) json).remove("_date");
+            }
+            records.add(json);
+        }
+        return records;
+    }
+
+    /** The lines of a log in the {@code TIMESTAMP|...} layout, without the timestamp. */
+    static List<String> withoutTimestamps(Path log) throws IOException {
+        return Files.readAllLines(log, StandardCharsets.UTF_8).stream().map(l -> l.substring(l.indexOf('|') + 1))
+                .toList();
+    }
+
+    /** The total size of the files in {@code dir}. */
+    static long size(Path dir) throws IOException {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.mapToLong(file -> file.toFile().length()).sum();
+        }
+    }
+
+    /** Throws if {@code condition} does not hold. */
+    static void check(boolean condition, String problem) {
+        if (!condition) {
+            throw new IllegalStateException(problem);
+        }
+    }
+}
