@@ -84,7 +84,7 @@ public final class JsonRpcConnection implements AutoCloseable {
         if (error != null) {
             return;
         }
-        byte[] bytes = Json.toBytes(message.toJson());
+        byte[] bytes = Json.toBytes(message);
         if (backlogBytes + bytes.length > limits.maxBacklogBytes()) {
             fail(new IOException(name() + ": send backlog of " + (backlogBytes + bytes.length)
                     + " bytes would exceed the limit of " + limits.maxBacklogBytes() + " bytes; the peer is not"

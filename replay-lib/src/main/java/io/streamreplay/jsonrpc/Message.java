@@ -1,10 +1,12 @@
 package io.streamreplay.jsonrpc;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
+import java.io.IOException;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.Objects;
@@ -163,6 +165,32 @@ public final class Message {
                 break;
         }
         return json;
+    }
+
+    /** Writes {@link #toJson()} without building it. */
+    void write(JsonGenerator generator) throws IOException {
+        generator.writeStartObject();
+        generator.writeFieldName("id");
+        Json.write(generator, id == null ? NullNode.getInstance() : id);
+        switch (type) {
+            case REQUEST:
+            case NOTIFICATION:
+                generator.writeStringField("method", method);
+                generator.writeFieldName("params");
+                Json.write(generator, params);
+                break;
+            case REPLY:
+                generator.writeFieldName("result");
+                Json.write(generator, result);
+                generator.writeNullField("error");
+                break;
+            default:
+                generator.writeNullField("result");
+                generator.writeFieldName("error");
+                Json.write(generator, error);
+                break;
+        }
+        generator.writeEndObject();
     }
 
     /** The message's type. */

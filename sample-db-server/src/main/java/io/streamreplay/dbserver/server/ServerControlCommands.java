@@ -12,6 +12,7 @@ import io.streamreplay.replay.ReplayContext;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -122,7 +123,7 @@ public final class ServerControlCommands {
         for (String name : server.databaseNames()) {
             DatabaseFile file = server.file(name);
             try {
-                if (file != null && file.shouldCompact()) {
+                if (file != null && file.shouldCompact(TimeUnit.NANOSECONDS.toMillis(loop.now()))) {
                     long before = file.size();
                     file.compact(loop.clock().wallMillis(), COMPACT_COMMENT);
                     log.info("{}: compacted {} automatically from {} to {} bytes", name, file.path(), before,

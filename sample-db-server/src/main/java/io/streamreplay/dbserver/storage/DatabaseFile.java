@@ -39,7 +39,8 @@ import org.slf4j.LoggerFactory;
  * <p>Opening loads every record. A bad last record (what a crash during a write leaves) is ignored with a warning and
  * cut off by the next write; a bad record followed by more data is damage, and opening fails naming the offset.
  * While open, the file is locked ({@code .NAME.~lock~} beside it) against a second server.
- * {@link #compact} rewrites the file as the schema plus one snapshot record, atomically.
+ * {@link #compact} rewrites the file as the schema plus one snapshot record, atomically; {@link #shouldCompact}
+ * says when to, by Open vSwitch's rule (10 minutes, 100 records, 10 MiB and twice the size after the last one).
  *
  * <p>Loop thread only.
  */
@@ -47,7 +48,9 @@ public final class DatabaseFile implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(DatabaseFile.class);
 
-    /** Automatic compaction: the file must have at least this many records since the last snapshot... */
+    /** Automatic compaction: at least this long must have passed since the last snapshot (or the start)... */
+    public static final long COMPACT_MIN_INTERVAL_MILLIS = 10 * 60 * 1000;
+    /** ...the file must have at least this many records since the last snapshot... */
     public static final int COMPACT_MIN_RECORDS = 100;
     /** ...be at least this large... */
     public static final long COMPACT_MIN_BYTES = 10L << 20;
@@ -61,6 +64,7 @@ public final class DatabaseFile implements AutoCloseable {
     private JsonRecordFile file;
     private long snapshotSize;
     private long recordsSinceSnapshot;
+    private long snapshotMillis = Long.MIN_VALUE;
 
     private DatabaseFile(Path path, FileChannel lockChannel, FileLock lock, JsonRecordFile file, Database database) {
         this.path = path;
@@ -276,11 +280,19 @@ public final class DatabaseFile implements AutoCloseable {
         return old != null && json.isEmpty() ? null : json;
     }
 
-    /** Whether the file has grown enough since the last snapshot for {@link #compact} to be worth it. */
-    public boolean shouldCompact() throws IOException {
+    /**
+     * Whether the file has grown enough, for long enough, since the last snapshot for {@link #compact} to be worth
+     * it. The first call starts the interval.
+     *
+     * @param nowMillis the current time on the caller's (monotonic, replayable) clock
+     */
+    public boolean shouldCompact(long nowMillis) {
+        if (snapshotMillis == Long.MIN_VALUE) {
+            snapshotMillis = nowMillis;
+        }
         long size = file.size();
-        return recordsSinceSnapshot >= COMPACT_MIN_RECORDS && size >= COMPACT_MIN_BYTES
-                && size >= COMPACT_GROWTH * snapshotSize;
+        return nowMillis - snapshotMillis >= COMPACT_MIN_INTERVAL_MILLIS && recordsSinceSnapshot >= COMPACT_MIN_RECORDS
+                && size >= COMPACT_MIN_BYTES && size >= COMPACT_GROWTH * snapshotSize;
     }
 
     /**
@@ -295,6 +307,8 @@ public final class DatabaseFile implements AutoCloseable {
             snapshotSize = file.size();
             recordsSinceSnapshot = 0;
             throw e;
+        } finally {
+            snapshotMillis = Long.MIN_VALUE;
         }
     }
 
@@ -340,7 +354,7 @@ public final class DatabaseFile implements AutoCloseable {
     }
 
     /** The file's current size. */
-    public long size() throws IOException {
+    public long size() {
         return file.size();
     }
 

@@ -3,6 +3,7 @@ package io.streamreplay.dbserver.storage;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.streamreplay.jsonrpc.Json;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -30,6 +31,7 @@ final class JsonRecordFile implements AutoCloseable {
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final Pattern HEADER = Pattern.compile("OVSDB JSON (\\d{1,10}) ([0-9a-f]{40})");
     private static final int MAX_HEADER = 100;
+    private static final byte[] NEWLINE = {'\n'};
 
     /** Why reading stopped before the end of the file. */
     record Problem(long offset, String reason, boolean torn) {
@@ -43,6 +45,7 @@ final class JsonRecordFile implements AutoCloseable {
     private long goodEnd;
     private long records;
     private Problem problem;
+    private boolean tailChecked;
 
     private JsonRecordFile(Path path, FileChannel channel) {
         this.path = path;
@@ -172,23 +175,31 @@ final class JsonRecordFile implements AutoCloseable {
     }
 
     /**
-     * Writes {@code json} as one record after the last good one.
+     * Writes {@code value} as one record after the last good one.
      *
      * @param sync whether to wait until it is on stable storage
      */
-    void append(JsonNode json, boolean sync) throws IOException {
-        if (channel.size() != goodEnd) {
-            channel.truncate(goodEnd);
-            problem = null;
+    void append(JsonNode value, boolean sync) throws IOException {
+        if (!tailChecked) {
+            // Once, before the first write: cut off whatever follows the last good record.
+            if (channel.size() != goodEnd) {
+                channel.truncate(goodEnd);
+                problem = null;
+            }
+            channel.position(goodEnd);
+            tailChecked = true;
         }
-        byte[] data = (MAPPER.writeValueAsString(json) + "\n").getBytes(StandardCharsets.UTF_8);
-        byte[] header = ("OVSDB JSON " + data.length + " " + HexFormat.of().formatHex(sha1.digest(data)) + "\n")
+        byte[] json = Json.toBytes(value);
+        sha1.update(json);
+        sha1.update((byte) '\n');
+        int length = json.length + 1;
+        byte[] header = ("OVSDB JSON " + length + " " + HexFormat.of().formatHex(sha1.digest()) + "\n")
                 .getBytes(StandardCharsets.US_ASCII);
-        ByteBuffer buffer = ByteBuffer.allocate(header.length + data.length).put(header).put(data).flip();
-        while (buffer.hasRemaining()) {
-            channel.write(buffer, goodEnd + buffer.position());
+        ByteBuffer[] buffers = {ByteBuffer.wrap(header), ByteBuffer.wrap(json), ByteBuffer.wrap(NEWLINE)};
+        while (buffers[2].hasRemaining()) {
+            channel.write(buffers);
         }
-        goodEnd += header.length + data.length;
+        goodEnd += header.length + length;
         records++;
         if (sync) {
             channel.force(false);
@@ -200,9 +211,9 @@ final class JsonRecordFile implements AutoCloseable {
         channel.force(true);
     }
 
-    /** The file's size. */
-    long size() throws IOException {
-        return channel.size();
+    /** The size of the good records: the file's size once anything has been written. */
+    long size() {
+        return goodEnd;
     }
 
     @Override
