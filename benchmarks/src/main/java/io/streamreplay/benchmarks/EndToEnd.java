@@ -26,7 +26,9 @@ import java.util.concurrent.TimeUnit;
 public final class EndToEnd {
 
     private static final String OVSDB_SERVER = "/usr/sbin/ovsdb-server";
-    private static final String REPLAY_HEAP = "-Xmx256m";
+    /** The JVM options of our replays: what bin/sample-db-server uses for --replay, with a 256 MiB heap. */
+    private static final List<String> REPLAY_JVM = List.of("-Xmx256m", "-XX:TieredStopAtLevel=1",
+            "-XX:+UseSerialGC");
 
     private final Path serverJar;
     private final Path clientJar;
@@ -97,7 +99,7 @@ public final class EndToEnd {
 
         List<String> replay = new ArrayList<>(List.of("/usr/bin/time", "-f", "%M", "-o",
                 dir.resolve("replay.rss").toString()));
-        replay.addAll(serverCommand(server, dir, "--replay=" + dir.resolve("recording"), REPLAY_HEAP));
+        replay.addAll(serverCommand(server, dir, "--replay=" + dir.resolve("recording"), REPLAY_JVM));
         long start = System.nanoTime();
         Process process = new ProcessBuilder(replay).directory(dir.toFile()).redirectErrorStream(true)
                 .redirectOutput(dir.resolve("replay.out").toFile()).start();
@@ -123,7 +125,7 @@ public final class EndToEnd {
     private JsonNode serve(Server server, Path dir, int n, int c, Path recording) throws Exception {
         Files.deleteIfExists(dir.resolve("db.sock"));
         Process process = new ProcessBuilder(serverCommand(server, dir, recording == null ? null
-                : "--" + (server == Server.OURS ? "replay-record" : "record") + "=" + recording, null))
+                : "--" + (server == Server.OURS ? "replay-record" : "record") + "=" + recording, List.of()))
                 .directory(dir.toFile()).redirectErrorStream(true).redirectOutput(dir.resolve("server.out").toFile())
                 .start();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
@@ -142,13 +144,11 @@ public final class EndToEnd {
         return summary;
     }
 
-    private List<String> serverCommand(Server server, Path dir, String replayOption, String heap) {
+    private List<String> serverCommand(Server server, Path dir, String replayOption, List<String> jvmOptions) {
         List<String> command = new ArrayList<>();
         if (server == Server.OURS) {
             command.add(java());
-            if (heap != null) {
-                command.add(heap);
-            }
+            command.addAll(jvmOptions);
             command.addAll(List.of("-jar", serverJar.toString(), "kv.db", "--remote=punix:" + dir.resolve("db.sock"),
                     "--control=" + dir.resolve("ctl"), "--log-file=server.log"));
         } else {

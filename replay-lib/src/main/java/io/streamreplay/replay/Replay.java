@@ -38,6 +38,7 @@ final class Replay {
     private final ReplayClock clock;
     private final Clock realClock = SystemClock.INSTANCE;
     private final long realStart;
+    private final ReplayProgress progress;
     private final Map<Long, FileInfo> byOpenSeq = new HashMap<>();
     private final Map<Long, FileInfo> unopenedByFirstSeq = new HashMap<>();
     private final Map<String, FileInfo> sources = new HashMap<>();
@@ -53,6 +54,7 @@ final class Replay {
         this.manifest = manifest;
         this.clock = new ReplayClock(manifest.startedMillis());
         this.realStart = realClock.nanoTime();
+        this.progress = ReplayProgress.forConsole(manifest.events());
     }
 
     /**
@@ -177,6 +179,7 @@ final class Replay {
     void delivered(Record record, ReplayCursor cursor) {
         heads.remove(record.seq(), cursor);
         next++;
+        progress.update(next);
         clock.advanceTo(record.time());
         if (record.type() == RecordType.RECV_DATA) {
             bytesReceived += record.payload().length;
@@ -285,6 +288,7 @@ final class Replay {
 
     /** Logs what the replay did; called when the application closes its context. */
     void logSummary() {
+        progress.finish();
         double seconds = (realClock.nanoTime() - realStart) / 1e9;
         log.info("replay of {} finished at event #{}: {} streams, {} bytes received, {} s ({} events/s)", dir, next,
                 streams, bytesReceived, String.format("%.3f", seconds),
