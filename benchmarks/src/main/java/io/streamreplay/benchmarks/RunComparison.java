@@ -1,13 +1,11 @@
 package io.streamreplay.benchmarks;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.streamreplay.jsonrpc.Json;
+import io.streamreplay.dbserver.storage.DatabaseFile;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -19,16 +17,7 @@ final class RunComparison {
 
     /** The records of a standalone database file, each transaction without its {@code _date}. */
     static List<JsonNode> records(Path file) throws IOException {
-        List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-        List<JsonNode> records = new ArrayList<>();
-        for (int i = 1; i < lines.size(); i += 2) {
-            JsonNode json = Json.parse(lines.get(i));
-            if (json instanceof ObjectNode) {
-                ((ObjectNode) json).remove("_date");
-            }
-            records.add(json);
-        }
-        return records;
+        return DatabaseFile.recordsWithoutDates(file);
     }
 
     /** The lines of a log in the {@code TIMESTAMP|...} layout, without the timestamp. */

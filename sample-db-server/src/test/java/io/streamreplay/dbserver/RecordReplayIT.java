@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.streamreplay.dbserver.storage.DatabaseFile;
 import io.streamreplay.dbserver.testing.OvsdbTestClient;
 import io.streamreplay.dbserver.testing.ServerProcess;
 import io.streamreplay.dbserver.testing.TransactingClient;
@@ -203,18 +203,8 @@ class RecordReplayIT {
         return process;
     }
 
-    /** The records of a database file, without the {@code _date} of each transaction. */
     static List<JsonNode> records(Path file) throws Exception {
-        List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-        List<JsonNode> records = new ArrayList<>();
-        for (int i = 1; i < lines.size(); i += 2) {
-            JsonNode json = Json.parse(lines.get(i));
-            if (json instanceof ObjectNode) {
-                ((ObjectNode) json).remove("_date");
-            }
-            records.add(json);
-        }
-        return records;
+        return DatabaseFile.recordsWithoutDates(file);
     }
 
     private static List<String> withoutTimestamps(Path log) throws Exception {

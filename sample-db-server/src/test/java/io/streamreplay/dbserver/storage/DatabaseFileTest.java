@@ -93,6 +93,9 @@ class DatabaseFileTest {
         }
         String text = Files.readString(path);
         assertTrue(text.contains("\"_comment\":\"first\"") && text.contains("\"_is_diff\":true"), text);
+        List<JsonNode> records = DatabaseFile.recordsWithoutDates(path);
+        assertEquals(5, records.size(), "the schema and four transactions");
+        assertTrue(records.stream().noneMatch(record -> record.has("_date")) && text.contains("\"_date\":1000"));
     }
 
     @Test
