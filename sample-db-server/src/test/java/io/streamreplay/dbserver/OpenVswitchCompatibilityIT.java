@@ -162,6 +162,16 @@ class OpenVswitchCompatibilityIT {
     }
 
     @Test
+    void thePythonIdlLoadsCommitsAndSeesItsChange() throws Exception {
+        Path script = dir.resolve("python_idl_check.py");
+        try (var in = getClass().getResourceAsStream("/python_idl_check.py")) {
+            Files.copy(in, script);
+        }
+        String output = ok(OpenVswitchTools.PYTHON, script.toString(), unix, "kv.ovsschema");
+        assertTrue(output.contains("commit: success") && output.contains("('from-python', 41)"), output);
+    }
+
+    @Test
     void ovsAppctlTalksToTheControlSocket() throws Exception {
         String target = dir.resolve("ctl").toString();
         assertTrue(ok("ovs-appctl", "-t", target, "version").startsWith("sample-db-server (streamreplay)"));

@@ -19,22 +19,29 @@ public final class OpenVswitchTools {
     private OpenVswitchTools() {
     }
 
+    /** The Python IDL, shipped with {@code python3-openvswitch} for the system Python. */
+    public static final Path PYTHON_IDL = Path.of("/usr/lib/python3/dist-packages/ovs/db/idl.py");
+    /** The system Python, which {@code python3-openvswitch} installs into. */
+    public static final String PYTHON = "/usr/bin/python3";
+
     /** The Open_vSwitch schema, shipped with {@code openvswitch-switch}. */
     public static final Path VSWITCH_SCHEMA = Path.of("/usr/share/openvswitch/vswitch.ovsschema");
 
     /**
-     * Installs {@code openvswitch-common} (ovsdb-client, ovsdb-tool, ovs-appctl) and {@code openvswitch-switch}
-     * (ovs-vsctl and the Open_vSwitch schema) unless they are already there.
+     * Installs {@code openvswitch-common} (ovsdb-client, ovsdb-tool, ovs-appctl), {@code openvswitch-switch}
+     * (ovs-vsctl and the Open_vSwitch schema) and {@code python3-openvswitch} (the Python IDL) unless they are
+     * already there.
      */
     public static synchronized void ensureInstalled() throws Exception {
         if (checked) {
             return;
         }
-        if (!onPath("ovsdb-client") || !onPath("ovs-vsctl") || !Files.exists(VSWITCH_SCHEMA)) {
+        if (!onPath("ovsdb-client") || !onPath("ovs-vsctl") || !Files.exists(VSWITCH_SCHEMA)
+                || !Files.exists(PYTHON_IDL)) {
             List<String> sudo = isRoot() ? List.of() : List.of("sudo", "-n");
             run(sudo, List.of("apt-get", "update", "-qq"));
             run(sudo, List.of("env", "DEBIAN_FRONTEND=noninteractive", "apt-get", "install", "-y", "-qq",
-                    "openvswitch-common", "openvswitch-switch"));
+                    "openvswitch-common", "openvswitch-switch", "python3-openvswitch"));
             if (!onPath("ovsdb-client") || !onPath("ovs-vsctl")) {
                 throw new IllegalStateException("Open vSwitch was installed but its tools are not on the PATH");
             }
