@@ -3,12 +3,14 @@ package io.streamreplay.client;
 import io.streamreplay.client.format.TableWriter;
 import io.streamreplay.replay.RecordingExhaustedException;
 import io.streamreplay.replay.ReplayException;
+import io.streamreplay.replay.ReplayOptions;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /**
@@ -18,11 +20,17 @@ import picocli.CommandLine.Spec;
  */
 public abstract class ClientCommand implements Callable<Integer> {
 
+    @ParentCommand
+    private SampleClient top;
+
     @Mixin
-    protected ClientOptions options;
+    private ReplayOptions replay;
 
     @Spec
     protected CommandSpec spec;
+
+    /** The shared options, wherever on the command line they were given. */
+    protected ClientOptions options;
 
     /** The command's work; returns its exit status. */
     protected abstract int run(ClientRuntime runtime, TableWriter out) throws ClientException;
@@ -30,9 +38,10 @@ public abstract class ClientCommand implements Callable<Integer> {
     @Override
     public final Integer call() {
         PrintWriter err = spec.commandLine().getErr();
+        options = top.options();
         ClientRuntime runtime;
         try {
-            runtime = ClientRuntime.open(options, commandLine());
+            runtime = ClientRuntime.open(options, replay, commandLine());
         } catch (ClientException e) {
             return fail(err, e.getMessage(), e.exitStatus());
         }

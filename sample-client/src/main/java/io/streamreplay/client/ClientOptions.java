@@ -1,15 +1,16 @@
 package io.streamreplay.client;
 
 import io.streamreplay.client.format.Format;
-import io.streamreplay.replay.ReplayOptions;
 import io.streamreplay.stream.TlsConfig;
 import java.nio.file.Path;
 import java.util.List;
-import picocli.CommandLine.Mixin;
+import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Option;
 
 /**
- * The options every command shares: where the server is, TLS, output format, and record/replay.
+ * The options every command shares: where the server is, TLS, and output format. They belong to the top command
+ * and are inherited by every subcommand, so they may come before the command name (as with {@code ovsdb-client})
+ * or after it.
  */
 public final class ClientOptions {
 
@@ -18,43 +19,40 @@ public final class ClientOptions {
 
     private static final List<String> ACTIVE_PREFIXES = List.of("unix:", "tcp:", "ssl:");
 
-    @Option(names = "--server", paramLabel = "NAME", description = "The server: unix:PATH, tcp:IP[:PORT] or"
+    @Option(scope = ScopeType.INHERIT, names = "--server", paramLabel = "NAME", description = "The server: unix:PATH, tcp:IP[:PORT] or"
             + " ssl:IP[:PORT] (default: " + DEFAULT_SERVER + "). It may also be given as the first argument.")
     String server;
 
-    @Option(names = {"-f", "--format"}, paramLabel = "FORMAT", defaultValue = "table",
+    @Option(scope = ScopeType.INHERIT, names = {"-f", "--format"}, paramLabel = "FORMAT", defaultValue = "table",
             description = "Output format of tables: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
     Format format;
 
-    @Option(names = "--no-headings", description = "Leave out table headings.")
+    @Option(scope = ScopeType.INHERIT, names = "--no-headings", description = "Leave out table headings.")
     boolean noHeadings;
 
-    @Option(names = "--pretty", description = "Indent JSON output.")
+    @Option(scope = ScopeType.INHERIT, names = "--pretty", description = "Indent JSON output.")
     boolean pretty;
 
-    @Option(names = "--timestamp", description = "Print the time before each monitor update.")
+    @Option(scope = ScopeType.INHERIT, names = "--timestamp", description = "Print the time before each monitor update.")
     boolean timestamp;
 
-    @Option(names = "--db-change-aware", description = "Ask the server to keep the connection open when databases"
+    @Option(scope = ScopeType.INHERIT, names = "--db-change-aware", description = "Ask the server to keep the connection open when databases"
             + " change, and fail if it cannot.")
     boolean dbChangeAware;
 
-    @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "30",
+    @Option(scope = ScopeType.INHERIT, names = "--timeout", paramLabel = "SECONDS", defaultValue = "30",
             description = "Give up waiting for a connection or a reply after SECONDS (default: ${DEFAULT-VALUE}).")
     long timeoutSeconds;
 
-    @Option(names = {"-p", "--private-key"}, paramLabel = "FILE", description = "TLS private key (PEM, PKCS#8).")
+    @Option(scope = ScopeType.INHERIT, names = {"-p", "--private-key"}, paramLabel = "FILE", description = "TLS private key (PEM, PKCS#8).")
     Path privateKey;
 
-    @Option(names = {"-c", "--certificate"}, paramLabel = "FILE", description = "TLS certificate (PEM).")
+    @Option(scope = ScopeType.INHERIT, names = {"-c", "--certificate"}, paramLabel = "FILE", description = "TLS certificate (PEM).")
     Path certificate;
 
-    @Option(names = {"-C", "--ca-cert"}, paramLabel = "FILE", description = "CA certificate (PEM) the server's"
+    @Option(scope = ScopeType.INHERIT, names = {"-C", "--ca-cert"}, paramLabel = "FILE", description = "CA certificate (PEM) the server's"
             + " certificate must be signed by.")
     Path caCertificate;
-
-    @Mixin
-    ReplayOptions replay;
 
     /**
      * The server: {@code --server}, else the first of {@code positional} if it names one (and is then removed),

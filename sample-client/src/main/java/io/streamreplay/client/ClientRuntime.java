@@ -5,6 +5,7 @@ import io.streamreplay.jsonrpc.Limits;
 import io.streamreplay.poll.PollLoop;
 import io.streamreplay.replay.RecordedSource;
 import io.streamreplay.replay.ReplayContext;
+import io.streamreplay.replay.ReplayOptions;
 import io.streamreplay.stream.StreamProvider;
 import io.streamreplay.stream.TransportRegistry;
 import java.io.IOException;
@@ -40,11 +41,12 @@ public final class ClientRuntime implements AutoCloseable {
     }
 
     /** Opens the context the options select (live, recording or replaying) and catches Ctrl-C. */
-    public static ClientRuntime open(ClientOptions options, List<String> commandLine) throws ClientException {
+    public static ClientRuntime open(ClientOptions options, ReplayOptions replayOptions, List<String> commandLine)
+            throws ClientException {
         TransportRegistry live = TransportRegistry.standard(options.tls());
         ReplayContext replay;
         try {
-            replay = options.replay.open(PROGRAM, commandLine);
+            replay = replayOptions.open(PROGRAM, commandLine);
         } catch (IOException e) {
             throw new ClientException(ClientException.FAILED, e.getMessage(), e);
         }

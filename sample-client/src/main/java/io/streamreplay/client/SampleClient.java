@@ -2,6 +2,7 @@ package io.streamreplay.client;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 
 /**
  * The {@code sample-client} program: a command-line OVSDB client in the manner of {@code ovsdb-client}, a control
@@ -35,7 +36,15 @@ public final class SampleClient {
         }
     }
 
+    @Mixin
+    private ClientOptions options;
+
     private SampleClient() {
+    }
+
+    /** The options shared by every command. */
+    ClientOptions options() {
+        return options;
     }
 
     /** The command line, ready to execute; tests capture its output with {@code setOut}/{@code setErr}. */

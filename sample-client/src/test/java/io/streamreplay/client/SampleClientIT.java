@@ -103,7 +103,7 @@ class SampleClientIT {
         assertTrue(list.contains("_uuid: " + uuid + "\nname : \"dump, me\"\n"), list);
         JsonNode json = Json.parse(ok(withTls("dump", ssl, "kvdb", "kv", "--format=json")).out());
         assertEquals("[\"_uuid\",\"name\",\"value\"]", json.get("headings").toString());
-        String bare = ok("dump", unix, "kvdb", "kv", "value", "--no-headings").out();
+        String bare = ok("--no-headings", "dump", unix, "kvdb", "kv", "value").out();
         assertTrue(bare.startsWith("kv table\n") && !bare.contains("-----"), bare);
     }
 
