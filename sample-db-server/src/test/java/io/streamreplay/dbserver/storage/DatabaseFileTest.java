@@ -149,6 +149,24 @@ class DatabaseFileTest {
     }
 
     @Test
+    void automaticCompactionWaitsForTimeRecordsSizeAndGrowth() throws Exception {
+        Path path = create();
+        String big = "x".repeat(120_000);
+        try (DatabaseFile file = DatabaseFile.open(path, uuids)) {
+            assertTrue(!file.shouldCompact(0), "an empty file");
+            for (int i = 0; i < 100; i++) {
+                transact(file, "{\"op\":\"insert\",\"table\":\"kv\",\"row\":{\"name\":\"" + i + big + "\"}}");
+            }
+            assertTrue(file.size() > DatabaseFile.COMPACT_MIN_BYTES);
+            assertTrue(!file.shouldCompact(DatabaseFile.COMPACT_MIN_INTERVAL_MILLIS - 1), "too soon");
+            assertTrue(file.shouldCompact(DatabaseFile.COMPACT_MIN_INTERVAL_MILLIS), "big, old and grown enough");
+            file.compact(3000, "compacting database online");
+            assertTrue(!file.shouldCompact(DatabaseFile.COMPACT_MIN_INTERVAL_MILLIS * 3),
+                    "just compacted: the interval starts again");
+        }
+    }
+
+    @Test
     void aSecondOpenOfTheSameFileIsRefused() throws Exception {
         Path path = create();
         try (DatabaseFile file = DatabaseFile.open(path, uuids)) {
