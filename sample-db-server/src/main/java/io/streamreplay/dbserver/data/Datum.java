@@ -11,7 +11,6 @@ import io.streamreplay.jsonrpc.Json;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.function.Consumer;
 
 /**
  * The value of one column in one row: a sorted set of atoms, or a map (sorted keys, each with a value). A scalar is
@@ -186,18 +185,6 @@ public final class Datum {
     /** The position of {@code key}, or a negative number. */
     public int find(Object key) {
         return Arrays.binarySearch(keys, key, AtomicType::compare);
-    }
-
-    /** Calls {@code action} with every atom, keys and values alike (to find references). */
-    public void forEachAtom(Consumer<Object> action) {
-        for (Object key : keys) {
-            action.accept(key);
-        }
-        if (values != null) {
-            for (Object value : values) {
-                action.accept(value);
-            }
-        }
     }
 
     /** Whether every element (every pair, for maps) of {@code other} is in this. */

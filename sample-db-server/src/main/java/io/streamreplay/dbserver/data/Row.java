@@ -38,11 +38,6 @@ public final class Row {
         return values[index];
     }
 
-    /** The number of columns. */
-    public int width() {
-        return values.length;
-    }
-
     /** This row with column {@code index} set to {@code value}; this row itself if nothing changes. */
     public Row with(int index, Datum value) {
         if (values[index].equals(value)) {

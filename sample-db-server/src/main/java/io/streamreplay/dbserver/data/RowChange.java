@@ -7,12 +7,4 @@ package io.streamreplay.dbserver.data;
  * @param row the row after it
  */
 public record RowChange(Row old, Row row) {
-
-    public boolean isInsert() {
-        return old == null;
-    }
-
-    public boolean isDelete() {
-        return row == null;
-    }
 }

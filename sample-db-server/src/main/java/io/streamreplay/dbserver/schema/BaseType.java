@@ -178,11 +178,6 @@ public final class BaseType {
         return refTable;
     }
 
-    /** Strong or weak; meaningful only with a {@link #refTable()}. */
-    public RefType refType() {
-        return refType;
-    }
-
     /** Whether this is a strong reference to a table. */
     public boolean isStrongRef() {
         return refTable != null && refType == RefType.STRONG;

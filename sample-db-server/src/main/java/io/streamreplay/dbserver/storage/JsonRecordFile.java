@@ -43,7 +43,6 @@ final class JsonRecordFile implements AutoCloseable {
     private final MessageDigest sha1;
     private long readOffset;
     private long goodEnd;
-    private long records;
     private Problem problem;
     private boolean tailChecked;
 
@@ -105,7 +104,6 @@ final class JsonRecordFile implements AutoCloseable {
             return stop(start, "the record is not valid JSON: " + e.getOriginalMessage(), false);
         }
         goodEnd = readOffset;
-        records++;
         return json;
     }
 
@@ -164,11 +162,6 @@ final class JsonRecordFile implements AutoCloseable {
         return problem;
     }
 
-    /** Records read successfully. */
-    long records() {
-        return records;
-    }
-
     /** The offset just after the last good record. */
     long goodEnd() {
         return goodEnd;
@@ -200,7 +193,6 @@ final class JsonRecordFile implements AutoCloseable {
             channel.write(buffers);
         }
         goodEnd += header.length + length;
-        records++;
         if (sync) {
             channel.force(false);
         }

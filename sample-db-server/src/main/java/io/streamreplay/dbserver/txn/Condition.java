@@ -154,12 +154,6 @@ public final class Condition {
         return false;
     }
 
-    /** Whether the condition is empty or a lone {@code true}: every row matches either way. */
-    public boolean isTriviallyTrue() {
-        return clauses.isEmpty() || (clauses.size() == 1 && clauses.get(0).column() == null
-                && clauses.get(0).constant());
-    }
-
     /** The UUID of an {@code ["_uuid","==",U]} clause, or null: the matches are then at most that row. */
     public UUID uuidLookup() {
         for (Clause clause : clauses) {
