@@ -7,17 +7,21 @@ import io.streamreplay.stream.StreamProvider;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Listeners and the sessions they accept, with every received message handed to a {@link Handler}.
+ * Listeners and the sessions they accept, plus outgoing sessions it keeps connected ({@link #connect}), with every
+ * received message handed to a {@link Handler}.
  *
  * <p>Each {@link #run()} accepts what is pending, runs every session, and dispatches at most
- * {@value #MESSAGES_PER_RUN} messages per session so that one busy peer cannot starve the others. Failed sessions
- * are closed and reported to {@link Handler#disconnected}. A listener that fails to accept logs the error and keeps
- * listening.
+ * {@value #MESSAGES_PER_RUN} messages per session so that one busy peer cannot starve the others. Failed accepted
+ * sessions are closed and reported to {@link Handler#disconnected}; an outgoing session is reported to
+ * {@link Handler#connected} each time it connects and to {@link Handler#disconnected} each time it loses its
+ * connection, and reconnects. A listener that fails to accept logs the error and keeps listening.
  *
  * <p>Loop thread only.
  */
@@ -31,11 +35,14 @@ public final class JsonRpcServer implements AutoCloseable {
         /** A message arrived from {@code session}: a request, a notification, or a reply to the server. */
         void handle(JsonRpcSession session, Message message);
 
-        /** A session was accepted. */
+        /** A session was accepted, or an outgoing session connected. */
         default void connected(JsonRpcSession session) {
         }
 
-        /** A session ended and was closed; it must not be used any more. */
+        /**
+         * A session lost its connection. An accepted session is closed and must not be used any more; an outgoing
+         * one ({@link JsonRpcSession#isAlive()} still true) reconnects.
+         */
         default void disconnected(JsonRpcSession session) {
         }
     }
@@ -47,6 +54,13 @@ public final class JsonRpcServer implements AutoCloseable {
     private final Handler handler;
     private final List<PassiveStream> listeners = new ArrayList<>();
     private final List<JsonRpcSession> sessions = new ArrayList<>();
+    private final Map<JsonRpcSession, Reported> outgoing = new LinkedHashMap<>();
+
+    /** What the handler was last told about an outgoing session. */
+    private static final class Reported {
+        boolean up;
+        int connection;
+    }
 
     /**
      * @param probeIntervalMillis inactivity probe interval for accepted network sessions; 0 disables probes
@@ -73,6 +87,17 @@ public final class JsonRpcServer implements AutoCloseable {
         return listener;
     }
 
+    /**
+     * Adds an outgoing session to {@code name}, which connects now and again after every failure.
+     *
+     * @return the session
+     */
+    public JsonRpcSession connect(String name) {
+        JsonRpcSession session = JsonRpcSession.connect(loop, provider, name, limits, probeInterval);
+        outgoing.put(session, new Reported());
+        return session;
+    }
+
     /** Accepts pending connections, runs sessions, dispatches received messages. */
     public void run() {
         for (PassiveStream listener : listeners) {
@@ -80,21 +105,44 @@ public final class JsonRpcServer implements AutoCloseable {
         }
         for (Iterator<JsonRpcSession> it = sessions.iterator(); it.hasNext();) {
             JsonRpcSession session = it.next();
-            session.run();
-            for (int i = 0; i < MESSAGES_PER_RUN && session.isConnected(); i++) {
-                Message message = session.recv();
-                if (message == null) {
-                    break;
-                }
-                handler.handle(session, message);
-            }
-            session.run();
+            dispatch(session);
             if (!session.isAlive()) {
                 it.remove();
                 session.close();
                 handler.disconnected(session);
             }
         }
+        for (Map.Entry<JsonRpcSession, Reported> entry : outgoing.entrySet()) {
+            JsonRpcSession session = entry.getKey();
+            Reported reported = entry.getValue();
+            session.run();
+            if (reported.up && (session.connections() != reported.connection || !session.isConnected())) {
+                reported.up = false;
+                handler.disconnected(session);
+            }
+            if (!reported.up && session.isConnected()) {
+                reported.up = true;
+                reported.connection = session.connections();
+                handler.connected(session);
+            }
+            dispatch(session);
+            if (reported.up && !session.isConnected()) {
+                reported.up = false;
+                handler.disconnected(session);
+            }
+        }
+    }
+
+    private void dispatch(JsonRpcSession session) {
+        session.run();
+        for (int i = 0; i < MESSAGES_PER_RUN && session.isConnected(); i++) {
+            Message message = session.recv();
+            if (message == null) {
+                break;
+            }
+            handler.handle(session, message);
+        }
+        session.run();
     }
 
     private void accept(PassiveStream listener) {
@@ -124,6 +172,9 @@ public final class JsonRpcServer implements AutoCloseable {
         for (JsonRpcSession session : sessions) {
             session.waitAll(loop, where);
         }
+        for (JsonRpcSession session : outgoing.keySet()) {
+            session.waitAll(loop, where);
+        }
     }
 
     /** The listeners, in the order they were added. */
@@ -131,9 +182,11 @@ public final class JsonRpcServer implements AutoCloseable {
         return List.copyOf(listeners);
     }
 
-    /** The live sessions. */
+    /** The live sessions: the accepted ones, then the outgoing ones. */
     public List<JsonRpcSession> sessions() {
-        return List.copyOf(sessions);
+        List<JsonRpcSession> all = new ArrayList<>(sessions);
+        all.addAll(outgoing.keySet());
+        return all;
     }
 
     /** Closes every session and listener. */
@@ -143,6 +196,10 @@ public final class JsonRpcServer implements AutoCloseable {
             session.close();
         }
         sessions.clear();
+        for (JsonRpcSession session : outgoing.keySet()) {
+            session.close();
+        }
+        outgoing.clear();
         for (PassiveStream listener : listeners) {
             listener.close();
         }

@@ -9,9 +9,7 @@ import io.streamreplay.dbserver.server.UuidGenerator;
 import io.streamreplay.dbserver.storage.DatabaseFile;
 import io.streamreplay.jsonrpc.Json;
 import io.streamreplay.jsonrpc.JsonRpcServer;
-import io.streamreplay.jsonrpc.JsonRpcSession;
 import io.streamreplay.jsonrpc.Limits;
-import io.streamreplay.jsonrpc.Message;
 import io.streamreplay.poll.PollLoop;
 import io.streamreplay.replay.RecordingExhaustedException;
 import io.streamreplay.replay.ReplayContext;
@@ -196,20 +194,14 @@ public final class SampleDbServer implements Callable<Integer> {
             try (JsonRpcServer rpc = new JsonRpcServer(loop, streams, Limits.DEFAULT, probes, server);
                     ControlServer controlServer = new ControlServer(loop, streams, control, PROGRAM
                             + " (streamreplay) " + VERSION)) {
-                List<JsonRpcSession> active = openRemotes(loop, streams, rpc, probes);
-                if (active == null) {
+                if (!openRemotes(rpc)) {
                     return 1;
                 }
-                ServerControlCommands commands = new ServerControlCommands(server, loop, replay, () -> {
-                    List<JsonRpcSession> all = new ArrayList<>(rpc.sessions());
-                    all.addAll(active);
-                    return all;
-                });
+                ServerControlCommands commands = new ServerControlCommands(server, loop, replay, rpc::sessions);
                 commands.register(controlServer);
                 controlServer.register(LogLevels.command(logLevels));
                 log.info("{} {} serving {}", PROGRAM, VERSION, server.databaseNames());
-                serve(loop, rpc, active, controlServer, server, commands);
-                active.forEach(JsonRpcSession::close);
+                serve(loop, rpc, controlServer, server, commands);
             }
             log.info("exiting");
             return 0;
@@ -246,11 +238,9 @@ public final class SampleDbServer implements Callable<Integer> {
         }
     }
 
-    /** Listens on and connects to the remotes; returns the active sessions, or null if no remote works. */
-    private List<JsonRpcSession> openRemotes(PollLoop loop, StreamProvider streams, JsonRpcServer rpc,
-            long probes) {
+    /** Listens on and connects to the remotes; returns false if none could be opened. */
+    private boolean openRemotes(JsonRpcServer rpc) {
         List<String> names = remotes.isEmpty() ? List.of(DEFAULT_REMOTE) : remotes;
-        List<JsonRpcSession> active = new ArrayList<>();
         int failed = 0;
         for (String name : names) {
             if (name.startsWith("p")) {
@@ -261,23 +251,20 @@ public final class SampleDbServer implements Callable<Integer> {
                     failed++;
                 }
             } else {
-                active.add(JsonRpcSession.connect(loop, streams, name, Limits.DEFAULT, probes));
+                rpc.connect(name);
             }
         }
         if (failed == names.size()) {
             log.error("no remote could be opened; giving up");
-            return null;
+            return false;
         }
-        return active;
+        return true;
     }
 
-    private static void serve(PollLoop loop, JsonRpcServer rpc, List<JsonRpcSession> active,
-            ControlServer controlServer, OvsdbServer server, ServerControlCommands commands) {
+    private static void serve(PollLoop loop, JsonRpcServer rpc, ControlServer controlServer, OvsdbServer server,
+            ServerControlCommands commands) {
         while (!controlServer.exitRequested()) {
             rpc.run();
-            for (JsonRpcSession session : active) {
-                runActive(session, server);
-            }
             controlServer.run();
             server.run();
             commands.compactIfDue();
@@ -285,27 +272,9 @@ public final class SampleDbServer implements Callable<Integer> {
                 break;
             }
             rpc.waitAll("ovsdb remotes");
-            for (JsonRpcSession session : active) {
-                session.waitAll(loop, "ovsdb active remote");
-            }
             controlServer.waitAll();
             server.waitAll();
             loop.block();
-        }
-    }
-
-    private static void runActive(JsonRpcSession session, OvsdbServer server) {
-        session.run();
-        for (int i = 0; i < 50; i++) {
-            Message message = session.recv();
-            if (message == null) {
-                break;
-            }
-            server.handle(session, message);
-        }
-        session.run();
-        if (!session.isConnected()) {
-            server.connectionLost(session);
         }
     }
 

@@ -10,7 +10,8 @@ import java.util.Set;
 
 /**
  * What the server knows about one connected client: its monitors by id, the locks it holds or waits for, and
- * whether it asked to be told about database changes.
+ * whether it asked to be told about database changes. One per connection: a reconnected outgoing session starts
+ * afresh.
  *
  * <p>Loop thread only.
  */
@@ -20,12 +21,9 @@ final class ClientSession {
     final Map<JsonNode, Monitor> monitors = new LinkedHashMap<>();
     final Set<String> locks = new LinkedHashSet<>();
     boolean changeAware;
-    /** The session's connection count when this state was made; a reconnected active session starts afresh. */
-    final int connection;
 
     ClientSession(JsonRpcSession session) {
         this.session = session;
-        this.connection = session.connections();
     }
 
     String name() {

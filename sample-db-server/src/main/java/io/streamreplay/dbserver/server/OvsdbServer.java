@@ -71,6 +71,7 @@ public final class OvsdbServer implements JsonRpcServer.Handler {
     private final UuidSource uuids;
     private final UUID serverId;
     private final Map<String, Served> databases = new TreeMap<>();
+    private final List<DatabaseFile> files;
     private final Map<JsonRpcSession, ClientSession> clients = new LinkedHashMap<>();
     private final LockTable locks = new LockTable();
     private final List<Trigger> triggers = new ArrayList<>();
@@ -85,6 +86,7 @@ public final class OvsdbServer implements JsonRpcServer.Handler {
         this.loop = loop;
         this.uuids = uuids;
         this.serverId = uuids.next();
+        this.files = List.copyOf(files);
         List<DatabaseSchema> schemas = new ArrayList<>();
         for (DatabaseFile file : files) {
             Database db = file.database();
@@ -98,6 +100,11 @@ public final class OvsdbServer implements JsonRpcServer.Handler {
     /** The names of the served databases, {@code _Server} included, sorted. */
     public List<String> databaseNames() {
         return List.copyOf(databases.keySet());
+    }
+
+    /** The files of the served databases, in the order given. */
+    public List<DatabaseFile> files() {
+        return files;
     }
 
     /** The file of database {@code name}, or null if there is none (unknown, or {@code _Server}). */
@@ -130,21 +137,12 @@ public final class OvsdbServer implements JsonRpcServer.Handler {
     @Override
     public void disconnected(JsonRpcSession session) {
         ClientSession client = clients.remove(session);
-        if (client == null) {
-            return;
-        }
-        forget(client);
-        stats.addClosed(session);
-    }
-
-    /**
-     * An active (outgoing) session lost its connection: what the client had (monitors, locks, parked requests) is
-     * gone with it, as for an accepted session that closed; the session itself reconnects.
-     */
-    public void connectionLost(JsonRpcSession session) {
-        ClientSession client = clients.remove(session);
         if (client != null) {
             forget(client);
+        }
+        if (!session.isAlive()) {
+            // Gone for good (an outgoing session reconnects, and its bytes stay counted with the live ones).
+            stats.addClosed(session);
         }
     }
 
@@ -164,14 +162,6 @@ public final class OvsdbServer implements JsonRpcServer.Handler {
     @Override
     public void handle(JsonRpcSession session, Message message) {
         ClientSession client = clients.get(session);
-        if (client == null || client.connection != session.connections()) {
-            // An active session reconnected: nothing of the previous connection carries over.
-            if (client != null) {
-                forget(client);
-            }
-            client = new ClientSession(session);
-            clients.put(session, client);
-        }
         switch (message.type()) {
             case REQUEST:
                 stats.requests++;

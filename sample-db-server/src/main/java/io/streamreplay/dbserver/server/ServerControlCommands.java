@@ -120,10 +120,10 @@ public final class ServerControlCommands {
 
     /** Compacts every database whose file has grown past the automatic threshold. */
     public void compactIfDue() {
-        for (String name : server.databaseNames()) {
-            DatabaseFile file = server.file(name);
+        for (DatabaseFile file : server.files()) {
+            String name = file.database().name();
             try {
-                if (file != null && file.shouldCompact(TimeUnit.NANOSECONDS.toMillis(loop.now()))) {
+                if (file.shouldCompact(TimeUnit.NANOSECONDS.toMillis(loop.now()))) {
                     long before = file.size();
                     file.compact(loop.clock().wallMillis(), COMPACT_COMMENT);
                     log.info("{}: compacted {} automatically from {} to {} bytes", name, file.path(), before,

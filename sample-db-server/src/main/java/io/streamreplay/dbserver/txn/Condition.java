@@ -172,11 +172,20 @@ public final class Condition {
     public int usableIndex(Table table) {
         List<List<ColumnSchema>> indexes = table.schema().indexes();
         for (int i = 0; i < indexes.size(); i++) {
-            if (indexes.get(i).stream().allMatch(column -> equalityArgument(column) != null)) {
+            if (coversIndex(indexes.get(i))) {
                 return i;
             }
         }
         return -1;
+    }
+
+    private boolean coversIndex(List<ColumnSchema> index) {
+        for (ColumnSchema column : index) {
+            if (equalityArgument(column) == null) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The key that index {@code index} of {@code table} must hold for a row to match. */
