@@ -105,6 +105,7 @@ public final class JsonRpcServer implements AutoCloseable {
         }
         for (Iterator<JsonRpcSession> it = sessions.iterator(); it.hasNext();) {
             JsonRpcSession session = it.next();
+            session.run();
             dispatch(session);
             if (!session.isAlive()) {
                 it.remove();
@@ -133,8 +134,12 @@ public final class JsonRpcServer implements AutoCloseable {
         }
     }
 
+    /**
+     * Hands up to {@value #MESSAGES_PER_RUN} received messages to the handler, then runs the session. The caller runs
+     * it first: an outgoing session may connect in {@code run()}, and its handler must hear of the connection before
+     * any message on it.
+     */
     private void dispatch(JsonRpcSession session) {
-        session.run();
         for (int i = 0; i < MESSAGES_PER_RUN && session.isConnected(); i++) {
             Message message = session.recv();
             if (message == null) {
