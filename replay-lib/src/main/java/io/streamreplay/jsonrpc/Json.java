@@ -57,24 +57,12 @@ public final class Json {
 
     /** {@code node} as compact UTF-8 JSON. */
     public static byte[] toBytes(JsonNode node) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(256);
-        try (JsonGenerator generator = FACTORY.createGenerator(out)) {
-            write(generator, node);
-        } catch (IOException e) {
-            throw new UncheckedIOException("a JSON tree always serializes", e);
-        }
-        return out.toByteArray();
+        return Serializer.CURRENT.get().toBytes(generator -> write(generator, node));
     }
 
-    /** {@code message} as compact UTF-8 JSON, members in the order Open vSwitch writes them. */
+    /** {@code message} as compact UTF-8 JSON. */
     static byte[] toBytes(Message message) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(256);
-        try (JsonGenerator generator = FACTORY.createGenerator(out)) {
-            message.write(generator);
-        } catch (IOException e) {
-            throw new UncheckedIOException("a JSON tree always serializes", e);
-        }
-        return out.toByteArray();
+        return Serializer.CURRENT.get().toBytes(message::write);
     }
 
     /**
@@ -120,6 +108,65 @@ public final class Json {
             default:
                 MAPPER.writeTree(generator, node);
                 break;
+        }
+    }
+
+    /** Writes one JSON value to a generator. */
+    private interface Writer {
+        void write(JsonGenerator generator) throws IOException;
+    }
+
+    /**
+     * A generator and its output buffer, kept per thread and reused for every value: creating a generator and
+     * growing a fresh buffer for each message was a tenth of the cost of sending one.
+     */
+    private static final class Serializer {
+
+        static final ThreadLocal<Serializer> CURRENT = ThreadLocal.withInitial(Serializer::new);
+        /** Buffers that grew past this for one large value are not kept. */
+        private static final int KEPT_CAPACITY = 64 * 1024;
+
+        private Output out = new Output();
+        private JsonGenerator generator = newGenerator(out);
+
+        byte[] toBytes(Writer writer) {
+            out.reset();
+            boolean written = false;
+            try {
+                writer.write(generator);
+                generator.flush();
+                written = true;
+                return out.toByteArray();
+            } catch (IOException e) {
+                throw new UncheckedIOException("a JSON value always serializes to memory", e);
+            } finally {
+                if (!written || out.capacity() > KEPT_CAPACITY) {
+                    // Left mid-value by a failure, or holding on to a large buffer: start afresh next time.
+                    out = new Output();
+                    generator = newGenerator(out);
+                }
+            }
+        }
+
+        private static JsonGenerator newGenerator(Output out) {
+            try {
+                JsonGenerator generator = FACTORY.createGenerator(out);
+                generator.setRootValueSeparator(null);
+                return generator;
+            } catch (IOException e) {
+                throw new UncheckedIOException("a generator over memory always opens", e);
+            }
+        }
+    }
+
+    /** A byte array output whose capacity is visible. */
+    private static final class Output extends ByteArrayOutputStream {
+        Output() {
+            super(512);
+        }
+
+        int capacity() {
+            return buf.length;
         }
     }
 }
