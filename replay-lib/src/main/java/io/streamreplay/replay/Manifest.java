@@ -16,7 +16,7 @@ import java.util.List;
 
 /**
  * The manifest of a recording directory ({@code manifest.json}): which program recorded, with which arguments,
- * when, and whether the recording ended cleanly.
+ * when, and whether the recording ended cleanly. Immutable; read with {@link RecordingReader#manifest()}.
  *
  * @param program the recording program's name
  * @param arguments its command-line arguments
@@ -26,7 +26,7 @@ import java.util.List;
  * @param events the number of events recorded (known once the recording ended)
  * @param error why the recording failed, or null
  */
-record Manifest(String program, List<String> arguments, long startedMillis, String status, long events,
+public record Manifest(String program, List<String> arguments, long startedMillis, String status, long events,
         String error) {
 
     static final String FORMAT = "streamreplay-recording";
@@ -35,6 +35,11 @@ record Manifest(String program, List<String> arguments, long startedMillis, Stri
     static final String FAILED = "failed";
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    /** Whether the recording ended cleanly. */
+    public boolean complete() {
+        return COMPLETE.equals(status);
+    }
 
     Manifest withEnd(String newStatus, long newEvents, String newError) {
         return new Manifest(program, arguments, startedMillis, newStatus, newEvents, newError);

@@ -35,6 +35,7 @@ final class RecordReader implements AutoCloseable {
     private boolean endOfFile;
     private Record next;
     private boolean truncated;
+    private long cutAt = -1;
 
     /** Opens {@code file} and checks its header. */
     RecordReader(Path file) throws IOException {
@@ -100,6 +101,11 @@ final class RecordReader implements AutoCloseable {
         return truncated;
     }
 
+    /** Where the torn record at the end starts, or -1 if the file ends cleanly (so far). */
+    long cutAt() {
+        return cutAt;
+    }
+
     /** The next record, or null at the end of the file. */
     Record peek() throws IOException {
         if (next == null && !truncated) {
@@ -150,6 +156,7 @@ final class RecordReader implements AutoCloseable {
             return new Record(type, seq, time, payload, offset);
         } catch (EOFException e) {
             truncated = true;
+            cutAt = offset;
             log.warn("{}: file ends inside the record at offset {} (the recording was cut short); replaying up to"
                     + " the last whole record", file, offset);
             return null;

@@ -1,10 +1,12 @@
 package io.streamreplay.replay;
 
+import java.util.Locale;
+
 /**
  * The kind of one record in a replay file, and its one-byte code on disk. See {@code docs/replay-format.md} for
- * each payload.
+ * each payload. Immutable.
  */
-enum RecordType {
+public enum RecordType {
     OPEN_OK(1, "open"),
     OPEN_ERROR(2, "open"),
     CONNECT_OK(3, "connect"),
@@ -42,7 +44,18 @@ enum RecordType {
         return code >= 0 && code < BY_CODE.length ? BY_CODE[code] : null;
     }
 
-    boolean isError() {
+    /** The name tools show: {@code recv-data}, {@code send-ok}, {@code accept-error}, ... */
+    public String label() {
+        return name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+
+    /** The operation the record answers: {@code open}, {@code connect}, {@code recv}, {@code send}, ... */
+    public String operation() {
+        return operation;
+    }
+
+    /** Whether the payload is a recorded error. */
+    public boolean isError() {
         return this == OPEN_ERROR || this == CONNECT_ERROR || this == RECV_ERROR || this == SEND_ERROR
                 || this == LISTEN_ERROR || this == ACCEPT_ERROR;
     }

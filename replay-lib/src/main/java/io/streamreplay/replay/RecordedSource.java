@@ -96,7 +96,7 @@ public final class RecordedSource {
 
     private ByteBuffer replayed(int size) {
         replay.checkFailure();
-        Record due = cursor == null ? null : cursor.due();
+        Record due = cursor == null ? null : cursor.dueNow();
         if (due == null || due.type() != RecordType.VALUE || due.payload().length != size) {
             throw replay.fail("the application draws a value from source '" + name + "' but "
                     + (cursor == null ? "the recording has no such source"

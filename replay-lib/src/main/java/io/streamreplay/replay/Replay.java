@@ -48,6 +48,7 @@ final class Replay {
     private long bytesReceived;
     private int streams;
     private ReplayException failure;
+    private ReplayStopPoint stopAt;
 
     private Replay(Path dir, Manifest manifest) {
         this.dir = dir;
@@ -74,7 +75,7 @@ final class Replay {
                 replay.index(file);
             }
         }
-        if (!Manifest.COMPLETE.equals(manifest.status())) {
+        if (!manifest.complete()) {
             log.warn("{}: the recording did not end cleanly (status '{}'{}); it replays up to its last whole"
                     + " record", dir, manifest.status(), manifest.error() == null ? "" : ": " + manifest.error());
         }
@@ -106,6 +107,49 @@ final class Replay {
             if (first != null && (info.kind() == FileKind.SOURCE || first.seq() == info.openSeq())) {
                 unopenedByFirstSeq.put(first.seq(), info);
             }
+        }
+    }
+
+    /** Makes the replay stop, idle, once the events up to {@code stop} have been delivered. */
+    void stopAt(ReplayStopPoint stop) {
+        this.stopAt = stop;
+    }
+
+    /** Whether {@code record} lies beyond the stop point, so is never delivered. */
+    boolean isBeyondStop(Record record) {
+        return stopAt != null && stopAt.isBeyond(record.seq(), record.time());
+    }
+
+    /** Whether the next event lies beyond the stop point. */
+    boolean nextIsBeyondStop() {
+        ReplayCursor owner = heads.get(next);
+        if (owner != null) {
+            return isBeyondStop(owner.head());
+        }
+        FileInfo unopened = unopenedByFirstSeq.get(next);
+        return unopened != null && stopAt != null && stopAt.isBeyond(unopened.firstSeq(), unopened.firstTime());
+    }
+
+    /**
+     * The stop point is reached: says so once, then keeps the calling (loop) thread idle until the process is
+     * stopped, so that a debugger can inspect it in exactly this state. Interrupting the thread ends the replay
+     * with a {@link RecordingExhaustedException}, for code that runs a replay in a thread of its own.
+     */
+    void idle() {
+        progress.finish();
+        log.info("replay of {} stopped at {} as asked (--replay-stop-at): event #{} was the last delivered, at"
+                + " {} s; the next one is #{}. The process now stays idle until it is stopped (Ctrl-C or kill);"
+                + " a debugger can attach and inspect it.", dir, stopAt, next - 1,
+                String.format("%.6f", clock.nanoTime() / 1e9), next);
+        try {
+            while (true) {
+                Thread.sleep(Long.MAX_VALUE);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            failure = new RecordingExhaustedException("replay of " + dir + " stopped at " + stopAt
+                    + " and its thread was interrupted", false);
+            throw failure;
         }
     }
 
@@ -185,8 +229,10 @@ final class Replay {
             bytesReceived += record.payload().length;
         }
         if (log.isDebugEnabled()) {
-            log.debug("replay #{}: {} {} on '{}' ({} bytes)", record.seq(), record.type().operation,
-                    record.type().isError() ? "error" : "", cursor.name(), record.payload().length);
+            // The fields of replay-tool dump, so that a log lines up with a dump of the recording.
+            log.debug("event #{} +{}s {} {} {}", record.seq(), String.format("%.6f", record.time() / 1e9),
+                    cursor.name(), record.type().label(), record.type() == RecordType.SEND_OK
+                            ? record.sentLength() : record.payload().length);
         }
     }
 
@@ -224,7 +270,7 @@ final class Replay {
     ReplayException exhausted() {
         if (failure == null) {
             failure = new RecordingExhaustedException("end of recording " + dir + " reached after " + next
-                    + " events", !Manifest.COMPLETE.equals(manifest.status()));
+                    + " events", !manifest.complete());
             return failure;
         }
         return again(failure);

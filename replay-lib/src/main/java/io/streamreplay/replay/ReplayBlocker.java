@@ -9,7 +9,8 @@ import io.streamreplay.poll.Waits;
  * waits only for a timer that would have expired before the next recorded event, recorded time jumps to it;
  * otherwise the replay ends, with {@link RecordingExhaustedException} when no event is left and with
  * {@link ReplayDivergenceException} (naming what the application waited for and what the recording holds next)
- * when one is left. A replay therefore never hangs. Loop thread only.
+ * when one is left. A replay therefore never hangs, unless asked to: at its stop point
+ * ({@code --replay-stop-at}) the loop stays idle for good, for a debugger. Loop thread only.
  */
 final class ReplayBlocker implements Blocker {
 
@@ -38,6 +39,9 @@ final class ReplayBlocker implements Blocker {
             long nextEvent = replay.nextEventTime();
             if (nextEvent < 0) {
                 throw replay.exhausted();
+            }
+            if (replay.nextIsBeyondStop()) {
+                replay.idle();
             }
             if (deadline != Waits.NO_DEADLINE && deadline <= nextEvent) {
                 replay.clock().advanceTo(deadline);

@@ -73,7 +73,21 @@ public final class ReplayContext implements AutoCloseable {
      * @throws IOException naming the file if the recording is missing, foreign, of a newer format or corrupt
      */
     public static ReplayContext replay(Path dir, String program) throws IOException {
-        return new ReplayContext(ReplayMode.REPLAY, null, Replay.open(dir, program));
+        return replay(dir, program, null);
+    }
+
+    /**
+     * Replays the recording in {@code dir} up to {@code stop} (none if null), where the loop thread then stays
+     * idle until the process is stopped, for a debugger to inspect it.
+     *
+     * @throws IOException naming the file if the recording is missing, foreign, of a newer format or corrupt
+     */
+    public static ReplayContext replay(Path dir, String program, ReplayStopPoint stop) throws IOException {
+        Replay replay = Replay.open(dir, program);
+        if (stop != null) {
+            replay.stopAt(stop);
+        }
+        return new ReplayContext(ReplayMode.REPLAY, null, replay);
     }
 
     /** The mode chosen at start-up. */

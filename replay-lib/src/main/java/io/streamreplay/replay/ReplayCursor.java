@@ -34,10 +34,22 @@ final class ReplayCursor implements AutoCloseable {
         return head;
     }
 
-    /** The next record if it is due now, else null. */
+    /** The next record if it is due now, else null; nothing is due beyond the replay's stop point. */
     Record due() {
         Record next = head();
-        return next != null && next.seq() == replay.next() ? next : null;
+        return next != null && next.seq() == replay.next() && !replay.isBeyondStop(next) ? next : null;
+    }
+
+    /**
+     * For an operation that cannot wait (opening a stream, drawing a value): like {@link #due()}, but if the next
+     * record lies beyond the stop point the thread stays here, idle, for good (see {@link Replay#idle()}).
+     */
+    Record dueNow() {
+        Record next = head();
+        if (next != null && next.seq() == replay.next() && replay.isBeyondStop(next)) {
+            replay.idle();
+        }
+        return due();
     }
 
     /** Consumes the head record, which must be due. */

@@ -32,6 +32,12 @@ public final class ReplayOptions {
                     + " real sockets; it ends by itself when the recording is used up.")
     private Path replayDir;
 
+    @Option(names = "--replay-stop-at", paramLabel = "SEQ|TIME",
+            description = "With --replay: deliver the events up to event SEQ (as replay-tool dump numbers them), or"
+                    + " up to a time offset into the recording such as 12.5s or 800ms, then stay idle, logging where"
+                    + " it stopped, until stopped with Ctrl-C or kill, so that a debugger can inspect the process.")
+    private String stopAt;
+
     /** The mode the options select. */
     public ReplayMode mode() {
         return replayDir != null ? ReplayMode.REPLAY : recordDir != null ? ReplayMode.RECORD : ReplayMode.NONE;
@@ -49,11 +55,22 @@ public final class ReplayOptions {
         if (recordDir != null && replayDir != null) {
             throw new ParameterException(spec.commandLine(), "--replay-record and --replay cannot be used together");
         }
+        ReplayStopPoint stop = null;
+        if (stopAt != null) {
+            if (replayDir == null) {
+                throw new ParameterException(spec.commandLine(), "--replay-stop-at needs --replay");
+            }
+            try {
+                stop = ReplayStopPoint.parse(stopAt);
+            } catch (IllegalArgumentException e) {
+                throw new ParameterException(spec.commandLine(), "--replay-stop-at: " + e.getMessage());
+            }
+        }
         switch (mode()) {
             case RECORD:
                 return ReplayContext.record(recordDir, program, arguments);
             case REPLAY:
-                return ReplayContext.replay(replayDir, program);
+                return ReplayContext.replay(replayDir, program, stop);
             default:
                 return ReplayContext.live();
         }

@@ -21,7 +21,7 @@ final class ReplayStreamProvider implements StreamProvider {
     @Override
     public Stream open(String name) throws IOException {
         ReplayCursor cursor = replay.openNext(FileKind.STREAM, name);
-        Record outcome = cursor.due();
+        Record outcome = cursor.dueNow();
         cursor.consume();
         if (outcome.type() == RecordType.OPEN_ERROR) {
             cursor.close();
@@ -33,7 +33,7 @@ final class ReplayStreamProvider implements StreamProvider {
     @Override
     public PassiveStream listen(String name) throws IOException {
         ReplayCursor cursor = replay.openNext(FileKind.PASSIVE_STREAM, name);
-        Record outcome = cursor.due();
+        Record outcome = cursor.dueNow();
         cursor.consume();
         if (outcome.type() == RecordType.LISTEN_ERROR) {
             cursor.close();

@@ -12,6 +12,7 @@ import io.streamreplay.stream.TlsConfig;
 import io.streamreplay.stream.TransportRegistry;
 import io.streamreplay.testing.CounterClient;
 import io.streamreplay.testing.CounterServer;
+import io.streamreplay.testing.SampleRecording;
 import io.streamreplay.testing.TestCertificates;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -24,6 +25,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -187,5 +189,55 @@ class RecordReplayTest {
         assertEquals(1234, replayed[0]);
         assertThrows(ReplayDivergenceException.class, () -> replayedClock.observe(() -> -1),
                 "a value beyond the recording is a divergence");
+    }
+
+    @Test
+    void aReplayStopsIdleAfterTheEventItWasAskedToStopAtByNumberOrByTime() throws Exception {
+        SampleRecording sample = SampleRecording.make(tmp.resolve("stop"), 2, 4);
+        List<RecordedEvent> events = new ArrayList<>();
+        try (RecordingReader reader = RecordingReader.open(sample.dir())) {
+            for (RecordedEvent event = reader.next(); event != null; event = reader.next()) {
+                events.add(event);
+            }
+        }
+        RecordedEvent stopEvent = events.stream().filter(e -> e.type() == RecordType.RECV_DATA
+                && new String(e.payload(), StandardCharsets.UTF_8).contains("\"add\"")).skip(5).findFirst()
+                .orElseThrow();
+        // A time offset given in microseconds, rounded up: it takes in the stop event and what shares its microsecond.
+        ReplayStopPoint byTime = ReplayStopPoint.parse(String.format(Locale.ROOT, "%.3fms",
+                Math.ceil(stopEvent.time() / 1e3) / 1e3));
+        for (ReplayStopPoint stop : List.of(ReplayStopPoint.parse(Long.toString(stopEvent.seq())), byTime)) {
+            long expected = stop.seq() >= 0 ? stop.seq() + 1
+                    : events.stream().filter(e -> e.time() <= stop.timeNanos()).count();
+            ReplayContext replay = ReplayContext.replay(sample.dir(), SampleRecording.PROGRAM, stop);
+            CounterServer replayed = new CounterServer(replay, TransportRegistry.standard(TlsConfig.none()),
+                    sample.remotes(), sample.control());
+            List<Throwable> ended = new ArrayList<>();
+            Thread thread = new Thread(() -> {
+                try {
+                    replayed.runUntilExit();
+                } catch (RuntimeException e) {
+                    ended.add(e);
+                }
+            }, "stopped-replay");
+            thread.start();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (thread.getState() != Thread.State.TIMED_WAITING && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            Thread.sleep(100);
+            assertEquals(Thread.State.TIMED_WAITING, thread.getState(), stop + ": the loop thread idles");
+            assertEquals(expected, replay.events(), stop + ": every event up to the stop, none after");
+            List<String> seen = replayed.events();
+            assertEquals(sample.events().subList(0, seen.size()), seen, "what the replay saw is the recorded start");
+            assertTrue(seen.get(seen.size() - 1).contains("\"add\""), stop + ": the last message handled is the"
+                    + " request at the stop point: " + seen.get(seen.size() - 1));
+
+            thread.interrupt();
+            thread.join(10_000);
+            assertFalse(thread.isAlive(), "interrupting the idle thread ends the replay");
+            assertTrue(ended.get(0) instanceof RecordingExhaustedException, ended.toString());
+            replay.close();
+        }
     }
 }

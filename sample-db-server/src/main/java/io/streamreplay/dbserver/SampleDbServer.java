@@ -91,6 +91,11 @@ public final class SampleDbServer implements Callable<Integer> {
     @Option(names = "--log-file", paramLabel = "PATH", description = "Also log to PATH (appending).")
     private Path logFile;
 
+    @Option(names = "--log-level", paramLabel = "[LOGGER=]LEVEL", description = "Set the level of LOGGER (a class"
+            + " or package name; all loggers if left out) to TRACE, DEBUG, INFO, WARN, ERROR or OFF; repeatable."
+            + " At DEBUG, io.streamreplay.replay logs every replayed event with its sequence number.")
+    private List<String> logLevels = new ArrayList<>();
+
     @Option(names = "--pidfile", paramLabel = "PATH", description = "Write the process id to PATH, locked while"
             + " the server runs, removed when it exits.")
     private Path pidFile;
@@ -150,6 +155,16 @@ public final class SampleDbServer implements Callable<Integer> {
         LogbackSetup logging = new LogbackSetup();
         if (logFile != null) {
             logging.addFile(logFile);
+        }
+        for (String setting : logLevels) {
+            int equals = setting.indexOf('=');
+            try {
+                logging.set(equals < 0 ? Logger.ROOT_LOGGER_NAME : setting.substring(0, equals),
+                        setting.substring(equals + 1));
+            } catch (IllegalArgumentException e) {
+                log.error("--log-level={}: {}", setting, e.getMessage());
+                return 2;
+            }
         }
         if (databaseFiles.isEmpty()) {
             log.error("no database file given (use 'sample-db-server create DB-FILE SCHEMA-FILE' to make one)");

@@ -5,9 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.streamreplay.dbserver.testing.OpenVswitchTools;
-import io.streamreplay.dbserver.testing.OpenVswitchTools.Result;
 import io.streamreplay.dbserver.testing.ServerProcess;
 import io.streamreplay.jsonrpc.Json;
+import io.streamreplay.testing.Programs;
+import io.streamreplay.testing.Programs.Result;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -94,9 +95,9 @@ class OpenVswitchCompatibilityIT {
     void ovsdbClientMonitorsSeeOtherClientsTransactions() throws Exception {
         Path plain = dir.resolve("monitor.out");
         Path cond = dir.resolve("monitor-cond.out");
-        Process monitor = OpenVswitchTools.start(List.of("ovsdb-client", "monitor", unix, "kvdb", "kv",
+        Process monitor = Programs.start(List.of("ovsdb-client", "monitor", unix, "kvdb", "kv",
                 "name,value"), plain);
-        Process monitorCond = OpenVswitchTools.start(List.of("ovsdb-client", "monitor-cond", tcp, "kvdb",
+        Process monitorCond = Programs.start(List.of("ovsdb-client", "monitor-cond", tcp, "kvdb",
                 "[[\"value\",\">\",100]]", "kv", "name,value"), cond);
         try {
             awaitText(plain, "from-ovsdb-tool");
@@ -200,7 +201,7 @@ class OpenVswitchCompatibilityIT {
     }
 
     private Result ovs(String... command) throws Exception {
-        return OpenVswitchTools.exec(dir, List.of(command), 30);
+        return Programs.exec(dir, List.of(command), 30);
     }
 
     private String ok(String... command) throws Exception {

@@ -11,6 +11,9 @@ import io.streamreplay.dbserver.testing.ServerProcess;
 import io.streamreplay.dbserver.testing.TransactingClient;
 import io.streamreplay.jsonrpc.Json;
 import io.streamreplay.jsonrpc.Message;
+import io.streamreplay.replay.RecordType;
+import io.streamreplay.replay.RecordedEvent;
+import io.streamreplay.replay.RecordingReader;
 import io.streamreplay.stream.TlsConfig;
 import io.streamreplay.testing.TestCertificates;
 import java.io.BufferedReader;
@@ -20,6 +23,7 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -123,6 +127,53 @@ class RecordReplayIT {
         assertTrue(replayed.size() <= recorded.size(), "the replay committed more than the recorded run");
         assertEquals(recorded.subList(0, replayed.size()), replayed,
                 "the replayed transactions are not the recorded run's, in order");
+    }
+
+    @Test
+    void aReplayStoppedAtARequestHasCommittedExactlyTheTransactionsUpToItAndWaitsIdle() throws Exception {
+        Path db = createDatabase();
+        Path pristine = dir.resolve("pristine.db");
+        Files.copy(db, pristine);
+        List<String> args = List.of("kv.db", "--remote=punix:" + dir.resolve("db.sock"),
+                "--control=" + dir.resolve("ctl"));
+        List<String> recordArgs = new ArrayList<>(args);
+        recordArgs.add("--replay-record=recording");
+        try (ServerProcess server = ServerProcess.start(dir, dir.resolve("record.out"), recordArgs)) {
+            server.awaitLine("serving");
+            transact("unix:" + dir.resolve("db.sock"), TlsConfig.none(), "x", 12);
+            try (OvsdbTestClient control = OvsdbTestClient.connect("unix:" + dir.resolve("ctl"), TlsConfig.none())) {
+                control.request("exit");
+            }
+            assertEquals(0, server.waitFor(30), server.consoleText());
+        }
+        List<JsonNode> recorded = records(db);
+
+        // The seventh transact request, as replay-tool dump would show it.
+        long seq;
+        try (RecordingReader reader = RecordingReader.open(dir.resolve("recording"))) {
+            List<Long> requests = new ArrayList<>();
+            for (RecordedEvent event = reader.next(); event != null; event = reader.next()) {
+                if (event.type() == RecordType.RECV_DATA
+                        && new String(event.payload(), StandardCharsets.UTF_8).contains("\"transact\"")) {
+                    requests.add(event.seq());
+                }
+            }
+            assertEquals(12, requests.size());
+            seq = requests.get(6);
+        }
+        Files.copy(pristine, db, StandardCopyOption.REPLACE_EXISTING);
+        List<String> replayArgs = new ArrayList<>(args);
+        replayArgs.addAll(List.of("--replay=recording", "--replay-stop-at=" + seq));
+        try (ServerProcess replay = ServerProcess.start(dir, dir.resolve("stopped.out"), replayArgs)) {
+            replay.awaitLine("stopped at event #" + seq + " as asked \\(--replay-stop-at\\): event #" + seq
+                    + " was the last delivered");
+            Thread.sleep(300);
+            assertTrue(replay.process().isAlive(), "the stopped replay stays up for a debugger");
+            List<JsonNode> replayed = records(db);
+            assertEquals(recorded.subList(0, 1 + 7), replayed,
+                    "the schema record and exactly the seven transactions up to the stop point");
+            replay.kill();
+        }
     }
 
     private Path createDatabase() throws Exception {

@@ -1,0 +1,204 @@
+package io.streamreplay.replay;
+
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.List;
+import java.util.PriorityQueue;
+
+/**
+ * Reads a whole recording directory in the order its events happened, for tools that show or check a recording.
+ * Files are streamed, a buffer each, and opened only while their events are being read, so recordings of any
+ * size and with any number of streams can be read.
+ *
+ * <p>Damage does not stop the reading: a file whose header or record is corrupt, a file cut short, a gap or a
+ * repeat in the sequence numbers, a manifest that disagrees with the files; each becomes an entry in
+ * {@link #problems()} naming the file, offset and sequence number, and the reader goes on with what is readable.
+ * Only a missing or foreign manifest, or a format version newer than this build's, makes {@link #open} fail.
+ *
+ * <p>Not thread-safe.
+ */
+public final class RecordingReader implements AutoCloseable {
+
+    /** A file of the recording, as its header describes it. */
+    public record RecordedFile(Path path, String kind, long openSeq, String name) {
+    }
+
+    /** A file whose next record is due: open (with a record peeked) or not yet opened (its first record). */
+    private static final class Head {
+        final RecordedFile file;
+        RecordReader reader;
+        long seq;
+
+        Head(RecordedFile file, long firstSeq) {
+            this.file = file;
+            this.seq = firstSeq;
+        }
+    }
+
+    private final Path dir;
+    private final Manifest manifest;
+    private final List<RecordedFile> files = new ArrayList<>();
+    private final PriorityQueue<Head> heads = new PriorityQueue<>(Comparator.comparingLong(h -> h.seq));
+    private final List<String> problems = new ArrayList<>();
+    private long expected;
+    private boolean ended;
+
+    private RecordingReader(Path dir, Manifest manifest) {
+        this.dir = dir;
+        this.manifest = manifest;
+    }
+
+    /**
+     * Opens the recording in {@code dir}: reads its manifest and the header and first record of every file.
+     *
+     * @throws CorruptRecordingException if the manifest is missing, foreign, unreadable or of a newer version
+     * @throws IOException if the directory cannot be listed
+     */
+    public static RecordingReader open(Path dir) throws IOException {
+        RecordingReader reader = new RecordingReader(dir, Manifest.read(dir));
+        List<Path> paths = new ArrayList<>();
+        try (DirectoryStream<Path> listing = Files.newDirectoryStream(dir, "*" + ReplayFormat.SUFFIX)) {
+            listing.forEach(paths::add);
+        }
+        Collections.sort(paths);
+        for (Path path : paths) {
+            reader.index(path);
+        }
+        return reader;
+    }
+
+    private void index(Path path) {
+        try (RecordReader reader = new RecordReader(path)) {
+            RecordedFile file = new RecordedFile(path, reader.kind().label, reader.openSeq(), reader.name());
+            files.add(file);
+            Record first = reader.peek();
+            if (first != null) {
+                heads.add(new Head(file, first.seq()));
+            } else {
+                checkEnd(reader);
+            }
+        } catch (IOException e) {
+            problems.add(e.getMessage());
+        }
+    }
+
+    /** The recording's directory. */
+    public Path directory() {
+        return dir;
+    }
+
+    /** The manifest: program, arguments, start time, how the recording ended. */
+    public Manifest manifest() {
+        return manifest;
+    }
+
+    /** Every file whose header could be read, in name order (the order their streams were opened). */
+    public List<RecordedFile> files() {
+        return Collections.unmodifiableList(files);
+    }
+
+    /**
+     * The next event in sequence-number order, or null once every file has been read. Damage found on the way is
+     * added to {@link #problems()}; the events of the damaged part are skipped.
+     *
+     * @throws IOException only if a file that could be read before cannot be opened again
+     */
+    public RecordedEvent next() throws IOException {
+        while (!heads.isEmpty()) {
+            Head head = heads.poll();
+            if (head.reader == null) {
+                head.reader = new RecordReader(head.file.path());
+            }
+            Record record = peek(head);
+            if (record == null) {
+                continue;
+            }
+            head.reader.advance();
+            if (peek(head) != null) {
+                heads.add(head);
+            }
+            if (record.seq() < expected) {
+                problems.add(head.file.path() + " at offset " + record.offset() + ": event #" + record.seq()
+                        + " comes again (or out of order) after event #" + (expected - 1));
+                continue;
+            }
+            if (record.seq() > expected) {
+                problems.add("events #" + expected + (record.seq() - 1 > expected ? " to #" + (record.seq() - 1) : "")
+                        + " are in no file (the next one found is #" + record.seq() + " in " + head.file.path()
+                        + " at offset " + record.offset() + ")");
+            }
+            expected = record.seq() + 1;
+            return new RecordedEvent(record.seq(), record.time(), record.type(), head.file.name(), head.file.path(),
+                    record.offset(), record.payload());
+        }
+        if (!ended) {
+            ended = true;
+            checkManifest();
+        }
+        return null;
+    }
+
+    /** The record {@code head}'s file delivers next; null (the file closed) at its end or at damage. */
+    private Record peek(Head head) throws IOException {
+        Record record;
+        try {
+            record = head.reader.peek();
+        } catch (CorruptRecordingException e) {
+            problems.add(e.getMessage() + "; the rest of the file is skipped");
+            record = null;
+        }
+        if (record == null) {
+            checkEnd(head.reader);
+            head.reader.close();
+            return null;
+        }
+        head.seq = record.seq();
+        return record;
+    }
+
+    private void checkEnd(RecordReader reader) {
+        if (reader.truncated()) {
+            problems.add(reader.file() + " at offset " + reader.cutAt() + ": the file ends inside a record (the"
+                    + " recording was cut short)");
+        }
+    }
+
+    private void checkManifest() {
+        Path file = dir.resolve(ReplayFormat.MANIFEST);
+        if (!manifest.complete()) {
+            problems.add(file + ": the recording did not end cleanly (status '" + manifest.status() + "'"
+                    + (manifest.error() == null ? "" : ": " + manifest.error()) + ")");
+        } else if (manifest.events() != expected) {
+            problems.add(file + ": the manifest counts " + manifest.events() + " events, but the files hold events #0"
+                    + " to #" + (expected - 1));
+        }
+    }
+
+    /**
+     * Everything found wrong so far, one line each; complete once {@link #next()} has returned null. Empty for a
+     * complete, intact recording.
+     */
+    public List<String> problems() {
+        return Collections.unmodifiableList(problems);
+    }
+
+    /** The number of events read so far, gaps included: one more than the highest sequence number. */
+    public long events() {
+        return expected;
+    }
+
+    @Override
+    public void close() throws IOException {
+        for (Head head : heads) {
+            if (head.reader != null) {
+                head.reader.close();
+            }
+        }
+        heads.clear();
+    }
+}

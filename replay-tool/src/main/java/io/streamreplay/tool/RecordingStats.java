@@ -1,0 +1,133 @@
+package io.streamreplay.tool;
+
+import io.streamreplay.replay.RecordType;
+import io.streamreplay.replay.RecordedEvent;
+import io.streamreplay.replay.RecordingReader;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Counts of one pass over a recording: per stream and in total, and per second of the recording. Memory grows with
+ * the number of streams and of seconds, not of events. Not thread-safe.
+ */
+final class RecordingStats {
+
+    /** What one stream (or listener, or source) did. */
+    static final class StreamStats {
+        final String name;
+        final String file;
+        long events;
+        long bytesIn;
+        long bytesOut;
+        long errors;
+        long first = -1;
+        long last;
+
+        StreamStats(String name, String file) {
+            this.name = name;
+            this.file = file;
+        }
+
+        void add(RecordedEvent event) {
+            events++;
+            if (first < 0) {
+                first = event.time();
+            }
+            last = event.time();
+            if (event.type() == RecordType.RECV_DATA) {
+                bytesIn += event.length();
+            } else if (event.type() == RecordType.SEND_OK) {
+                bytesOut += event.length();
+            } else if (event.type().isError()) {
+                errors++;
+            }
+        }
+
+        double durationSeconds() {
+            return first < 0 ? 0 : (last - first) / 1e9;
+        }
+    }
+
+    /** One second of the recording. */
+    record Second(long second, long events, long bytesIn, long errors) {
+    }
+
+    private final Map<String, StreamStats> streams = new LinkedHashMap<>();
+    private final StreamStats total = new StreamStats("total", "");
+    private final List<long[]> seconds = new ArrayList<>();
+    private List<String> problems = List.of();
+    private boolean complete;
+
+    /** Reads all of {@code reader}'s recording. */
+    static RecordingStats of(RecordingReader reader) throws IOException {
+        RecordingStats stats = new RecordingStats();
+        RecordedEvent event;
+        while ((event = reader.next()) != null) {
+            stats.add(event);
+        }
+        stats.problems = List.copyOf(reader.problems());
+        stats.complete = reader.manifest().complete();
+        return stats;
+    }
+
+    private void add(RecordedEvent event) {
+        String file = event.file().getFileName().toString();
+        streams.computeIfAbsent(file, f -> new StreamStats(event.stream(), f)).add(event);
+        total.add(event);
+        int second = (int) Math.min(Integer.MAX_VALUE - 1, event.time() / 1_000_000_000L);
+        while (seconds.size() <= second) {
+            seconds.add(new long[3]);
+        }
+        long[] counts = seconds.get(second);
+        counts[0]++;
+        if (event.type() == RecordType.RECV_DATA) {
+            counts[1] += event.length();
+        }
+        if (event.type().isError()) {
+            counts[2]++;
+        }
+    }
+
+    /** Every stream, listener and source, in the order of their first event. */
+    List<StreamStats> streams() {
+        return new ArrayList<>(streams.values());
+    }
+
+    /** The streams with the most events first. */
+    List<StreamStats> busiestStreams() {
+        List<StreamStats> sorted = streams();
+        sorted.sort(Comparator.comparingLong((StreamStats s) -> s.events).reversed());
+        return sorted;
+    }
+
+    StreamStats total() {
+        return total;
+    }
+
+    /** The {@code n} seconds with the most events, busiest first. */
+    List<Second> busiestSeconds(int n) {
+        List<Second> all = new ArrayList<>();
+        for (int i = 0; i < seconds.size(); i++) {
+            long[] counts = seconds.get(i);
+            if (counts[0] > 0) {
+                all.add(new Second(i, counts[0], counts[1], counts[2]));
+            }
+        }
+        all.sort(Comparator.comparingLong(Second::events).reversed().thenComparingLong(Second::second));
+        return all.subList(0, Math.min(n, all.size()));
+    }
+
+    /** Whether the recording ended cleanly and nothing in it is damaged. */
+    boolean endedCleanly() {
+        return complete && problems.isEmpty();
+    }
+
+    /** What {@link RecordingReader#problems()} found. */
+    List<String> problems() {
+        return problems;
+    }
+}

@@ -1,0 +1,40 @@
+package io.streamreplay.tool;
+
+import io.streamreplay.replay.RecordingReader;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code replay-tool timeline}: a self-contained HTML page charting the recording's events over time. */
+@Command(name = "timeline", mixinStandardHelpOptions = true,
+        description = {"Writes a self-contained HTML page (Chart.js inlined, no network needed) with a chart of events"
+                + " per stream over time, a chart of errors and closed connections over time, and a table per stream,"
+                + " so that one can see at a glance where the traffic and the errors were.",
+            "The busiest streams get a series each; the others are summed into one."})
+final class TimelineCommand extends RecordingCommand {
+
+    @Option(names = "--out", paramLabel = "FILE", required = true, description = "The HTML file to write.")
+    Path output;
+
+    @Option(names = "--series", paramLabel = "N", defaultValue = "12",
+            description = "Chart the N busiest streams separately (default: ${DEFAULT-VALUE}).")
+    int series;
+
+    @Override
+    int run(PrintWriter out) throws IOException {
+        RecordingStats stats;
+        try (RecordingReader reader = open()) {
+            stats = RecordingStats.of(reader);
+        }
+        TimelinePage page = new TimelinePage(stats, series);
+        try (RecordingReader reader = open()) {
+            page.count(reader);
+            page.write(output, reader.manifest());
+        }
+        out.printf("%s: %d events of %d streams in %d buckets of %s%n", output, stats.total().events,
+                stats.streams().size(), page.buckets(), page.bucketLabel());
+        return 0;
+    }
+}

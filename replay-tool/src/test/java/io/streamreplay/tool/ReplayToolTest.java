@@ -1,0 +1,188 @@
+package io.streamreplay.tool;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.streamreplay.testing.SampleRecording;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** The tool's commands on a real recording made by the test, and on damaged copies of it. */
+class ReplayToolTest {
+
+    @TempDir
+    static Path work;
+    static SampleRecording sample;
+
+    @TempDir
+    Path tmp;
+
+    /** What one run of the tool printed, and its exit status. */
+    private record Run(int status, String out, String err) {
+        List<String> lines() {
+            return out.isEmpty() ? List.of() : Arrays.asList(out.split("\n"));
+        }
+    }
+
+    @BeforeAll
+    static void record() throws Exception {
+        sample = SampleRecording.make(work, 2, 3);
+    }
+
+    @Test
+    void dumpPrintsOneLinePerEventInSequenceOrderWithReceivedTextAndSentLengths() {
+        Run dump = tool("dump", sample.dir().toString());
+        assertEquals(0, dump.status(), dump.err());
+        assertEquals(sample.eventCount(), dump.lines().size());
+        for (int i = 0; i < dump.lines().size(); i++) {
+            assertTrue(dump.lines().get(i).startsWith("#" + i + " "), dump.lines().get(i));
+        }
+        String request = line(dump, "recv-data");
+        assertTrue(request.matches("#\\d+ +\\+\\d+\\.\\d{6}s unix:\\S+#1 recv-data \\d+ \\{\"id\":0,\"method\":\"add\".*"),
+                request);
+        assertTrue(line(dump, "send-ok").matches(".* send-ok \\d+ crc32c=[0-9a-f]{8}"), line(dump, "send-ok"));
+        assertTrue(line(dump, " value ").matches(".* value 16 hex:[0-9a-f]{32}"), "UUID draws are shown in hex");
+        assertTrue(line(dump, "recv-eof").contains("unix:"), "the clients' disconnections are there");
+    }
+
+    @Test
+    void dumpSelectsAStreamAndARangeOfSequenceNumbers() {
+        Run all = tool("dump", sample.dir().toString());
+        String stream = line(all, "recv-data").split(" +")[2];
+        Run one = tool("dump", sample.dir().toString(), "--stream=" + stream);
+        assertTrue(one.lines().size() > 3 && one.lines().stream().allMatch(l -> l.split(" +")[2].equals(stream)),
+                one.out());
+
+        Run range = tool("dump", sample.dir().toString(), "--from=5", "--to=9");
+        assertEquals(List.of("#5", "#6", "#7", "#8", "#9"),
+                range.lines().stream().map(l -> l.split(" ")[0]).collect(Collectors.toList()));
+    }
+
+    @Test
+    void dumpDecodesJsonRpcAndWritesJsonLines() throws Exception {
+        Run decoded = tool("dump", sample.dir().toString(), "--jsonrpc");
+        assertTrue(line(decoded, "recv-data").matches(".* recv-data \\d+ \\{\"id\":0,\"method\":\"add\",\"params\":\\[1]}"),
+                line(decoded, "recv-data"));
+
+        Run json = tool("dump", sample.dir().toString(), "--json", "--jsonrpc");
+        ObjectMapper mapper = new ObjectMapper();
+        List<JsonNode> lines = new ArrayList<>();
+        for (String line : json.lines()) {
+            lines.add(mapper.readTree(line));
+        }
+        assertEquals(sample.eventCount(), lines.size());
+        JsonNode request = lines.stream().filter(l -> l.path("kind").asText().equals("recv-data")).findFirst()
+                .orElseThrow();
+        assertEquals("add", request.path("messages").path(0).path("method").asText(), request.toString());
+        assertTrue(request.path("file").asText().endsWith(".srr"));
+        assertTrue(request.path("offset").asLong() > 0);
+    }
+
+    @Test
+    void statsCountsEventsAndBytesPerStreamAndSaysTheRecordingEndedCleanly() throws Exception {
+        Run stats = tool("stats", sample.dir().toString());
+        assertEquals(0, stats.status(), stats.err());
+        assertTrue(stats.out().contains("program: " + SampleRecording.PROGRAM), stats.out());
+        assertTrue(stats.out().matches("(?s).*\ntotal \\(\\d+ files\\) +" + sample.eventCount() + " .*"), stats.out());
+        assertTrue(stats.out().contains("busiest seconds:\n  0 s to 1 s: "), stats.out());
+        assertTrue(stats.out().endsWith("ended cleanly: yes\n"), stats.out());
+
+        JsonNode json = new ObjectMapper().readTree(tool("stats", sample.dir().toString(), "--json").out());
+        assertEquals(sample.eventCount(), json.path("total").path("events").asLong());
+        long bytesIn = 0;
+        for (JsonNode stream : json.path("streams")) {
+            bytesIn += stream.path("bytesIn").asLong();
+        }
+        assertEquals(json.path("total").path("bytesIn").asLong(), bytesIn, "streams add up to the total");
+        assertTrue(bytesIn > 0);
+        assertTrue(json.path("endedCleanly").asBoolean());
+    }
+
+    @Test
+    void verifyPassesAnIntactRecordingAndNamesEveryProblemOfADamagedOne() throws Exception {
+        Run intact = tool("verify", sample.dir().toString());
+        assertEquals(0, intact.status(), intact.out());
+        assertEquals(sample.dir() + ": complete and intact: " + sample.eventCount() + " events in ",
+                intact.out().substring(0, intact.out().indexOf(" events in ") + 11));
+
+        Path dir = copy();
+        Path client = Files.list(dir).filter(f -> f.getFileName().toString().matches("\\d{8}-unix-.*"))
+                .sorted().findFirst().orElseThrow();
+        byte[] bytes = Files.readAllBytes(client);
+        bytes[bytes.length / 2] ^= 1;
+        Files.write(client, bytes);
+        Path manifest = dir.resolve("manifest.json");
+        Files.writeString(manifest, Files.readString(manifest).replace("\"complete\"", "\"recording\""));
+
+        Run damaged = tool("verify", dir.toString());
+        assertEquals(1, damaged.status());
+        assertTrue(damaged.out().contains("problem: " + client + " at offset "), damaged.out());
+        assertTrue(damaged.out().contains("checksum mismatch"), damaged.out());
+        assertTrue(damaged.out().contains("problem: events #"), "the lost events are named: " + damaged.out());
+        assertTrue(damaged.out().contains("problem: " + manifest + ": the recording did not end cleanly"),
+                damaged.out());
+
+        Files.delete(manifest);
+        Run foreign = tool("verify", dir.toString());
+        assertEquals(1, foreign.status());
+        assertEquals("replay-tool: " + manifest + ": no manifest: " + dir + " is not a recording directory\n",
+                foreign.err());
+    }
+
+    @Test
+    void badCommandLinesExitWithStatusTwo() {
+        assertEquals(2, tool("dump").status(), "the directory is required");
+        assertEquals(2, tool("timeline", sample.dir().toString()).status(), "--out is required");
+        assertEquals(2, tool("frobnicate").status());
+    }
+
+    @Test
+    void timelineWritesOneSelfContainedPageWithTheChartLibraryAndTheData() throws Exception {
+        Path page = tmp.resolve("timeline.html");
+        Run timeline = tool("timeline", sample.dir().toString(), "--out=" + page);
+        assertEquals(0, timeline.status(), timeline.err());
+        String html = Files.readString(page);
+        assertTrue(html.contains("Chart.js v4"), "Chart.js is inlined");
+        assertTrue(!html.contains("<script src"), "nothing is loaded from elsewhere");
+        assertTrue(html.contains("\"events\":" + sample.eventCount()), "the summary counts every event");
+        assertTrue(html.contains(SampleRecording.PROGRAM));
+    }
+
+    private static String line(Run run, String containing) {
+        return run.lines().stream().filter(l -> l.contains(containing)).findFirst()
+                .orElseThrow(() -> new AssertionError("no line with '" + containing + "' in:\n" + run.out()));
+    }
+
+    private Path copy() throws Exception {
+        Path dir = tmp.resolve("copy");
+        Files.createDirectories(dir);
+        try (var files = Files.list(sample.dir())) {
+            for (Path file : files.collect(Collectors.toList())) {
+                Files.copy(file, dir.resolve(file.getFileName()));
+            }
+        }
+        return dir;
+    }
+
+    private static Run tool(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine commandLine = ReplayTool.commandLine();
+        commandLine.setOut(new PrintWriter(out));
+        commandLine.setErr(new PrintWriter(err));
+        int status = commandLine.execute(args);
+        return new Run(status, out.toString(), err.toString());
+    }
+}
