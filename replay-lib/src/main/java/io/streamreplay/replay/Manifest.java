@@ -21,8 +21,9 @@ import java.util.List;
  * @param program the recording program's name
  * @param arguments its command-line arguments
  * @param startedMillis wall-clock start time, milliseconds since the epoch
- * @param status {@code recording} while running (or if the process was killed), {@code complete} after a clean
- *     end, {@code failed} after a write error stopped the recording
+ * @param status {@code recording} while running (or if the process was killed), {@code complete} after the
+ *     application closed its context, {@code stopped} if the JVM shut down without that (a signal such as SIGTERM,
+ *     or {@code System.exit}), {@code failed} after a write error stopped the recording
  * @param events the number of events recorded (known once the recording ended)
  * @param error why the recording failed, or null
  */
@@ -33,12 +34,21 @@ public record Manifest(String program, List<String> arguments, long startedMilli
     static final String RECORDING = "recording";
     static final String COMPLETE = "complete";
     static final String FAILED = "failed";
+    static final String STOPPED = "stopped";
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
-    /** Whether the recording ended cleanly. */
+    /** Whether the application closed the recording: it ended where the application ended. */
     public boolean complete() {
         return COMPLETE.equals(status);
+    }
+
+    /**
+     * Whether the recording was closed, so every recorded event reached its file: {@link #complete()}, or stopped
+     * by the JVM's shutdown (a signal).
+     */
+    public boolean closed() {
+        return complete() || STOPPED.equals(status);
     }
 
     Manifest withEnd(String newStatus, long newEvents, String newError) {

@@ -159,7 +159,19 @@ final class Recording implements AutoCloseable {
 
     /** Flushes and closes everything, marks the manifest complete (or failed), releases the lock. Idempotent. */
     @Override
-    public synchronized void close() {
+    public void close() {
+        close(Manifest.COMPLETE);
+    }
+
+    /**
+     * As {@link #close()}, from the JVM's shutdown hook: the application did not close its context, so the process
+     * was stopped from outside; the manifest says {@code stopped}, and a replay ends where the recording ends.
+     */
+    void closeAtShutdown() {
+        close(Manifest.STOPPED);
+    }
+
+    private synchronized void close(String status) {
         if (closed) {
             return;
         }
@@ -174,7 +186,7 @@ final class Recording implements AutoCloseable {
         writers.clear();
         closed = true;
         try {
-            manifest = failure == null ? manifest.withEnd(Manifest.COMPLETE, nextSeq, null) : manifest;
+            manifest = failure == null ? manifest.withEnd(status, nextSeq, null) : manifest;
             manifest.write(dir);
         } catch (IOException e) {
             log.error("{}: cannot write the manifest: {}", dir, e.getMessage());

@@ -170,7 +170,7 @@ public final class RecordingReader implements AutoCloseable {
 
     private void checkManifest() {
         Path file = dir.resolve(ReplayFormat.MANIFEST);
-        if (!manifest.complete()) {
+        if (!manifest.closed()) {
             problems.add(file + ": the recording did not end cleanly (status '" + manifest.status() + "'"
                     + (manifest.error() == null ? "" : ": " + manifest.error()) + ")");
         } else if (manifest.events() != expected) {

@@ -24,6 +24,7 @@ import org.slf4j.LoggerFactory;
 final class Replay {
 
     private static final Logger log = LoggerFactory.getLogger(Replay.class);
+    private static final long RESUME_POLL_MILLIS = 100;
 
     /** Something the application waits for in this iteration; described only if a divergence needs it. */
     private record Waiting(String operation, ReplayCursor cursor) {
@@ -75,7 +76,10 @@ final class Replay {
                 replay.index(file);
             }
         }
-        if (!manifest.complete()) {
+        if (Manifest.STOPPED.equals(manifest.status())) {
+            log.info("{}: the recorded process was stopped from outside (a signal); the replay ends where the"
+                    + " recording ends", dir);
+        } else if (!manifest.complete()) {
             log.warn("{}: the recording did not end cleanly (status '{}'{}); it replays up to its last whole"
                     + " record", dir, manifest.status(), manifest.error() == null ? "" : ": " + manifest.error());
         }
@@ -131,9 +135,16 @@ final class Replay {
     }
 
     /**
+     * Set to true by a debugger (jdb: {@code set io.streamreplay.replay.Replay.resume = true}) to make a replay
+     * idle at its stop point go on to the end of the recording, so that breakpoints set while it was stopped are hit.
+     */
+    static volatile boolean resume;
+
+    /**
      * The stop point is reached: says so once, then keeps the calling (loop) thread idle until the process is
-     * stopped, so that a debugger can inspect it in exactly this state. Interrupting the thread ends the replay
-     * with a {@link RecordingExhaustedException}, for code that runs a replay in a thread of its own.
+     * stopped, so that a debugger can inspect it in exactly this state, or until a debugger sets {@link #resume}.
+     * Interrupting the thread ends the replay with a {@link RecordingExhaustedException}, for code that runs a
+     * replay in a thread of its own.
      */
     void idle() {
         progress.finish();
@@ -142,8 +153,8 @@ final class Replay {
                 + " a debugger can attach and inspect it.", dir, stopAt, next - 1,
                 String.format("%.6f", clock.nanoTime() / 1e9), next);
         try {
-            while (true) {
-                Thread.sleep(Long.MAX_VALUE);
+            while (!resume) {
+                Thread.sleep(RESUME_POLL_MILLIS);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -151,6 +162,9 @@ final class Replay {
                     + " and its thread was interrupted", false);
             throw failure;
         }
+        resume = false;
+        stopAt = null;
+        log.info("replay of {} resumed by a debugger at event #{}; it now runs to the end", dir, next);
     }
 
     ReplayClock clock() {
@@ -269,8 +283,12 @@ final class Replay {
     /** The application waits and the recording holds no further event. */
     ReplayException exhausted() {
         if (failure == null) {
+            String why = manifest.complete() ? ""
+                    : Manifest.STOPPED.equals(manifest.status())
+                    ? "; the recorded process was stopped here from outside (a signal such as SIGTERM)"
+                    : "; the recorded process was killed or crashed here";
             failure = new RecordingExhaustedException("end of recording " + dir + " reached after " + next
-                    + " events", !manifest.complete());
+                    + " events" + why, !manifest.complete());
             return failure;
         }
         return again(failure);

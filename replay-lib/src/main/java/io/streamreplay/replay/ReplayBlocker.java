@@ -42,6 +42,7 @@ final class ReplayBlocker implements Blocker {
             }
             if (replay.nextIsBeyondStop()) {
                 replay.idle();
+                return "replay resumed by a debugger";
             }
             if (deadline != Waits.NO_DEADLINE && deadline <= nextEvent) {
                 replay.clock().advanceTo(deadline);

@@ -42,7 +42,7 @@ public final class ReplayContext implements AutoCloseable {
         this.recording = recording;
         this.replay = replay;
         if (recording != null) {
-            shutdownHook = new Thread(recording::close, "recording-shutdown");
+            shutdownHook = new Thread(recording::closeAtShutdown, "recording-shutdown");
             Runtime.getRuntime().addShutdownHook(shutdownHook);
         } else {
             shutdownHook = null;

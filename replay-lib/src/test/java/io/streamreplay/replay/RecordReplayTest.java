@@ -192,7 +192,7 @@ class RecordReplayTest {
     }
 
     @Test
-    void aReplayStopsIdleAfterTheEventItWasAskedToStopAtByNumberOrByTime() throws Exception {
+    void aReplayStopsIdleAfterTheEventItWasAskedToStopAtByNumberOrByTimeUntilInterruptedOrResumed() throws Exception {
         SampleRecording sample = SampleRecording.make(tmp.resolve("stop"), 2, 4);
         List<RecordedEvent> events = new ArrayList<>();
         try (RecordingReader reader = RecordingReader.open(sample.dir())) {
@@ -233,10 +233,19 @@ class RecordReplayTest {
             assertTrue(seen.get(seen.size() - 1).contains("\"add\""), stop + ": the last message handled is the"
                     + " request at the stop point: " + seen.get(seen.size() - 1));
 
-            thread.interrupt();
-            thread.join(10_000);
-            assertFalse(thread.isAlive(), "interrupting the idle thread ends the replay");
-            assertTrue(ended.get(0) instanceof RecordingExhaustedException, ended.toString());
+            if (stop == byTime) {
+                Replay.resume = true;
+                thread.join(30_000);
+                assertFalse(thread.isAlive(), "a resumed replay runs to its end");
+                assertEquals(List.of(), ended);
+                assertEquals(sample.events(), replayed.events(), "and sees everything the recorded run saw");
+                assertEquals(sample.eventCount(), replay.events());
+            } else {
+                thread.interrupt();
+                thread.join(10_000);
+                assertFalse(thread.isAlive(), "interrupting the idle thread ends the replay");
+                assertTrue(ended.get(0) instanceof RecordingExhaustedException, ended.toString());
+            }
             replay.close();
         }
     }

@@ -60,7 +60,7 @@ final class RecordingStats {
     private final StreamStats total = new StreamStats("total", "");
     private final List<long[]> seconds = new ArrayList<>();
     private List<String> problems = List.of();
-    private boolean complete;
+    private String status;
 
     /** Reads all of {@code reader}'s recording. */
     static RecordingStats of(RecordingReader reader) throws IOException {
@@ -70,7 +70,7 @@ final class RecordingStats {
             stats.add(event);
         }
         stats.problems = List.copyOf(reader.problems());
-        stats.complete = reader.manifest().complete();
+        stats.status = reader.manifest().status();
         return stats;
     }
 
@@ -121,9 +121,17 @@ final class RecordingStats {
         return all.subList(0, Math.min(n, all.size()));
     }
 
-    /** Whether the recording ended cleanly and nothing in it is damaged. */
+    /**
+     * Whether the recording was closed (by the application, or at a signal) and nothing in it is damaged; the
+     * reader reports an unclosed manifest as a problem.
+     */
     boolean endedCleanly() {
-        return complete && problems.isEmpty();
+        return problems.isEmpty();
+    }
+
+    /** The manifest's status: complete, stopped, recording (killed or still running) or failed. */
+    String status() {
+        return status;
     }
 
     /** What {@link RecordingReader#problems()} found. */

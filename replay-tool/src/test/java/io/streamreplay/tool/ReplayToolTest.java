@@ -97,7 +97,7 @@ class ReplayToolTest {
         assertTrue(stats.out().contains("program: " + SampleRecording.PROGRAM), stats.out());
         assertTrue(stats.out().matches("(?s).*\ntotal \\(\\d+ files\\) +" + sample.eventCount() + " .*"), stats.out());
         assertTrue(stats.out().contains("busiest seconds:\n  0 s to 1 s: "), stats.out());
-        assertTrue(stats.out().endsWith("ended cleanly: yes\n"), stats.out());
+        assertTrue(stats.out().endsWith("ended cleanly: yes (status complete)\n"), stats.out());
 
         JsonNode json = new ObjectMapper().readTree(tool("stats", sample.dir().toString(), "--json").out());
         assertEquals(sample.eventCount(), json.path("total").path("events").asLong());

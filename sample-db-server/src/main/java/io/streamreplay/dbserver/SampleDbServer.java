@@ -51,7 +51,8 @@ import picocli.CommandLine.Parameters;
             "Remotes: ptcp:PORT[:IP], pssl:PORT[:IP] and punix:PATH listen; tcp:IP[:PORT], ssl:IP[:PORT] and"
                 + " unix:PATH connect out and reconnect when the connection drops."},
         exitCodeListHeading = "%nExit status:%n",
-        exitCodeList = {"0:stopped by the exit control command", "1:start-up failed",
+        exitCodeList = {"0:stopped by the exit control command; a replay also ends with 0 where a killed or"
+                + " signalled recording ends", "1:start-up failed",
             "2:bad command line", "3:replay reached the end of a complete recording",
             "4:replay diverged from the recording"})
 public final class SampleDbServer implements Callable<Integer> {
@@ -222,8 +223,7 @@ public final class SampleDbServer implements Callable<Integer> {
             return 0;
         } catch (RecordingExhaustedException e) {
             if (e.recordingIncomplete()) {
-                log.warn("replay stopped at the end of a recording whose process did not exit cleanly ({})",
-                        e.getMessage());
+                log.warn("replay ended where the recording ends: {}", e.getMessage());
                 return 0;
             }
             log.error("{}", e.getMessage());

@@ -120,13 +120,52 @@ class RecordReplayIT {
         int status = ServerProcess.run(dir, dir.resolve("replay.out"), replayArgs, 60);
         String output = Files.readString(dir.resolve("replay.out"));
         assertEquals(0, status, output);
-        assertTrue(output.contains("did not exit cleanly"), output);
+        assertTrue(output.contains("replay ended where the recording ends: end of recording recording reached after ")
+                && output.contains(" events; the recorded process was killed or crashed here"), output);
         List<JsonNode> recorded = records(recordedDb);
         List<JsonNode> replayed = records(db);
         assertTrue(replayed.size() > 1, "the replay committed nothing");
         assertTrue(replayed.size() <= recorded.size(), "the replay committed more than the recorded run");
         assertEquals(recorded.subList(0, replayed.size()), replayed,
                 "the replayed transactions are not the recorded run's, in order");
+    }
+
+    @Test
+    void aServerStoppedBySigtermSaysSoInItsManifestAndItsReplayEndsThereWithStatusZero() throws Exception {
+        Path db = createDatabase();
+        Path pristine = dir.resolve("pristine.db");
+        Files.copy(db, pristine);
+        List<String> args = List.of("kv.db", "--remote=punix:" + dir.resolve("db.sock"),
+                "--control=" + dir.resolve("ctl"));
+        List<String> recordArgs = new ArrayList<>(args);
+        recordArgs.add("--replay-record=recording");
+        try (ServerProcess server = ServerProcess.start(dir, dir.resolve("record.out"), recordArgs)) {
+            server.awaitLine("serving");
+            transact("unix:" + dir.resolve("db.sock"), TlsConfig.none(), "t", 8);
+            server.process().destroy();
+            assertEquals(143, server.waitFor(30), server.consoleText());
+        }
+        assertTrue(Files.readString(dir.resolve("recording").resolve("manifest.json"))
+                .contains("\"status\" : \"stopped\""));
+        List<JsonNode> recorded = records(db);
+        Files.copy(pristine, db, StandardCopyOption.REPLACE_EXISTING);
+        List<String> replayArgs = new ArrayList<>(args);
+        replayArgs.add("--replay=recording");
+        int status = ServerProcess.run(dir, dir.resolve("replay.out"), replayArgs, 60);
+        String output = Files.readString(dir.resolve("replay.out"));
+        assertEquals(0, status, output);
+        assertTrue(output.contains("the recorded process was stopped here from outside (a signal such as SIGTERM)"),
+                output);
+        assertEquals(recorded, records(db));
+
+        // Started from the wrong database, the replay's first reply differs: one clear line, no stack trace.
+        int diverged = ServerProcess.run(dir, dir.resolve("diverged.out"), replayArgs, 60);
+        String divergence = Files.readString(dir.resolve("diverged.out"));
+        assertEquals(4, diverged, divergence);
+        assertTrue(divergence.matches("(?s).*\\|ERROR\\|SampleDbServer\\|replay of recording diverged at event #\\d+: 'unix:"
+                + ".*' sent other bytes than the \\d+ recorded at #\\d+ \\(file \\d{8}-unix-.*\\.srr, offset \\d+\\)\n.*"),
+                divergence);
+        assertFalse(divergence.contains("Exception") || divergence.contains("\tat "), divergence);
     }
 
     @Test

@@ -22,6 +22,7 @@ import io.streamreplay.jsonrpc.JsonRpcServer;
 import io.streamreplay.jsonrpc.JsonRpcSession;
 import io.streamreplay.jsonrpc.Message;
 import io.streamreplay.poll.PollLoop;
+import io.streamreplay.replay.ReplayException;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -192,6 +193,9 @@ public final class OvsdbServer implements JsonRpcServer.Handler {
             client.session.send(Message.error(e.toJson(), request.id()));
         } catch (BareError e) {
             client.session.send(Message.error(e.getMessage(), request.id()));
+        } catch (ReplayException e) {
+            // The end or divergence of a replay is the whole process's, not this request's.
+            throw e;
         } catch (RuntimeException e) {
             // A defect in handling one request must cost that request, not the server and its other clients.
             log.error("{}: internal error handling {} request {}", client.name(), request.method(), request.id(), e);
