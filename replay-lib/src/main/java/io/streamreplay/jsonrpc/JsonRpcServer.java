@@ -113,6 +113,7 @@ public final class JsonRpcServer implements AutoCloseable {
                 handler.disconnected(session);
             }
         }
+        enforceTotalBacklog();
         for (Map.Entry<JsonRpcSession, Reported> entry : outgoing.entrySet()) {
             JsonRpcSession session = entry.getKey();
             Reported reported = entry.getValue();
@@ -131,6 +132,27 @@ public final class JsonRpcServer implements AutoCloseable {
                 reported.up = false;
                 handler.disconnected(session);
             }
+        }
+    }
+
+    /**
+     * Drops the accepted session with the most unread data while all of them together hold more than
+     * {@link Limits#maxTotalBacklogBytes()}: many slow readers must not exhaust the heap either. Counting is cheap
+     * next to running the sessions, which this loop does anyway.
+     */
+    private void enforceTotalBacklog() {
+        long total = 0;
+        JsonRpcSession largest = null;
+        for (JsonRpcSession session : sessions) {
+            total += session.backlogBytes();
+            if (largest == null || session.backlogBytes() > largest.backlogBytes()) {
+                largest = session;
+            }
+        }
+        if (total > limits.maxTotalBacklogBytes()) {
+            largest.drop(new IOException(largest.name() + ": dropped: the server holds " + total + " bytes for"
+                    + " clients that do not read, over its limit of " + limits.maxTotalBacklogBytes() + "; this"
+                    + " client had the most unread (" + largest.backlogBytes() + " bytes)"));
         }
     }
 

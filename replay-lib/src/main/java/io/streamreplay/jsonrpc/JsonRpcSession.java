@@ -266,6 +266,16 @@ public final class JsonRpcSession implements AutoCloseable {
         return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     }
 
+    /**
+     * Drops the current connection for {@code reason}, logged as a warning, as if it had failed: an accepted session
+     * is then dead, an outgoing one reconnects.
+     */
+    public void drop(IOException reason) {
+        if (connection != null) {
+            disconnect(reason);
+        }
+    }
+
     @Override
     public void close() {
         if (connection != null) {

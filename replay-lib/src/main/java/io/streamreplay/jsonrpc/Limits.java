@@ -1,20 +1,37 @@
 package io.streamreplay.jsonrpc;
 
 /**
- * Bounds that keep one misbehaving peer from exhausting the process.
+ * Bounds that keep misbehaving peers from exhausting the process. Immutable.
  *
- * @param maxMessageBytes the largest JSON text accepted from the peer; a larger one fails the connection
+ * @param maxMessageBytes the largest JSON text accepted from a peer; a larger one fails the connection
  * @param maxBacklogBytes the most bytes queued for a peer that does not read; past it the connection fails
+ * @param maxTotalBacklogBytes the most bytes a {@link JsonRpcServer} queues for all its peers together; past it,
+ *     the peer with the most unread data is dropped
  */
-public record Limits(long maxMessageBytes, long maxBacklogBytes) {
+public record Limits(long maxMessageBytes, long maxBacklogBytes, long maxTotalBacklogBytes) {
 
-    /** 64 MiB messages and a 256 MiB backlog: generous for OVSDB dumps, finite for hostile peers. */
+    /** 64 MiB messages and a 256 MiB backlog per peer, with no total: for clients, which have one peer. */
     public static final Limits DEFAULT = new Limits(64L << 20, 256L << 20);
 
-    /** Checks both bounds are positive. */
+    /** Checks the bounds are positive. */
     public Limits {
-        if (maxMessageBytes <= 0 || maxBacklogBytes <= 0) {
+        if (maxMessageBytes <= 0 || maxBacklogBytes <= 0 || maxTotalBacklogBytes <= 0) {
             throw new IllegalArgumentException("limits must be positive");
         }
+    }
+
+    /** Per-peer limits without a total. */
+    public Limits(long maxMessageBytes, long maxBacklogBytes) {
+        this(maxMessageBytes, maxBacklogBytes, Long.MAX_VALUE);
+    }
+
+    /**
+     * Limits for a server whose heap holds {@code heapBytes}: messages up to a sixteenth of it (at most 64 MiB,
+     * since a parsed message takes a few times its size), a backlog per peer up to an eighth (at most 256 MiB), and
+     * all backlogs together up to a quarter. A server replaying should pass the heap size of the recorded run (a
+     * recorded value), so that its limits, and what they make it do, are the same.
+     */
+    public static Limits forHeap(long heapBytes) {
+        return new Limits(Math.min(64L << 20, heapBytes / 16), Math.min(256L << 20, heapBytes / 8), heapBytes / 4);
     }
 }

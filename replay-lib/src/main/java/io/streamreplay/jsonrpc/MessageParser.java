@@ -128,9 +128,9 @@ public final class MessageParser {
                 return add(TextNode.valueOf(parser.getText()));
             case VALUE_NUMBER_INT:
                 return add(parser.getNumberType() == JsonParser.NumberType.BIG_INTEGER
-                        ? DoubleNode.valueOf(parser.getDoubleValue()) : LongNode.valueOf(parser.getLongValue()));
+                        ? DoubleNode.valueOf(finite()) : LongNode.valueOf(parser.getLongValue()));
             case VALUE_NUMBER_FLOAT:
-                return add(number(parser.getDoubleValue()));
+                return add(number(finite()));
             case VALUE_TRUE:
                 return add(BooleanNode.TRUE);
             case VALUE_FALSE:
@@ -143,6 +143,23 @@ public final class MessageParser {
     }
 
     /** Types a number by value, as Open vSwitch does: integral and within int64 means integer. */
+    /**
+     * The current number as a double; a number beyond the range of doubles is an error, as in Open vSwitch, since
+     * it would become an infinity that JSON cannot write back.
+     */
+    private double finite() throws IOException {
+        double value = parser.getDoubleValue();
+        if (Double.isInfinite(value)) {
+            throw fail("number out of range at byte " + parser.currentTokenLocation().getByteOffset() + ": "
+                    + abbreviate(parser.getText()));
+        }
+        return value;
+    }
+
+    private static String abbreviate(String text) {
+        return text.length() <= 40 ? text : text.substring(0, 40) + "... (" + text.length() + " characters)";
+    }
+
     private static JsonNode number(double value) {
         if (value == Math.rint(value) && value >= -0x1p63 && value < 0x1p63 && !Double.isInfinite(value)) {
             return LongNode.valueOf((long) value);

@@ -5,14 +5,18 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The manifest of a recording directory ({@code manifest.json}): which program recorded, with which arguments,
@@ -37,6 +41,8 @@ public record Manifest(String program, List<String> arguments, long startedMilli
     static final String STOPPED = "stopped";
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
+    /** Bytes held in reserve for the next write of the manifest. */
+    private static final int RESERVE = 16 * 1024;
 
     /** Whether the application closed the recording: it ended where the application ended. */
     public boolean complete() {
@@ -55,7 +61,12 @@ public record Manifest(String program, List<String> arguments, long startedMilli
         return new Manifest(program, arguments, startedMillis, newStatus, newEvents, newError);
     }
 
-    /** Writes the manifest atomically (a temporary file renamed over the old one). */
+    /**
+     * Writes the manifest atomically: into {@code manifest.json.tmp}, renamed over the old one. The temporary file
+     * is kept between writes as a reserve of {@value #RESERVE} bytes, written in full while there is room, so that
+     * marking a recording failed when its disk is full overwrites space the recording already holds instead of
+     * needing new space. (A copy-on-write file system may still need new blocks.)
+     */
     void write(Path dir) throws IOException {
         ObjectNode json = MAPPER.createObjectNode();
         json.put("format", FORMAT);
@@ -70,12 +81,32 @@ public record Manifest(String program, List<String> arguments, long startedMilli
         if (error != null) {
             json.put("error", error);
         }
+        byte[] bytes = MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(json);
         Path temp = dir.resolve(ReplayFormat.MANIFEST + ".tmp");
-        Files.deleteIfExists(temp);
-        Files.createFile(temp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        Files.write(temp, MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(json));
+        try (FileChannel channel = openOwnerOnly(temp)) {
+            write(channel, ByteBuffer.wrap(bytes));
+            channel.truncate(bytes.length);
+        }
         Files.move(temp, dir.resolve(ReplayFormat.MANIFEST), StandardCopyOption.ATOMIC_MOVE,
                 StandardCopyOption.REPLACE_EXISTING);
+        try (FileChannel reserve = openOwnerOnly(temp)) {
+            write(reserve, ByteBuffer.allocate(Math.max(RESERVE, bytes.length * 2)));
+        } catch (IOException e) {
+            // No room for the reserve: the disk is full, and the next write of the manifest may fail too.
+            Files.deleteIfExists(temp);
+        }
+    }
+
+    private static FileChannel openOwnerOnly(Path file) throws IOException {
+        return FileChannel.open(file, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE),
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    }
+
+    private static void write(FileChannel channel, ByteBuffer bytes) throws IOException {
+        long position = 0;
+        while (bytes.hasRemaining()) {
+            position += channel.write(bytes, position);
+        }
     }
 
     /** Reads and checks the manifest of {@code dir}. */

@@ -185,11 +185,14 @@ final class Recording implements AutoCloseable {
         }
         writers.clear();
         closed = true;
-        try {
-            manifest = failure == null ? manifest.withEnd(status, nextSeq, null) : manifest;
-            manifest.write(dir);
-        } catch (IOException e) {
-            log.error("{}: cannot write the manifest: {}", dir, e.getMessage());
+        if (failure == null) {
+            // After a failure the manifest already says so; writing it again could only fail again.
+            try {
+                manifest = manifest.withEnd(status, nextSeq, null);
+                manifest.write(dir);
+            } catch (IOException e) {
+                log.error("{}: cannot write the manifest: {}", dir, e.getMessage());
+            }
         }
         try {
             lock.release();

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -64,11 +65,14 @@ final class Replay {
      *
      * @throws IOException naming the file and offset if the recording is missing, foreign, or corrupt
      */
-    static Replay open(Path dir, String program) throws IOException {
+    static Replay open(Path dir, String program, List<String> arguments) throws IOException {
         Manifest manifest = Manifest.read(dir);
         if (!manifest.program().equals(program)) {
             throw new CorruptRecordingException(dir.resolve(ReplayFormat.MANIFEST), "recorded by program '"
                     + manifest.program() + "', not '" + program + "'");
+        }
+        if (arguments != null) {
+            compareArguments(dir, manifest.arguments(), arguments);
         }
         Replay replay = new Replay(dir, manifest);
         try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*" + ReplayFormat.SUFFIX)) {
@@ -86,6 +90,31 @@ final class Replay {
         log.info("replaying {} ({} files, recorded by {} at {})", dir, replay.byOpenSeq.size()
                 + replay.sources.size(), manifest.program(), java.time.Instant.ofEpochMilli(manifest.startedMillis()));
         return replay;
+    }
+
+    /**
+     * Warns, naming the first difference, if the command line differs from the recorded one other than in the
+     * {@code --replay...} options. Only a warning: a different log option changes nothing a replay checks, while a
+     * different remote or database makes the replay diverge, with its own precise error.
+     */
+    private static void compareArguments(Path dir, List<String> recorded, List<String> now) {
+        List<String> before = withoutReplayOptions(recorded);
+        List<String> after = withoutReplayOptions(now);
+        if (before.equals(after)) {
+            return;
+        }
+        int i = 0;
+        while (i < before.size() && i < after.size() && before.get(i).equals(after.get(i))) {
+            i++;
+        }
+        log.warn("{}: the command line differs from the recorded one at argument {}: recorded {}, now {}; the replay"
+                + " diverges if that changes what the program does (recorded command line: {})", dir, i + 1,
+                i < before.size() ? "'" + before.get(i) + "'" : "nothing", i < after.size() ? "'" + after.get(i) + "'"
+                : "nothing", String.join(" ", recorded));
+    }
+
+    private static List<String> withoutReplayOptions(List<String> arguments) {
+        return arguments.stream().filter(a -> !a.startsWith("--replay")).collect(Collectors.toList());
     }
 
     private void index(Path file) throws IOException {
@@ -283,9 +312,14 @@ final class Replay {
     /** The application waits and the recording holds no further event. */
     ReplayException exhausted() {
         if (failure == null) {
-            String why = manifest.complete() ? ""
+            String why = manifest.closed() && manifest.events() > next ? ", although its manifest counts "
+                    + manifest.events() + ": a file is missing, damaged or cut short (replay-tool verify " + dir
+                    + " names it)"
+                    : manifest.complete() ? ""
                     : Manifest.STOPPED.equals(manifest.status())
                     ? "; the recorded process was stopped here from outside (a signal such as SIGTERM)"
+                    : Manifest.FAILED.equals(manifest.status())
+                    ? "; recording stopped here because writing it failed (" + manifest.error() + ")"
                     : "; the recorded process was killed or crashed here";
             failure = new RecordingExhaustedException("end of recording " + dir + " reached after " + next
                     + " events" + why, !manifest.complete());

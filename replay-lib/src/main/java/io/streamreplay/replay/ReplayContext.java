@@ -35,6 +35,7 @@ public final class ReplayContext implements AutoCloseable {
     private final Replay replay;
     private final Map<String, RecordedSource> sources = new HashMap<>();
     private final Thread shutdownHook;
+    private RecordingFailurePolicy failurePolicy = RecordingFailurePolicy.CONTINUE;
     private PollLoop loop;
 
     private ReplayContext(ReplayMode mode, Recording recording, Replay replay) {
@@ -63,8 +64,18 @@ public final class ReplayContext implements AutoCloseable {
      * @throws IOException if the directory cannot be used or another process records into it
      */
     public static ReplayContext record(Path dir, String program, List<String> arguments) throws IOException {
-        return new ReplayContext(ReplayMode.RECORD, Recording.start(dir, program, arguments, SystemClock.INSTANCE),
-                null);
+        return record(dir, program, arguments, RecordingFailurePolicy.CONTINUE);
+    }
+
+    /**
+     * Records into {@code dir}, as {@link #record(Path, String, List)}, with {@code policy} for a failure to write.
+     */
+    public static ReplayContext record(Path dir, String program, List<String> arguments,
+            RecordingFailurePolicy policy) throws IOException {
+        ReplayContext context = new ReplayContext(ReplayMode.RECORD,
+                Recording.start(dir, program, arguments, SystemClock.INSTANCE), null);
+        context.failurePolicy = policy;
+        return context;
     }
 
     /**
@@ -73,17 +84,20 @@ public final class ReplayContext implements AutoCloseable {
      * @throws IOException naming the file if the recording is missing, foreign, of a newer format or corrupt
      */
     public static ReplayContext replay(Path dir, String program) throws IOException {
-        return replay(dir, program, null);
+        return replay(dir, program, null, null);
     }
 
     /**
      * Replays the recording in {@code dir} up to {@code stop} (none if null), where the loop thread then stays
-     * idle until the process is stopped, for a debugger to inspect it.
+     * idle until the process is stopped, for a debugger to inspect it. If {@code arguments} (the command line now)
+     * is given and differs from the recorded one other than in the {@code --replay...} options, a warning names the
+     * first difference.
      *
      * @throws IOException naming the file if the recording is missing, foreign, of a newer format or corrupt
      */
-    public static ReplayContext replay(Path dir, String program, ReplayStopPoint stop) throws IOException {
-        Replay replay = Replay.open(dir, program);
+    public static ReplayContext replay(Path dir, String program, List<String> arguments, ReplayStopPoint stop)
+            throws IOException {
+        Replay replay = Replay.open(dir, program, arguments);
         if (stop != null) {
             replay.stopAt(stop);
         }
@@ -122,10 +136,19 @@ public final class ReplayContext implements AutoCloseable {
                 throw new UncheckedIOException("cannot open a selector", e);
             }
             if (recording != null) {
-                loop.beforeBlock(recording::flush);
+                loop.beforeBlock(this::flushRecording);
             }
         }
         return loop;
+    }
+
+    /** Writes what was recorded since the last time; under {@link RecordingFailurePolicy#EXIT}, stops on failure. */
+    private void flushRecording() {
+        recording.flush();
+        IOException failure = recording.failure();
+        if (failure != null && failurePolicy == RecordingFailurePolicy.EXIT) {
+            throw new RecordingFailedException(recording.dir(), failure);
+        }
     }
 
     /**

@@ -3,9 +3,11 @@ package io.streamreplay.replay;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine.TypeConversionException;
 import picocli.CommandLine.Model.CommandSpec;
 
 /**
@@ -31,6 +33,28 @@ public final class ReplayOptions {
             description = "Re-run this process from the recording in DIR (default: ${FALLBACK-VALUE}) instead of"
                     + " real sockets; it ends by itself when the recording is used up.")
     private Path replayDir;
+
+    @Option(names = "--replay-record-on-error", paramLabel = "continue|exit", defaultValue = "continue",
+            converter = PolicyConverter.class,
+            description = "With --replay-record: when writing the recording fails (disk full, I/O error), log it, mark"
+                    + " the recording failed and either go on unrecorded (continue, the default) or stop the process"
+                    + " (exit, status 5).")
+    private RecordingFailurePolicy onError;
+
+    /** Reads {@code continue} or {@code exit}. */
+    static final class PolicyConverter implements ITypeConverter<RecordingFailurePolicy> {
+        @Override
+        public RecordingFailurePolicy convert(String value) {
+            switch (value) {
+                case "continue":
+                    return RecordingFailurePolicy.CONTINUE;
+                case "exit":
+                    return RecordingFailurePolicy.EXIT;
+                default:
+                    throw new TypeConversionException("'" + value + "' is neither continue nor exit");
+            }
+        }
+    }
 
     @Option(names = "--replay-stop-at", paramLabel = "SEQ|TIME",
             description = "With --replay: deliver the events up to event SEQ (as replay-tool dump numbers them), or"
@@ -68,9 +92,9 @@ public final class ReplayOptions {
         }
         switch (mode()) {
             case RECORD:
-                return ReplayContext.record(recordDir, program, arguments);
+                return ReplayContext.record(recordDir, program, arguments, onError);
             case REPLAY:
-                return ReplayContext.replay(replayDir, program, stop);
+                return ReplayContext.replay(replayDir, program, arguments, stop);
             default:
                 return ReplayContext.live();
         }

@@ -72,6 +72,19 @@ class MessageParserTest {
     }
 
     @Test
+    void numbersBeyondTheRangeOfDoublesAreRejectedNotTurnedIntoInfinity() {
+        for (String number : List.of("1.5e3817", "-1e400", "1" + "0".repeat(400))) {
+            MessageParser parser = new MessageParser(1 << 20);
+            ProtocolException error = assertThrows(ProtocolException.class, () -> {
+                byte[] bytes = ("{\"id\":1,\"method\":\"echo\",\"params\":[" + number + "]}").getBytes();
+                parser.feed(bytes, 0, bytes.length);
+                parser.next();
+            });
+            assertTrue(error.getMessage().startsWith("number out of range at byte 35: "), error.getMessage());
+        }
+    }
+
+    @Test
     void aTopLevelScalarIsASyntaxError() {
         ProtocolException error = assertThrows(ProtocolException.class, () -> parseInChunks("\"x\"".getBytes()));
         assertTrue(error.getMessage().contains("syntax error at beginning of input"), error.getMessage());

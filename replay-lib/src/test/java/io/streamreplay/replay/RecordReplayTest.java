@@ -209,7 +209,7 @@ class RecordReplayTest {
         for (ReplayStopPoint stop : List.of(ReplayStopPoint.parse(Long.toString(stopEvent.seq())), byTime)) {
             long expected = stop.seq() >= 0 ? stop.seq() + 1
                     : events.stream().filter(e -> e.time() <= stop.timeNanos()).count();
-            ReplayContext replay = ReplayContext.replay(sample.dir(), SampleRecording.PROGRAM, stop);
+            ReplayContext replay = ReplayContext.replay(sample.dir(), SampleRecording.PROGRAM, sample.remotes(), stop);
             CounterServer replayed = new CounterServer(replay, TransportRegistry.standard(TlsConfig.none()),
                     sample.remotes(), sample.control());
             List<Throwable> ended = new ArrayList<>();

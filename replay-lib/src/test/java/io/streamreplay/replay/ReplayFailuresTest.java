@@ -85,6 +85,23 @@ class ReplayFailuresTest {
     }
 
     @Test
+    void aMissingStreamFileStopsTheReplayWhereItIsNeededAndSaysAFileIsMissing() throws Exception {
+        try (var files = Files.list(recording)) {
+            for (Path file : (Iterable<Path>) files::iterator) {
+                if (file.getFileName().toString().matches("\\d{8}-tcp\\.srr")) {
+                    Files.delete(file);
+                }
+            }
+        }
+        ReplayContext replay = ReplayContext.replay(recording, PROGRAM);
+        RecordingExhaustedException error = assertThrows(RecordingExhaustedException.class,
+                () -> runClient(replay, target, 1, 2));
+        assertTrue(error.getMessage().matches("end of recording " + recording + " reached after 0 events, although"
+                + " its manifest counts \\d+: a file is missing, damaged or cut short \\(replay-tool verify "
+                + recording + " names it\\)"), error.getMessage());
+    }
+
+    @Test
     void openingAStreamThatWasNotRecordedNamesBothStreamsAndTheFile() throws Exception {
         ReplayContext replay = ReplayContext.replay(recording, PROGRAM);
         ReplayDivergenceException error = assertThrows(ReplayDivergenceException.class,

@@ -272,6 +272,78 @@ class TransportContractTest {
     }
 
     @Test
+    void aTlsServerRefusesClientsWithoutATrustedCurrentCertificateAndClientsRefuseAnExpiredServer()
+            throws IOException {
+        TestCertificates certs = TestCertificates.get();
+        assertTrue(handshake(certs.intruder(), certs.server())[1].getMessage().contains("TLS handshake failed"),
+                "a client certificate from another CA is refused by the server");
+        assertTrue(handshake(certs.expired(), certs.server())[1].getMessage().contains("TLS handshake failed"),
+                "an expired client certificate is refused by the server");
+        assertTrue(handshake(certs.clientPem(), certs.expired())[0].getMessage().contains("TLS handshake failed"),
+                "an expired server certificate is refused by the client");
+        IOException[] good = handshake(certs.clientPem(), certs.server());
+        assertEquals(null, good[0], "the client with a current certificate from the CA gets through");
+        assertEquals(null, good[1]);
+    }
+
+    /**
+     * Connects a TLS client with {@code clientTls} to a listener with {@code serverTls} and runs both until each side
+     * has connected or failed; returns the client's and the server's failures (null for success).
+     */
+    private IOException[] handshake(TlsConfig clientTls, TlsConfig serverTls) throws IOException {
+        PassiveStream listener = TransportRegistry.standard(serverTls).listen("pssl:0:127.0.0.1");
+        Stream client = TransportRegistry.standard(clientTls).open(connectName("ssl", listener));
+        Stream[] accepted = {null};
+        IOException[] failures = {null, null};
+        boolean[] done = {false, false};
+        LoopDriver.runUntil(loop, () -> done[0] && done[1], () -> {
+            try {
+                if (!done[1] && accepted[0] == null) {
+                    accepted[0] = listener.accept();
+                }
+                if (!done[1] && accepted[0] != null && accepted[0].connect()) {
+                    done[1] = true;
+                } else if (accepted[0] != null) {
+                    accepted[0].waitConnect(loop, "server");
+                }
+            } catch (IOException e) {
+                failures[1] = e;
+                done[1] = true;
+            }
+            try {
+                if (!done[0] && client.connect()) {
+                    done[0] = true;
+                }
+            } catch (IOException e) {
+                failures[0] = e;
+                done[0] = true;
+                client.close();   // as an application would: the server then sees the connection end
+            }
+            if (!done[0]) {
+                client.waitConnect(loop, "client");
+            } else if (failures[0] == null && !done[1]) {
+                // With TLS 1.3 the client is through before the server has checked its certificate: keep reading,
+                // which sends the client's last handshake bytes; the server's verdict arrives as an alert.
+                try {
+                    client.recv(ByteBuffer.allocate(1024));
+                    client.waitRecv(loop, "client");
+                } catch (IOException e) {
+                    // The server refused the client after the client's side of the handshake completed.
+                }
+            }
+            if (!done[1] && accepted[0] == null) {
+                listener.waitAccept(loop, "listener");
+            }
+        }, 10_000);
+        client.close();
+        if (accepted[0] != null) {
+            accepted[0].close();
+        }
+        listener.close();
+        return failures;
+    }
+
+    @Test
     void plaintextClientOnATlsPortFailsTheHandshake() throws IOException {
         PassiveStream listener = serverSide.listen("pssl:0:127.0.0.1");
         Stream client = clientSide.openBlocking(loop, "tcp:127.0.0.1:" + listener.name().split(":")[1], 10_000);

@@ -66,26 +66,41 @@ public final class Programs {
         if (present.getAsBoolean()) {
             return;
         }
-        List<String> sudo = exec(null, List.of("id", "-u"), 10).output().trim().equals("0") ? List.of()
-                : List.of("sudo", "-n");
-        install(sudo, List.of("apt-get", "update", "-qq"));
+        asRoot(List.of("apt-get", "update", "-qq"), 900);
         List<String> command = new ArrayList<>(List.of("env", "DEBIAN_FRONTEND=noninteractive", "apt-get", "install",
                 "-y", "-qq"));
         command.addAll(List.of(packages));
-        install(sudo, command);
+        asRoot(command, 900);
         if (!present.getAsBoolean()) {
             throw new IllegalStateException(String.join(", ", packages) + " installed, but what they provide is"
                     + " still missing");
         }
     }
 
-    private static void install(List<String> prefix, List<String> command) throws Exception {
-        List<String> full = new ArrayList<>(prefix);
+    /**
+     * Mounts a tmpfs of {@code kilobytes} on {@code dir}, owner-only: a real file system that fills up. Needs root,
+     * or passwordless sudo.
+     */
+    public static void mountSmallDisk(Path dir, int kilobytes) throws Exception {
+        Files.createDirectories(dir);
+        asRoot(List.of("mount", "-t", "tmpfs", "-o", "size=" + kilobytes + "k,mode=0700", "tmpfs", dir.toString()),
+                60);
+    }
+
+    /** Unmounts what {@link #mountSmallDisk} mounted. */
+    public static void unmount(Path dir) throws Exception {
+        asRoot(List.of("umount", dir.toString()), 60);
+    }
+
+    /** Runs {@code command} as root: directly if this is root, else through {@code sudo -n}. */
+    private static void asRoot(List<String> command, long timeoutSeconds) throws Exception {
+        List<String> full = new ArrayList<>(exec(null, List.of("id", "-u"), 10).output().trim().equals("0")
+                ? List.of() : List.of("sudo", "-n"));
         full.addAll(command);
-        Result result = exec(null, full, 900);
+        Result result = exec(null, full, timeoutSeconds);
         if (result.status() != 0) {
-            throw new IllegalStateException("cannot install packages: " + String.join(" ", full) + " exited with "
-                    + result.status() + ":\n" + result.output());
+            throw new IllegalStateException(String.join(" ", full) + " exited with " + result.status() + ":\n"
+                    + result.output());
         }
     }
 }

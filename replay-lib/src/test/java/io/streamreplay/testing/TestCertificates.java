@@ -16,7 +16,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Certificates for TLS tests, made by the JDK's own {@code keytool} in a temporary directory: a CA, a server and a
- * client signed by it, and a second CA that signed nothing the others trust. Generated once per JVM.
+ * client signed by it, a second CA that signed nothing the others trust, and the misfits: an identity signed by the
+ * second CA that trusts the first, and one signed by the first CA that expired. Generated once per JVM.
  */
 public final class TestCertificates {
 
@@ -36,9 +37,11 @@ public final class TestCertificates {
             TestCertificates certs = new TestCertificates(dir);
             certs.makeCa("ca");
             certs.makeCa("otherca");
-            certs.makeSigned("server", "ca");
-            certs.makeSigned("client", "ca");
-            certs.makeSigned("stranger", "otherca");
+            certs.makeSigned("server", "ca", null);
+            certs.makeSigned("client", "ca", null);
+            certs.makeSigned("stranger", "otherca", null);
+            certs.makeSigned("intruder", "otherca", null);
+            certs.makeSigned("expired", "ca", "-60d");
             instance = certs;
         }
         return instance;
@@ -69,6 +72,16 @@ public final class TestCertificates {
         return TlsConfig.pkcs12(dir.resolve("stranger.p12"), PASSWORD, dir.resolve("otherca.pem"));
     }
 
+    /** An identity signed by the other CA, trusting the CA: it accepts the server, which must refuse it. */
+    public TlsConfig intruder() {
+        return TlsConfig.pkcs12(dir.resolve("intruder.p12"), PASSWORD, dir.resolve("ca.pem"));
+    }
+
+    /** An identity signed by the CA whose certificate expired 30 days ago, trusting the CA. */
+    public TlsConfig expired() {
+        return TlsConfig.pkcs12(dir.resolve("expired.p12"), PASSWORD, dir.resolve("ca.pem"));
+    }
+
     private void makeCa(String name) throws IOException {
         keytool("-genkeypair", "-alias", name, "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=" + name,
                 "-validity", "30", "-ext", "bc:c", "-keystore", store(name), "-storetype", "PKCS12",
@@ -77,16 +90,22 @@ public final class TestCertificates {
                 dir.resolve(name + ".pem").toString());
     }
 
-    private void makeSigned(String name, String ca) throws IOException {
+    /** {@code startDate}: null for now, or keytool's relative form such as {@code -60d}. */
+    private void makeSigned(String name, String ca, String startDate) throws IOException {
         keytool("-genkeypair", "-alias", name, "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=" + name,
                 "-validity", "30", "-keystore", store(name), "-storetype", "PKCS12", "-storepass", PASSWORD);
         String csr = dir.resolve(name + ".csr").toString();
         String crt = dir.resolve(name + ".crt").toString();
         keytool("-certreq", "-alias", name, "-keystore", store(name), "-storepass", PASSWORD, "-file", csr);
-        keytool("-gencert", "-alias", ca, "-keystore", store(ca), "-storepass", PASSWORD, "-infile", csr,
-                "-outfile", crt, "-rfc", "-validity", "30");
+        List<String> gencert = new ArrayList<>(List.of("-gencert", "-alias", ca, "-keystore", store(ca), "-storepass",
+                PASSWORD, "-infile", csr, "-outfile", crt, "-rfc", "-validity", "30"));
+        if (startDate != null) {
+            gencert.addAll(List.of("-startdate", startDate));
+        }
+        keytool(gencert.toArray(String[]::new));
         keytool("-importcert", "-alias", ca, "-keystore", store(name), "-storepass", PASSWORD, "-file",
                 dir.resolve(ca + ".pem").toString(), "-noprompt");
+
         keytool("-importcert", "-alias", name, "-keystore", store(name), "-storepass", PASSWORD, "-file", crt);
     }
 

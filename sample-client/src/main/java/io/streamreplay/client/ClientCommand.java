@@ -2,6 +2,7 @@ package io.streamreplay.client;
 
 import io.streamreplay.client.format.TableWriter;
 import io.streamreplay.replay.RecordingExhaustedException;
+import io.streamreplay.replay.RecordingFailedException;
 import io.streamreplay.replay.ReplayException;
 import io.streamreplay.replay.ReplayOptions;
 import java.io.PrintWriter;
@@ -55,6 +56,8 @@ public abstract class ClientCommand implements Callable<Integer> {
             // A replay of a run that was interrupted or killed ends here, after printing what that run printed.
             return e.recordingIncomplete() ? ClientException.INTERRUPTED : fail(err, e.getMessage(), e.exitStatus());
         } catch (ReplayException e) {
+            return fail(err, e.getMessage(), e.exitStatus());
+        } catch (RecordingFailedException e) {
             return fail(err, e.getMessage(), e.exitStatus());
         } catch (RuntimeException e) {
             e.printStackTrace(err);

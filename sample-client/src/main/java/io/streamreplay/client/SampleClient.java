@@ -22,6 +22,7 @@ import picocli.CommandLine.Mixin;
         exitCodeList = {"0:success", "1:the server is unreachable or answered with an error",
             "2:bad command line or input (nothing was sent); an error reply to 'control'",
             "3:replay reached the end of a complete recording too early", "4:replay diverged from the recording",
+            "5:writing the recording failed, with --replay-record-on-error=exit",
             "130:interrupted by Ctrl-C (bench prints its partial summary first)"})
 public final class SampleClient {
 

@@ -12,6 +12,7 @@ import io.streamreplay.jsonrpc.JsonRpcServer;
 import io.streamreplay.jsonrpc.Limits;
 import io.streamreplay.poll.PollLoop;
 import io.streamreplay.replay.RecordingExhaustedException;
+import io.streamreplay.replay.RecordingFailedException;
 import io.streamreplay.replay.ReplayContext;
 import io.streamreplay.replay.ReplayException;
 import io.streamreplay.replay.ReplayOptions;
@@ -54,7 +55,8 @@ import picocli.CommandLine.Parameters;
         exitCodeList = {"0:stopped by the exit control command; a replay also ends with 0 where a killed or"
                 + " signalled recording ends", "1:start-up failed",
             "2:bad command line", "3:replay reached the end of a complete recording",
-            "4:replay diverged from the recording"})
+            "4:replay diverged from the recording",
+            "5:writing the recording failed, with --replay-record-on-error=exit"})
 public final class SampleDbServer implements Callable<Integer> {
 
     /** The program name, recorded in and checked against replay manifests. */
@@ -207,7 +209,9 @@ public final class SampleDbServer implements Callable<Integer> {
             pidLock = writePidFile();
             OvsdbServer server = new OvsdbServer(loop, uuids, files);
             long probes = replay.isActive() ? 0 : PROBE_INTERVAL_MILLIS;
-            try (JsonRpcServer rpc = new JsonRpcServer(loop, streams, Limits.DEFAULT, probes, server);
+            // Sized from the heap of the recorded run, so that a replay drops the same clients at the same point.
+            Limits limits = Limits.forHeap(replay.source("heap").observe(Runtime.getRuntime()::maxMemory));
+            try (JsonRpcServer rpc = new JsonRpcServer(loop, streams, limits, probes, server);
                     ControlServer controlServer = new ControlServer(loop, streams, control, PROGRAM
                             + " (streamreplay) " + VERSION)) {
                 if (!openRemotes(rpc)) {
@@ -229,6 +233,9 @@ public final class SampleDbServer implements Callable<Integer> {
             log.error("{}", e.getMessage());
             return e.exitStatus();
         } catch (ReplayException e) {
+            log.error("{}", e.getMessage());
+            return e.exitStatus();
+        } catch (RecordingFailedException e) {
             log.error("{}", e.getMessage());
             return e.exitStatus();
         } catch (OvsdbException e) {

@@ -17,6 +17,7 @@ import io.streamreplay.replay.RecordingReader;
 import io.streamreplay.stream.TlsConfig;
 import io.streamreplay.testing.TestCertificates;
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStreamReader;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -25,7 +26,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -83,10 +90,21 @@ class RecordReplayIT {
 
         List<String> replayArgs = new ArrayList<>(args);
         replayArgs.add("--replay=recording");
+        Files.writeString(dir.resolve("replay.out"), "");
+        Map<Path, String> before = snapshot(dir);
         long start = System.nanoTime();
         int status = ServerProcess.run(dir, dir.resolve("replay.out"), replayArgs, 60);
         long replayMillis = (System.nanoTime() - start) / 1_000_000;
         assertEquals(0, status, Files.readString(dir.resolve("replay.out")));
+        Map<Path, String> after = snapshot(dir);
+        Set<Path> changed = new TreeSet<>();
+        for (Path file : union(before.keySet(), after.keySet())) {
+            if (!Objects.equals(before.get(file), after.get(file))) {
+                changed.add(dir.relativize(file));
+            }
+        }
+        assertEquals(Set.of(Path.of("kv.db"), Path.of("server.log"), Path.of("replay.out")), changed,
+                "a replay writes its database and its log (and the test its console) and nothing else");
         assertEquals(records(recordedDb), records(db), "the replayed database differs from the recorded one");
         assertEquals(withoutTimestamps(recordedLog), withoutTimestamps(dir.resolve("server.log")),
                 "the replay's log differs from the recorded run's");
@@ -158,6 +176,16 @@ class RecordReplayIT {
                 output);
         assertEquals(recorded, records(db));
 
+        // Another log level changes nothing the replay checks: a warning names the difference, and it replays.
+        Files.copy(pristine, db, StandardCopyOption.REPLACE_EXISTING);
+        List<String> louder = new ArrayList<>(replayArgs);
+        louder.add("--log-level=io.streamreplay=info");
+        assertEquals(0, ServerProcess.run(dir, dir.resolve("louder.out"), louder, 60));
+        assertTrue(Files.readString(dir.resolve("louder.out")).contains("the command line differs from the recorded"
+                + " one at argument 4: recorded nothing, now '--log-level=io.streamreplay=info'"),
+                Files.readString(dir.resolve("louder.out")));
+        assertEquals(recorded, records(db));
+
         // Started from the wrong database, the replay's first reply differs: one clear line, no stack trace.
         int diverged = ServerProcess.run(dir, dir.resolve("diverged.out"), replayArgs, 60);
         String divergence = Files.readString(dir.resolve("diverged.out"));
@@ -208,6 +236,8 @@ class RecordReplayIT {
                     + " was the last delivered");
             Thread.sleep(300);
             assertTrue(replay.process().isAlive(), "the stopped replay stays up for a debugger");
+            assertEquals(List.of(), networkSockets(replay.process().pid()),
+                    "a replay holds no network socket, no listener and no named socket");
             List<JsonNode> replayed = records(db);
             assertEquals(recorded.subList(0, 1 + 7), replayed,
                     "the schema record and exactly the seven transactions up to the stop point");
@@ -283,7 +313,7 @@ class RecordReplayIT {
         }
     }
 
-    private static Process startTransactingClient(String remote, String prefix) throws Exception {
+    static Process startTransactingClient(String remote, String prefix) throws Exception {
         Process process = new ProcessBuilder(ServerProcess.java(), "-cp", System.getProperty("java.class.path"),
                 TransactingClient.class.getName(), remote, prefix).redirectErrorStream(true).start();
         BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(),
@@ -291,6 +321,60 @@ class RecordReplayIT {
         String line = out.readLine();
         assertEquals("ready", line, "the transacting client did not start");
         return process;
+    }
+
+    /**
+     * The sockets process {@code pid} holds other than the one the JDK itself keeps (one end of a socketpair whose
+     * other end is closed, an unnamed Unix socket, used to close files asynchronously): every TCP or UDP socket,
+     * and every Unix socket that listens or has a name, as {@code fd -> description}.
+     */
+    private static List<String> networkSockets(long pid) throws IOException {
+        Path proc = Path.of("/proc", Long.toString(pid));
+        Map<String, String> unix = new HashMap<>();
+        for (String line : Files.readAllLines(proc.resolve("net/unix"))) {
+            String[] fields = line.trim().split("\\s+");
+            if (fields.length >= 7 && fields[6].matches("\\d+")) {
+                boolean listening = (Integer.parseInt(fields[3], 16) & 0x10000) != 0;
+                unix.put(fields[6], listening || fields.length > 7 ? "unix " + String.join(" ", fields) : "");
+            }
+        }
+        List<String> found = new ArrayList<>();
+        int unnamed = 0;
+        try (var fds = Files.list(proc.resolve("fd"))) {
+            for (Path fd : (Iterable<Path>) fds::iterator) {
+                String target = Files.readSymbolicLink(fd).toString();
+                if (!target.startsWith("socket:[")) {
+                    continue;
+                }
+                String inode = target.substring("socket:[".length(), target.length() - 1);
+                String described = unix.get(inode);
+                if (described == null) {
+                    found.add(fd.getFileName() + " -> " + target + " (not a Unix socket)");
+                } else if (!described.isEmpty() || ++unnamed > 1) {
+                    found.add(fd.getFileName() + " -> " + (described.isEmpty() ? "another unnamed Unix socket"
+                            : described));
+                }
+            }
+        }
+        return found;
+    }
+
+    /** Every file under {@code root} (the recording's files included) with its size and modification time. */
+    private static Map<Path, String> snapshot(Path root) throws IOException {
+        Map<Path, String> files = new HashMap<>();
+        try (var walk = Files.walk(root)) {
+            for (Path file : (Iterable<Path>) walk::iterator) {
+                files.put(file, Files.isDirectory(file) ? "dir"
+                        : Files.size(file) + "@" + Files.getLastModifiedTime(file).toMillis());
+            }
+        }
+        return files;
+    }
+
+    private static Set<Path> union(Set<Path> a, Set<Path> b) {
+        Set<Path> all = new HashSet<>(a);
+        all.addAll(b);
+        return all;
     }
 
     static List<JsonNode> records(Path file) throws Exception {

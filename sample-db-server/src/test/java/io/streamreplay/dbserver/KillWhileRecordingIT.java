@@ -1,0 +1,113 @@
+package io.streamreplay.dbserver;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.streamreplay.dbserver.testing.ServerProcess;
+import io.streamreplay.jsonrpc.MessageParser;
+import io.streamreplay.replay.RecordType;
+import io.streamreplay.replay.RecordedEvent;
+import io.streamreplay.replay.RecordingReader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code kill -9} of a recording server under load, at random moments, many times: every recording replays
+ * without error, to a prefix of the recorded run, and the replayed database holds exactly the transactions whose
+ * requests the recording holds, in order.
+ *
+ * <p>{@code -Dcrash.trials=N} sets the number of trials (default 4; a soak: {@code mvn verify -pl sample-db-server
+ * -Dit.test=KillWhileRecordingIT -Dcrash.trials=200}); {@code -Dcrash.seed=S} repeats a run's kill times.
+ */
+class KillWhileRecordingIT {
+
+    private static final int TRIALS = Integer.getInteger("crash.trials", 4);
+    private static final long SEED = Long.getLong("crash.seed", System.nanoTime());
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void everyRecordingOfAKilledServerReplaysExactlyTheTransactionsItHolds() throws Exception {
+        Random random = new Random(SEED);
+        int transactions = 0;
+        for (int trial = 0; trial < TRIALS; trial++) {
+            long killAfter = 150 + random.nextInt(1500);
+            transactions += trial(tmp.resolve("trial-" + trial), killAfter, "trial " + trial + " (seed " + SEED
+                    + ", killed after " + killAfter + " ms)");
+        }
+        System.out.printf("kill -9 trials: %d, transactions replayed: %d, seed %d%n", TRIALS, transactions, SEED);
+    }
+
+    /** One trial; returns the number of transactions its replay committed. */
+    private int trial(Path dir, long killAfterMillis, String what) throws Exception {
+        Files.createDirectories(dir);
+        Files.writeString(dir.resolve("kv.ovsschema"), RecordReplayIT.SCHEMA);
+        assertEquals(0, ServerProcess.run(dir, dir.resolve("create.out"), List.of("create", "kv.db",
+                "kv.ovsschema"), 30));
+        Files.copy(dir.resolve("kv.db"), dir.resolve("pristine.db"));
+        List<String> args = List.of("kv.db", "--remote=punix:" + dir.resolve("db.sock"),
+                "--control=" + dir.resolve("ctl"));
+        List<String> recordArgs = new ArrayList<>(args);
+        recordArgs.add("--replay-record=recording");
+        List<Process> clients = new ArrayList<>();
+        try (ServerProcess server = ServerProcess.start(dir, dir.resolve("record.out"), recordArgs)) {
+            server.awaitLine("serving");
+            for (String prefix : List.of("a", "b", "c")) {
+                clients.add(RecordReplayIT.startTransactingClient("unix:" + dir.resolve("db.sock"), prefix));
+            }
+            Thread.sleep(killAfterMillis);
+            server.kill();
+        } finally {
+            for (Process client : clients) {
+                client.destroyForcibly().waitFor();
+            }
+        }
+        List<JsonNode> recorded = RecordReplayIT.records(dir.resolve("kv.db"));
+        int requests = transactRequestsIn(dir.resolve("recording"));
+
+        Files.move(dir.resolve("pristine.db"), dir.resolve("kv.db"), StandardCopyOption.REPLACE_EXISTING);
+        List<String> replayArgs = new ArrayList<>(args);
+        replayArgs.add("--replay=recording");
+        int status = ServerProcess.run(dir, dir.resolve("replay.out"), replayArgs, 120);
+        String output = Files.readString(dir.resolve("replay.out"));
+        assertEquals(0, status, what + ":\n" + output);
+        assertTrue(output.contains("the recorded process was killed or crashed here"), what + ":\n" + output);
+        List<JsonNode> replayed = RecordReplayIT.records(dir.resolve("kv.db"));
+        assertTrue(replayed.size() <= recorded.size(), what + ": the replay committed more than the recorded run");
+        assertEquals(recorded.subList(0, replayed.size()), replayed, what + ": the replayed transactions are not the"
+                + " recorded run's, in order");
+        assertEquals(requests, replayed.size() - 1, what + ": the replay committed a transaction for each request"
+                + " the recording holds (plus the schema record)");
+        return replayed.size() - 1;
+    }
+
+    /** The number of whole {@code transact} requests received on all streams of a recording. */
+    private static int transactRequestsIn(Path recording) throws Exception {
+        Map<Path, MessageParser> parsers = new HashMap<>();
+        int requests = 0;
+        try (RecordingReader reader = RecordingReader.open(recording)) {
+            for (RecordedEvent event = reader.next(); event != null; event = reader.next()) {
+                if (event.type() == RecordType.RECV_DATA) {
+                    MessageParser parser = parsers.computeIfAbsent(event.file(), f -> new MessageParser(1 << 24));
+                    parser.feed(event.payload(), 0, event.payload().length);
+                    for (JsonNode message = parser.next(); message != null; message = parser.next()) {
+                        if ("transact".equals(message.path("method").asText())) {
+                            requests++;
+                        }
+                    }
+                }
+            }
+        }
+        return requests;
+    }
+}
