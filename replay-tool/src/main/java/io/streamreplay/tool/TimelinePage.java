@@ -98,13 +98,10 @@ final class TimelinePage {
         data.put("bucketSeconds", width / 1e9);
         data.put("bucketLabel", bucketLabel());
         ArrayNode series = data.putArray("series");
-        for (int i = 0; i <= charted.size(); i++) {
-            String name = i < charted.size() ? charted.get(i).name : "other streams";
-            if (i == charted.size() && stats.streams().size() == charted.size()) {
-                break;
-            }
-            ObjectNode one = series.addObject().put("name", name);
-            ArrayNode counts = one.putArray("counts");
+        boolean others = stats.streams().size() > charted.size();
+        for (int i = 0; i < charted.size() + (others ? 1 : 0); i++) {
+            ArrayNode counts = series.addObject()
+                    .put("name", i < charted.size() ? charted.get(i).name : "other streams").putArray("counts");
             for (long count : events[i]) {
                 counts.add(count);
             }
