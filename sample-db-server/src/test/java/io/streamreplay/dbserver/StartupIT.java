@@ -70,6 +70,20 @@ class StartupIT {
     }
 
     @Test
+    void aSecondProcessCannotRecordIntoADirectoryAnotherRecordsInto() throws Exception {
+        Files.copy(dir.resolve("kv.db"), dir.resolve("other.db"));
+        try (ServerProcess first = ServerProcess.start(dir, dir.resolve("first.out"), List.of("kv.db",
+                "--remote=punix:" + dir.resolve("a.sock"), "--control=" + dir.resolve("a.ctl"),
+                "--replay-record=recording"))) {
+            first.awaitLine("serving");
+            assertEquals(1, run("other.db", "--remote=punix:" + dir.resolve("b.sock"), "--control="
+                    + dir.resolve("b.ctl"), "--replay-record=recording"));
+            assertTrue(output().contains("recording: another process is recording into this directory"), output());
+            assertTrue(first.process().isAlive(), "the first recorder is undisturbed");
+        }
+    }
+
+    @Test
     void anActiveRemoteConnectsOutAndReconnects() throws Exception {
         PollLoop loop = PollLoop.live();
         TransportRegistry streams = TransportRegistry.standard(TlsConfig.none());
