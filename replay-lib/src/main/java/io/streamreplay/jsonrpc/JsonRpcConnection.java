@@ -191,6 +191,11 @@ public final class JsonRpcConnection implements AutoCloseable {
         }
     }
 
+    /** Bytes of a message received in part, held until it is complete. */
+    public long pendingInputBytes() {
+        return parser.pendingBytes();
+    }
+
     /** Bytes queued and not yet accepted by the stream. */
     public long backlogBytes() {
         return backlogBytes;

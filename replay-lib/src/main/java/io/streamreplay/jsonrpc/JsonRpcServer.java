@@ -113,7 +113,7 @@ public final class JsonRpcServer implements AutoCloseable {
                 handler.disconnected(session);
             }
         }
-        enforceTotalBacklog();
+        enforceTotalBuffered();
         for (Map.Entry<JsonRpcSession, Reported> entry : outgoing.entrySet()) {
             JsonRpcSession session = entry.getKey();
             Reported reported = entry.getValue();
@@ -136,23 +136,25 @@ public final class JsonRpcServer implements AutoCloseable {
     }
 
     /**
-     * Drops the accepted session with the most unread data while all of them together hold more than
-     * {@link Limits#maxTotalBacklogBytes()}: many slow readers must not exhaust the heap either. Counting is cheap
-     * next to running the sessions, which this loop does anyway.
+     * Drops the accepted session holding the most while all of them together hold more than
+     * {@link Limits#maxTotalBufferedBytes()} (see {@link JsonRpcSession#bufferedBytes()}): many slow readers, or
+     * many peers each sending a message just under the size limit, must not exhaust the heap either. Counting is
+     * cheap next to running the sessions, which this loop does anyway.
      */
-    private void enforceTotalBacklog() {
+    private void enforceTotalBuffered() {
         long total = 0;
         JsonRpcSession largest = null;
         for (JsonRpcSession session : sessions) {
-            total += session.backlogBytes();
-            if (largest == null || session.backlogBytes() > largest.backlogBytes()) {
+            total += session.bufferedBytes();
+            if (largest == null || session.bufferedBytes() > largest.bufferedBytes()) {
                 largest = session;
             }
         }
-        if (total > limits.maxTotalBacklogBytes()) {
+        if (total > limits.maxTotalBufferedBytes()) {
             largest.drop(new IOException(largest.name() + ": dropped: the server holds " + total + " bytes for"
-                    + " clients that do not read, over its limit of " + limits.maxTotalBacklogBytes() + "; this"
-                    + " client had the most unread (" + largest.backlogBytes() + " bytes)"));
+                    + " its clients (unread replies, messages received in part), over its limit of "
+                    + limits.maxTotalBufferedBytes() + "; this client held the most (" + largest.bufferedBytes()
+                    + ")"));
         }
     }
 

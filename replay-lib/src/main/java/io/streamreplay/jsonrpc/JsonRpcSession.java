@@ -241,6 +241,14 @@ public final class JsonRpcSession implements AutoCloseable {
         return connection == null ? 0 : connection.backlogBytes();
     }
 
+    /**
+     * The memory this session holds for its peer, as {@link Limits#maxTotalBufferedBytes()} counts it: the send
+     * backlog plus twice the bytes of a message received in part.
+     */
+    public long bufferedBytes() {
+        return connection == null ? 0 : connection.backlogBytes() + 2 * connection.pendingInputBytes();
+    }
+
     /** Bytes received over every connection of this session. */
     public long receivedBytes() {
         return earlierReceived + (connection == null ? 0 : connection.receivedBytes());

@@ -5,17 +5,18 @@ package io.streamreplay.jsonrpc;
  *
  * @param maxMessageBytes the largest JSON text accepted from a peer; a larger one fails the connection
  * @param maxBacklogBytes the most bytes queued for a peer that does not read; past it the connection fails
- * @param maxTotalBacklogBytes the most bytes a {@link JsonRpcServer} queues for all its peers together; past it,
- *     the peer with the most unread data is dropped
+ * @param maxTotalBufferedBytes the most bytes a {@link JsonRpcServer} holds for all its peers together: queued for
+ *     peers that do not read, plus messages received in part (counted twice, as parsing one takes about twice its
+ *     size); past it, the peer holding the most is dropped
  */
-public record Limits(long maxMessageBytes, long maxBacklogBytes, long maxTotalBacklogBytes) {
+public record Limits(long maxMessageBytes, long maxBacklogBytes, long maxTotalBufferedBytes) {
 
     /** 64 MiB messages and a 256 MiB backlog per peer, with no total: for clients, which have one peer. */
     public static final Limits DEFAULT = new Limits(64L << 20, 256L << 20);
 
     /** Checks the bounds are positive. */
     public Limits {
-        if (maxMessageBytes <= 0 || maxBacklogBytes <= 0 || maxTotalBacklogBytes <= 0) {
+        if (maxMessageBytes <= 0 || maxBacklogBytes <= 0 || maxTotalBufferedBytes <= 0) {
             throw new IllegalArgumentException("limits must be positive");
         }
     }

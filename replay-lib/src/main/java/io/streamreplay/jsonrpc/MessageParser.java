@@ -58,6 +58,11 @@ public final class MessageParser {
         this.feeder = (ByteArrayFeeder) parser.getNonBlockingInputFeeder();
     }
 
+    /** Bytes fed since the last complete message: what the parser holds of the message in progress. */
+    public long pendingBytes() {
+        return fedBytes - messageStart;
+    }
+
     /** Whether {@link #feed} may be called: everything fed so far has been parsed. */
     public boolean needsInput() {
         return feeder.needMoreInput();

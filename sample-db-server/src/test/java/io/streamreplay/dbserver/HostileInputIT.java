@@ -243,13 +243,43 @@ class HostileInputIT {
         inputsTried += slow.size();
         String log = Files.readString(dir.resolve("server.out"));
         assertTrue(log.contains("the peer is not reading"), "the first client hit its own limit");
-        assertTrue(log.contains("for clients that do not read, over its limit of 67108864"),
+        assertTrue(log.contains("for its clients (unread replies, messages received in part), over its limit of"
+                + " 67108864"),
                 "four clients of 24 MiB each hit the total limit (" + dropped + " sends refused)");
         goodClientIsServed();
     }
 
     @Test
     @Order(7)
+    void manyClientsEachSendingAMessageJustUnderTheLimitAreDroppedUntilTheServerHoldsLittleEnough()
+            throws Exception {
+        // Each sends 12 MiB of a 16 MiB-limited message and stops: parsed in part, each holds about 24 MiB.
+        byte[] chunk = "z".repeat(1 << 20).getBytes(StandardCharsets.US_ASCII);
+        List<RawClient> senders = new ArrayList<>();
+        for (int c = 0; c < 5; c++) {
+            RawClient client = RawClient.connect(socket);
+            senders.add(client);
+            client.send(bytes("{\"id\":0,\"method\":\"echo\",\"params\":[\""));
+            for (int i = 0; i < 12; i++) {
+                client.trySend(chunk);
+            }
+            goodClientIsServed();
+        }
+        int dropped = 0;
+        for (RawClient client : senders) {
+            if (client.awaitClose(200)) {
+                dropped++;
+            }
+            client.close();
+        }
+        inputsTried += senders.size();
+        assertTrue(dropped >= 2, "five half-sent 12 MiB messages exceed the 64 MiB the server holds for all its"
+                + " clients; " + dropped + " were dropped");
+        goodClientIsServed();
+    }
+
+    @Test
+    @Order(8)
     void thousandsOfConnectionsOpeningAndClosingLeaveNoDescriptorBehind() throws Exception {
         long pid = server.process().pid();
         int before = openDescriptors(pid);
@@ -279,7 +309,7 @@ class HostileInputIT {
     }
 
     @Test
-    @Order(8)
+    @Order(9)
     void aClientThatConnectsAndSaysNothingCostsOthersNothing() throws Exception {
         // While recording (or replaying) sessions send no time-based probes, so a silent client stays connected
         // until it goes; live, it is probed after 5 s and dropped after 10 s (JsonRpcSessionTest).
@@ -294,7 +324,7 @@ class HostileInputIT {
     }
 
     @Test
-    @Order(9)
+    @Order(10)
     void theDatabaseHoldsOnlyTheGoodTransactionsAndTheRecordingReplaysToIt() throws Exception {
         JsonNode rows = good.call("transact", "kvdb", Json.parse("{\"op\":\"select\",\"table\":\"kv\",\"where\":[]}"));
         assertEquals(goodTransactions, rows.get(0).get("rows").size(), rows.toString());
