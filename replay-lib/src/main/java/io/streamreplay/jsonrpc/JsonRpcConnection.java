@@ -35,12 +35,24 @@ public final class JsonRpcConnection implements AutoCloseable {
     private long receivedBytes;
     private long sentBytes;
     private IOException error;
+    private final BufferBudget budget;
+    /** What {@link #budget} was last told this connection holds. */
+    private long reported;
 
     /** A connection over {@code stream}, which it owns from now on. */
     public JsonRpcConnection(Stream stream, Limits limits) {
+        this(stream, limits, null);
+    }
+
+    /** A connection whose buffers count against {@code budget} (null for none). */
+    JsonRpcConnection(Stream stream, Limits limits, BufferBudget budget) {
         this.stream = stream;
         this.limits = limits;
         this.parser = new MessageParser(limits.maxMessageBytes());
+        this.budget = budget;
+        if (budget != null) {
+            budget.add(this);
+        }
     }
 
     /** The stream's name. */
@@ -74,6 +86,7 @@ public final class JsonRpcConnection implements AutoCloseable {
         } catch (IOException e) {
             fail(e);
         }
+        report();
     }
 
     /**
@@ -112,6 +125,7 @@ public final class JsonRpcConnection implements AutoCloseable {
             while (true) {
                 JsonNode json = parser.next();
                 if (json != null) {
+                    report();
                     Message message = Message.fromJson(json);
                     if (log.isTraceEnabled()) {
                         log.trace("{}: received {}", name(), message);
@@ -129,6 +143,10 @@ public final class JsonRpcConnection implements AutoCloseable {
                 }
                 receivedBytes += n;
                 parser.feed(input.array(), 0, n);
+                report();
+                if (error != null) {
+                    return null;
+                }
             }
         } catch (ProtocolException e) {
             fail(new ProtocolException(name() + ": " + e.getMessage(), e));
@@ -191,10 +209,6 @@ public final class JsonRpcConnection implements AutoCloseable {
         }
     }
 
-    /** Bytes of a message received in part, held until it is complete. */
-    public long pendingInputBytes() {
-        return parser.pendingBytes();
-    }
 
     /** Bytes queued and not yet accepted by the stream. */
     public long backlogBytes() {
@@ -226,6 +240,39 @@ public final class JsonRpcConnection implements AutoCloseable {
             error = e;
             backlog.clear();
             backlogBytes = 0;
+            leaveBudget();
+        }
+    }
+
+    /**
+     * What this connection holds for the {@link BufferBudget}: its backlog, and twice the bytes of the message
+     * received in part (parsing one takes about twice its size).
+     */
+    long bufferedBytes() {
+        return error != null ? 0 : backlogBytes + 2 * parser.pendingBytes();
+    }
+
+    /** Tells the budget of a change in what this connection holds; the budget may fail this connection or others. */
+    private void report() {
+        if (budget != null && error == null) {
+            long now = bufferedBytes();
+            if (now != reported) {
+                long delta = now - reported;
+                reported = now;
+                budget.changed(this, delta);
+            }
+        }
+    }
+
+    /** Called by the budget: this connection holds the most when all of them hold too much. */
+    void overBudget(IOException reason) {
+        fail(reason);
+    }
+
+    private void leaveBudget() {
+        if (budget != null) {
+            budget.remove(this, reported);
+            reported = 0;
         }
     }
 
@@ -234,6 +281,7 @@ public final class JsonRpcConnection implements AutoCloseable {
         stream.close();
         if (error == null) {
             error = new EOFException(name() + ": connection closed");
+            leaveBudget();
         }
     }
 }

@@ -50,6 +50,7 @@ public final class JsonRpcServer implements AutoCloseable {
     private final PollLoop loop;
     private final StreamProvider provider;
     private final Limits limits;
+    private final BufferBudget budget;
     private final long probeInterval;
     private final Handler handler;
     private final List<PassiveStream> listeners = new ArrayList<>();
@@ -70,6 +71,7 @@ public final class JsonRpcServer implements AutoCloseable {
         this.loop = loop;
         this.provider = provider;
         this.limits = limits;
+        this.budget = new BufferBudget(limits.maxTotalBufferedBytes());
         this.probeInterval = probeIntervalMillis;
         this.handler = handler;
     }
@@ -113,7 +115,6 @@ public final class JsonRpcServer implements AutoCloseable {
                 handler.disconnected(session);
             }
         }
-        enforceTotalBuffered();
         for (Map.Entry<JsonRpcSession, Reported> entry : outgoing.entrySet()) {
             JsonRpcSession session = entry.getKey();
             Reported reported = entry.getValue();
@@ -132,29 +133,6 @@ public final class JsonRpcServer implements AutoCloseable {
                 reported.up = false;
                 handler.disconnected(session);
             }
-        }
-    }
-
-    /**
-     * Drops the accepted session holding the most while all of them together hold more than
-     * {@link Limits#maxTotalBufferedBytes()} (see {@link JsonRpcSession#bufferedBytes()}): many slow readers, or
-     * many peers each sending a message just under the size limit, must not exhaust the heap either. Counting is
-     * cheap next to running the sessions, which this loop does anyway.
-     */
-    private void enforceTotalBuffered() {
-        long total = 0;
-        JsonRpcSession largest = null;
-        for (JsonRpcSession session : sessions) {
-            total += session.bufferedBytes();
-            if (largest == null || session.bufferedBytes() > largest.bufferedBytes()) {
-                largest = session;
-            }
-        }
-        if (total > limits.maxTotalBufferedBytes()) {
-            largest.drop(new IOException(largest.name() + ": dropped: the server holds " + total + " bytes for"
-                    + " its clients (unread replies, messages received in part), over its limit of "
-                    + limits.maxTotalBufferedBytes() + "; this client held the most (" + largest.bufferedBytes()
-                    + ")"));
         }
     }
 
@@ -187,7 +165,7 @@ public final class JsonRpcServer implements AutoCloseable {
                 return;
             }
             log.info("{}: new connection on {}", stream.name(), listener.name());
-            JsonRpcSession session = JsonRpcSession.accepted(loop, stream, limits, probeInterval);
+            JsonRpcSession session = JsonRpcSession.accepted(loop, stream, limits, probeInterval, budget);
             sessions.add(session);
             handler.connected(session);
         }

@@ -33,6 +33,8 @@ public final class JsonRpcSession implements AutoCloseable {
     private final Reconnect reconnect;
     private Stream connecting;
     private JsonRpcConnection connection;
+    /** The accepting server's budget, or null. */
+    private BufferBudget budget;
     private long lastReceived;
     private int connections;
     private IOException lastError;
@@ -62,7 +64,14 @@ public final class JsonRpcSession implements AutoCloseable {
 
     /** A session over a stream a listener accepted; once it fails it stays failed. */
     public static JsonRpcSession accepted(PollLoop loop, Stream stream, Limits limits, long probeIntervalMillis) {
+        return accepted(loop, stream, limits, probeIntervalMillis, null);
+    }
+
+    /** As {@link #accepted(PollLoop, Stream, Limits, long)}, its buffers counting against a server's budget. */
+    static JsonRpcSession accepted(PollLoop loop, Stream stream, Limits limits, long probeIntervalMillis,
+            BufferBudget budget) {
         JsonRpcSession session = new JsonRpcSession(loop, null, stream.name(), limits, probeIntervalMillis);
+        session.budget = budget;
         session.reconnect.connecting(session.nowMillis());
         session.connecting = stream;
         session.run();
@@ -86,7 +95,7 @@ public final class JsonRpcSession implements AutoCloseable {
         if (connecting != null) {
             try {
                 if (connecting.connect()) {
-                    connection = new JsonRpcConnection(connecting, limits);
+                    connection = new JsonRpcConnection(connecting, limits, budget);
                     connecting = null;
                     connections++;
                     reconnect.connected(now);
@@ -241,14 +250,6 @@ public final class JsonRpcSession implements AutoCloseable {
         return connection == null ? 0 : connection.backlogBytes();
     }
 
-    /**
-     * The memory this session holds for its peer, as {@link Limits#maxTotalBufferedBytes()} counts it: the send
-     * backlog plus twice the bytes of a message received in part.
-     */
-    public long bufferedBytes() {
-        return connection == null ? 0 : connection.backlogBytes() + 2 * connection.pendingInputBytes();
-    }
-
     /** Bytes received over every connection of this session. */
     public long receivedBytes() {
         return earlierReceived + (connection == null ? 0 : connection.receivedBytes());
@@ -272,16 +273,6 @@ public final class JsonRpcSession implements AutoCloseable {
 
     private static String reason(IOException e) {
         return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-    }
-
-    /**
-     * Drops the current connection for {@code reason}, logged as a warning, as if it had failed: an accepted session
-     * is then dead, an outgoing one reconnects.
-     */
-    public void drop(IOException reason) {
-        if (connection != null) {
-            disconnect(reason);
-        }
     }
 
     @Override

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -88,7 +89,7 @@ final class Replay {
                     + " record", dir, manifest.status(), manifest.error() == null ? "" : ": " + manifest.error());
         }
         log.info("replaying {} ({} files, recorded by {} at {})", dir, replay.byOpenSeq.size()
-                + replay.sources.size(), manifest.program(), java.time.Instant.ofEpochMilli(manifest.startedMillis()));
+                + replay.sources.size(), manifest.program(), Instant.ofEpochMilli(manifest.startedMillis()));
         return replay;
     }
 

@@ -5,10 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import io.streamreplay.dbserver.testing.OvsdbTestClient;
 import io.streamreplay.dbserver.testing.ServerProcess;
 import io.streamreplay.jsonrpc.Json;
 import io.streamreplay.jsonrpc.Message;
+import io.streamreplay.replay.RecordingReader;
 import io.streamreplay.stream.TlsConfig;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
@@ -142,7 +144,7 @@ class HostileInputIT {
                     for (String wrong : WRONG_VALUES) {
                         List<String> params = new ArrayList<>(List.of("\"kvdb\"", "null", "{}", "[]"));
                         params.set(position, wrong);
-                        Message reply = client.request(method, (com.fasterxml.jackson.databind.node.ArrayNode)
+                        Message reply = client.request(method, (ArrayNode)
                                 Json.parse("[" + String.join(",", params.subList(0, position + 1)) + "]"));
                         assertTrue(reply.type() == Message.Type.REPLY || reply.type() == Message.Type.ERROR,
                                 method + " " + params + ": " + reply);
@@ -154,7 +156,7 @@ class HostileInputIT {
                     }
                 }
                 // Cancel anything a wrong value left parked or monitoring, so later cases start clean.
-                client.request("monitor_cancel", (com.fasterxml.jackson.databind.node.ArrayNode) Json.parse("[null]"));
+                client.request("monitor_cancel", (ArrayNode) Json.parse("[null]"));
             }
             assertEquals("[\"still\",\"here\"]", client.call("echo", "still", "here").toString());
         }
@@ -333,6 +335,12 @@ class HostileInputIT {
         }
         assertEquals(0, server.waitFor(30), server.consoleText());
         List<JsonNode> recorded = RecordReplayIT.records(dir.resolve("kv.db"));
+        try (RecordingReader reader = RecordingReader.open(dir.resolve("recording"))) {
+            while (reader.next() != null) {
+                // every event, to check the numbering and the manifest
+            }
+            assertEquals(List.of(), reader.problems(), "the recording is intact");
+        }
         Files.copy(dir.resolve("pristine.db"), dir.resolve("kv.db"), StandardCopyOption.REPLACE_EXISTING);
         int status = ServerProcess.run(dir, dir.resolve("replay.out"), List.of("kv.db", "--remote=punix:" + socket,
                 "--control=" + dir.resolve("ctl"), "--replay=recording"), 120);
