@@ -1,6 +1,7 @@
 package io.streamreplay.dbserver;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -12,12 +13,15 @@ import io.streamreplay.replay.RecordingReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -37,15 +41,19 @@ class KillWhileRecordingIT {
     Path tmp;
 
     @Test
-    void everyRecordingOfAKilledServerReplaysExactlyTheTransactionsItHolds() throws Exception {
-        Random random = new Random(SEED);
-        int transactions = 0;
-        for (int trial = 0; trial < TRIALS; trial++) {
-            long killAfter = 150 + random.nextInt(1500);
-            transactions += trial(tmp.resolve("trial-" + trial), killAfter, "trial " + trial + " (seed " + SEED
-                    + ", killed after " + killAfter + " ms)");
-        }
-        System.out.printf("kill -9 trials: %d, transactions replayed: %d, seed %d%n", TRIALS, transactions, SEED);
+    @Timeout(value = 24, unit = TimeUnit.HOURS)   // bounded below by the number of trials instead
+    void everyRecordingOfAKilledServerReplaysExactlyTheTransactionsItHolds() {
+        assertTimeoutPreemptively(Duration.ofSeconds(60L * TRIALS), () -> {
+            Random random = new Random(SEED);
+            int transactions = 0;
+            for (int trial = 0; trial < TRIALS; trial++) {
+                long killAfter = 150 + random.nextInt(1500);
+                transactions += trial(tmp.resolve("trial-" + trial), killAfter, "trial " + trial + " (seed " + SEED
+                        + ", killed after " + killAfter + " ms)");
+            }
+            System.out.printf("kill -9 trials: %d, transactions replayed: %d, seed %d%n", TRIALS, transactions,
+                    SEED);
+        });
     }
 
     /** One trial; returns the number of transactions its replay committed. */
