@@ -154,14 +154,9 @@ final class Replay {
         return stopAt != null && stopAt.isBeyond(record.seq(), record.time());
     }
 
-    /** Whether the next event lies beyond the stop point. */
+    /** Whether the next event (number {@link #next}, at {@link #nextEventTime()}) lies beyond the stop point. */
     boolean nextIsBeyondStop() {
-        ReplayCursor owner = heads.get(next);
-        if (owner != null) {
-            return isBeyondStop(owner.head());
-        }
-        FileInfo unopened = unopenedByFirstSeq.get(next);
-        return unopened != null && stopAt != null && stopAt.isBeyond(unopened.firstSeq(), unopened.firstTime());
+        return stopAt != null && nextEventTime() >= 0 && stopAt.isBeyond(next, nextEventTime());
     }
 
     /**
@@ -313,20 +308,29 @@ final class Replay {
     /** The application waits and the recording holds no further event. */
     ReplayException exhausted() {
         if (failure == null) {
-            String why = manifest.closed() && manifest.events() > next ? ", although its manifest counts "
-                    + manifest.events() + ": a file is missing, damaged or cut short (replay-tool verify " + dir
-                    + " names it)"
-                    : manifest.complete() ? ""
-                    : Manifest.STOPPED.equals(manifest.status())
-                    ? "; the recorded process was stopped here from outside (a signal such as SIGTERM)"
-                    : Manifest.FAILED.equals(manifest.status())
-                    ? "; recording stopped here because writing it failed (" + manifest.error() + ")"
-                    : "; the recorded process was killed or crashed here";
             failure = new RecordingExhaustedException("end of recording " + dir + " reached after " + next
-                    + " events" + why, !manifest.complete());
+                    + " events" + whyItEndsHere(), !manifest.complete());
             return failure;
         }
         return again(failure);
+    }
+
+    /** Why the recording holds no further event, as its manifest tells; empty for a clean end. */
+    private String whyItEndsHere() {
+        if (manifest.closed() && manifest.events() > next) {
+            return ", although its manifest counts " + manifest.events() + ": a file is missing, damaged or cut"
+                    + " short (replay-tool verify " + dir + " names it)";
+        }
+        switch (manifest.status()) {
+            case Manifest.COMPLETE:
+                return "";
+            case Manifest.STOPPED:
+                return "; the recorded process was stopped here from outside (a signal such as SIGTERM)";
+            case Manifest.FAILED:
+                return "; recording stopped here because writing it failed (" + manifest.error() + ")";
+            default:
+                return "; the recorded process was killed or crashed here";
+        }
     }
 
     /** Makes {@code problem} the sticky divergence and returns it for throwing. */

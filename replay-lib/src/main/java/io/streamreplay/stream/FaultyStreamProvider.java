@@ -169,24 +169,29 @@ public final class FaultyStreamProvider implements StreamProvider {
 
         @Override
         public void waitRecv(PollLoop loop, String where) {
-            if (reset != null || moved >= faults.resetAfterBytes()) {
-                loop.wakeImmediately(where);
-            } else if (clock.nanoTime() < stalledUntil) {
-                loop.waitUntil(stalledUntil, where);
-            } else {
+            if (!waitForFault(loop, where)) {
                 stream.waitRecv(loop, where);
             }
         }
 
         @Override
         public void waitSend(PollLoop loop, String where) {
-            if (reset != null || moved >= faults.resetAfterBytes()) {
-                loop.wakeImmediately(where);
-            } else if (clock.nanoTime() < stalledUntil) {
-                loop.waitUntil(stalledUntil, where);
-            } else {
+            if (!waitForFault(loop, where)) {
                 stream.waitSend(loop, where);
             }
+        }
+
+        /** Registers the wake a due reset or a stall needs; false if neither applies and the stream should wait. */
+        private boolean waitForFault(PollLoop loop, String where) {
+            if (reset != null || moved >= faults.resetAfterBytes()) {
+                loop.wakeImmediately(where);
+                return true;
+            }
+            if (clock.nanoTime() < stalledUntil) {
+                loop.waitUntil(stalledUntil, where);
+                return true;
+            }
+            return false;
         }
 
         @Override

@@ -12,7 +12,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -59,7 +58,7 @@ class RecordingReaderTest {
 
     @Test
     void aFlippedBitIsNamedWithItsFileAndOffsetAndTheOtherFilesAreStillRead() throws IOException {
-        Path dir = copy();
+        Path dir = sample.copyTo(tmp.resolve("copy"));
         Path damaged = firstClientFile(dir);
         long offset = Files.size(damaged) / 2;
         flip(damaged, offset);
@@ -76,7 +75,7 @@ class RecordingReaderTest {
 
     @Test
     void aFileCutShortIsAProblemAtTheOffsetOfItsTornRecord() throws IOException {
-        Path dir = copy();
+        Path dir = sample.copyTo(tmp.resolve("copy"));
         Path cut = firstClientFile(dir);
         try (FileChannel channel = FileChannel.open(cut, StandardOpenOption.WRITE)) {
             channel.truncate(channel.size() - 3);
@@ -89,7 +88,7 @@ class RecordingReaderTest {
 
     @Test
     void aMissingFileIsAGapInTheSequenceNumbers() throws IOException {
-        Path dir = copy();
+        Path dir = sample.copyTo(tmp.resolve("copy"));
         Files.delete(firstClientFile(dir));
         List<String> problems = new ArrayList<>();
         readAll(dir, problems);
@@ -99,7 +98,7 @@ class RecordingReaderTest {
 
     @Test
     void aManifestThatIsMissingOrStillRecordingIsReported() throws IOException {
-        Path dir = copy();
+        Path dir = sample.copyTo(tmp.resolve("copy"));
         Path manifest = dir.resolve("manifest.json");
         Files.writeString(manifest, Files.readString(manifest).replace("\"complete\"", "\"recording\""));
         List<String> problems = new ArrayList<>();
@@ -122,17 +121,6 @@ class RecordingReaderTest {
             problems.addAll(reader.problems());
         }
         return events;
-    }
-
-    private Path copy() throws IOException {
-        Path dir = tmp.resolve("copy");
-        Files.createDirectories(dir);
-        try (var files = Files.list(sample.dir())) {
-            for (Path file : files.collect(Collectors.toList())) {
-                Files.copy(file, dir.resolve(file.getFileName()));
-            }
-        }
-        return dir;
     }
 
     /** The file of the first accepted client connection. */

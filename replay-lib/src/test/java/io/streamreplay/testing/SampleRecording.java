@@ -7,6 +7,7 @@ import io.streamreplay.stream.StreamProvider;
 import io.streamreplay.stream.TlsConfig;
 import io.streamreplay.stream.TransportRegistry;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -65,6 +66,17 @@ public final class SampleRecording {
     /** The recording directory. */
     public Path dir() {
         return dir;
+    }
+
+    /** Copies the recording's files into a new directory {@code target}, to damage the copy; returns it. */
+    public Path copyTo(Path target) throws IOException {
+        Files.createDirectories(target);
+        try (var files = Files.list(dir)) {
+            for (Path file : (Iterable<Path>) files::iterator) {
+                Files.copy(file, target.resolve(file.getFileName()));
+            }
+        }
+        return target;
     }
 
     /** The listener, {@code punix:...}, as the server was given it. */

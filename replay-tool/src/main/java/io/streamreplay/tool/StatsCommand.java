@@ -20,6 +20,7 @@ import picocli.CommandLine.Option;
 final class StatsCommand extends RecordingCommand {
 
     private static final String ROW = "%-40s %-44s %9s %12s %12s %7s %10s %10s%n";
+    private static final ObjectMapper MAPPER = new ObjectMapper();
 
     @Option(names = "--top", paramLabel = "N", defaultValue = "20",
             description = "Show the N streams with the most events, the rest as one line (default: ${DEFAULT-VALUE}).")
@@ -37,7 +38,7 @@ final class StatsCommand extends RecordingCommand {
             stats = RecordingStats.of(reader);
         }
         if (json) {
-            out.println(new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(json(manifest, stats)));
+            out.println(MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(json(manifest, stats)));
         } else {
             text(out, manifest, stats);
         }
@@ -84,7 +85,7 @@ final class StatsCommand extends RecordingCommand {
     }
 
     private static ObjectNode json(Manifest manifest, RecordingStats stats) {
-        ObjectNode root = new ObjectMapper().createObjectNode();
+        ObjectNode root = MAPPER.createObjectNode();
         root.put("program", manifest.program());
         root.put("started", Instant.ofEpochMilli(manifest.startedMillis()).toString());
         root.put("status", manifest.status());
@@ -104,7 +105,7 @@ final class StatsCommand extends RecordingCommand {
     }
 
     private static ObjectNode json(RecordingStats.StreamStats stream) {
-        ObjectNode node = new ObjectMapper().createObjectNode();
+        ObjectNode node = MAPPER.createObjectNode();
         node.put("stream", stream.name);
         node.put("file", stream.file);
         node.put("events", stream.events);

@@ -117,7 +117,7 @@ class ReplayToolTest {
         assertEquals(sample.dir() + ": complete and intact: " + sample.eventCount() + " events in ",
                 intact.out().substring(0, intact.out().indexOf(" events in ") + 11));
 
-        Path dir = copy();
+        Path dir = sample.copyTo(tmp.resolve("copy"));
         Path client = Files.list(dir).filter(f -> f.getFileName().toString().matches("\\d{8}-unix-.*"))
                 .sorted().findFirst().orElseThrow();
         byte[] bytes = Files.readAllBytes(client);
@@ -163,17 +163,6 @@ class ReplayToolTest {
     private static String line(Run run, String containing) {
         return run.lines().stream().filter(l -> l.contains(containing)).findFirst()
                 .orElseThrow(() -> new AssertionError("no line with '" + containing + "' in:\n" + run.out()));
-    }
-
-    private Path copy() throws Exception {
-        Path dir = tmp.resolve("copy");
-        Files.createDirectories(dir);
-        try (var files = Files.list(sample.dir())) {
-            for (Path file : files.collect(Collectors.toList())) {
-                Files.copy(file, dir.resolve(file.getFileName()));
-            }
-        }
-        return dir;
     }
 
     private static Run tool(String... args) {

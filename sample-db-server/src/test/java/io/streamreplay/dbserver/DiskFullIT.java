@@ -12,7 +12,6 @@ import io.streamreplay.testing.Programs;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -35,10 +34,7 @@ class DiskFullIT {
     void mountSmallDisk() throws Exception {
         small = dir.resolve("small");
         Programs.mountSmallDisk(small, 192);
-        Files.writeString(dir.resolve("kv.ovsschema"), RecordReplayIT.SCHEMA);
-        assertEquals(0, ServerProcess.run(dir, dir.resolve("create.out"), List.of("create", "kv.db",
-                "kv.ovsschema"), 30));
-        Files.copy(dir.resolve("kv.db"), dir.resolve("pristine.db"));
+        ServerProcess.createDatabase(dir, RecordReplayIT.SCHEMA);
     }
 
     @AfterEach
@@ -69,9 +65,7 @@ class DiskFullIT {
                     insert(client, committed++);
                 }
             }
-            try (OvsdbTestClient control = OvsdbTestClient.connect("unix:" + dir.resolve("ctl"), TlsConfig.none())) {
-                control.request("exit");
-            }
+            server.requestExit(dir.resolve("ctl"));
             assertEquals(0, server.waitFor(30), server.consoleText());
             String console = server.consoleText();
             assertEquals(1, console.lines().filter(l -> l.contains("|ERROR|")).count(), console);
@@ -84,7 +78,7 @@ class DiskFullIT {
         List<JsonNode> recorded = RecordReplayIT.records(dir.resolve("kv.db"));
         assertEquals(committed + 1, recorded.size(), "every transaction is in the database, after the disk filled too");
 
-        Files.copy(dir.resolve("pristine.db"), dir.resolve("kv.db"), StandardCopyOption.REPLACE_EXISTING);
+        ServerProcess.restoreDatabase(dir);
         int status = ServerProcess.run(dir, dir.resolve("replay.out"), serverArgs("--replay=" + recording), 60);
         String replay = Files.readString(dir.resolve("replay.out"));
         assertEquals(0, status, replay);

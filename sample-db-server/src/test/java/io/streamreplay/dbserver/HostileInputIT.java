@@ -20,7 +20,6 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -57,10 +56,7 @@ class HostileInputIT {
 
     @BeforeAll
     static void startServer() throws Exception {
-        Files.writeString(dir.resolve("kv.ovsschema"), RecordReplayIT.SCHEMA);
-        assertEquals(0, ServerProcess.run(dir, dir.resolve("create.out"), List.of("create", "kv.db",
-                "kv.ovsschema"), 30));
-        Files.copy(dir.resolve("kv.db"), dir.resolve("pristine.db"));
+        ServerProcess.createDatabase(dir, RecordReplayIT.SCHEMA);
         socket = dir.resolve("db.sock");
         server = ServerProcess.start(dir, dir.resolve("server.out"), List.of("kv.db", "--remote=punix:" + socket,
                 "--control=" + dir.resolve("ctl"), "--replay-record=recording"));
@@ -330,9 +326,7 @@ class HostileInputIT {
     void theDatabaseHoldsOnlyTheGoodTransactionsAndTheRecordingReplaysToIt() throws Exception {
         JsonNode rows = good.call("transact", "kvdb", Json.parse("{\"op\":\"select\",\"table\":\"kv\",\"where\":[]}"));
         assertEquals(goodTransactions, rows.get(0).get("rows").size(), rows.toString());
-        try (OvsdbTestClient control = OvsdbTestClient.connect("unix:" + dir.resolve("ctl"), TlsConfig.none())) {
-            control.request("exit");
-        }
+        server.requestExit(dir.resolve("ctl"));
         assertEquals(0, server.waitFor(30), server.consoleText());
         List<JsonNode> recorded = RecordReplayIT.records(dir.resolve("kv.db"));
         try (RecordingReader reader = RecordingReader.open(dir.resolve("recording"))) {
@@ -341,7 +335,7 @@ class HostileInputIT {
             }
             assertEquals(List.of(), reader.problems(), "the recording is intact");
         }
-        Files.copy(dir.resolve("pristine.db"), dir.resolve("kv.db"), StandardCopyOption.REPLACE_EXISTING);
+        ServerProcess.restoreDatabase(dir);
         int status = ServerProcess.run(dir, dir.resolve("replay.out"), List.of("kv.db", "--remote=punix:" + socket,
                 "--control=" + dir.resolve("ctl"), "--replay=recording"), 120);
         assertEquals(0, status, Files.readString(dir.resolve("replay.out")));

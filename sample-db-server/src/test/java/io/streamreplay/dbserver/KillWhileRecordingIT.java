@@ -12,7 +12,6 @@ import io.streamreplay.replay.RecordedEvent;
 import io.streamreplay.replay.RecordingReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -59,10 +58,7 @@ class KillWhileRecordingIT {
     /** One trial; returns the number of transactions its replay committed. */
     private int trial(Path dir, long killAfterMillis, String what) throws Exception {
         Files.createDirectories(dir);
-        Files.writeString(dir.resolve("kv.ovsschema"), RecordReplayIT.SCHEMA);
-        assertEquals(0, ServerProcess.run(dir, dir.resolve("create.out"), List.of("create", "kv.db",
-                "kv.ovsschema"), 30));
-        Files.copy(dir.resolve("kv.db"), dir.resolve("pristine.db"));
+        ServerProcess.createDatabase(dir, RecordReplayIT.SCHEMA);
         List<String> args = List.of("kv.db", "--remote=punix:" + dir.resolve("db.sock"),
                 "--control=" + dir.resolve("ctl"));
         List<String> recordArgs = new ArrayList<>(args);
@@ -83,7 +79,7 @@ class KillWhileRecordingIT {
         List<JsonNode> recorded = RecordReplayIT.records(dir.resolve("kv.db"));
         int requests = transactRequestsIn(dir.resolve("recording"));
 
-        Files.move(dir.resolve("pristine.db"), dir.resolve("kv.db"), StandardCopyOption.REPLACE_EXISTING);
+        ServerProcess.restoreDatabase(dir);
         List<String> replayArgs = new ArrayList<>(args);
         replayArgs.add("--replay=recording");
         int status = ServerProcess.run(dir, dir.resolve("replay.out"), replayArgs, 120);

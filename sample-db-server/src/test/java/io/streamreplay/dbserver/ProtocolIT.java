@@ -27,9 +27,7 @@ class ProtocolIT {
 
     @BeforeAll
     static void startServer() throws Exception {
-        Files.writeString(dir.resolve("kv.ovsschema"), RecordReplayIT.SCHEMA);
-        assertEquals(0, ServerProcess.run(dir, dir.resolve("create.out"), List.of("create", "kv.db",
-                "kv.ovsschema"), 30));
+        ServerProcess.createDatabase(dir, RecordReplayIT.SCHEMA);
         remote = "unix:" + dir.resolve("db.sock");
         server = ServerProcess.start(dir, dir.resolve("server.out"), List.of("kv.db", "--remote=punix:"
                 + dir.resolve("db.sock"), "--control=" + dir.resolve("ctl")));

@@ -24,7 +24,6 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -56,9 +55,7 @@ class RecordReplayIT {
 
     @Test
     void aReplayedServerExitsByItselfWithTheSameDatabaseAndLog() throws Exception {
-        Path db = createDatabase();
-        Path pristine = dir.resolve("pristine.db");
-        Files.copy(db, pristine);
+        Path db = ServerProcess.createDatabase(dir, SCHEMA);
         TestCertificates.PemFiles pem = TestCertificates.get().pemFiles("server");
         List<String> args;
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
@@ -67,8 +64,7 @@ class RecordReplayIT {
                     "--remote=ptcp:" + taken.getLocalPort() + ":127.0.0.1", "--control=" + dir.resolve("ctl"),
                     "--log-file=server.log", "--private-key=" + pem.key(), "--certificate=" + pem.certificate(),
                     "--ca-cert=" + pem.ca()));
-            List<String> recordArgs = new ArrayList<>(args);
-            recordArgs.add("--replay-record=recording");
+            List<String> recordArgs = with(args, "--replay-record=recording");
             try (ServerProcess server = ServerProcess.start(dir, dir.resolve("record.out"), recordArgs)) {
                 String tcp = "tcp:127.0.0.1:" + server.awaitLine("ptcp:(\\d+):127.0.0.1: listening").group(1);
                 String ssl = "ssl:127.0.0.1:" + server.awaitLine("pssl:(\\d+):127.0.0.1: listening").group(1);
@@ -86,10 +82,9 @@ class RecordReplayIT {
         Path recordedLog = dir.resolve("recorded.log");
         Files.move(db, recordedDb);
         Files.move(dir.resolve("server.log"), recordedLog);
-        Files.copy(pristine, db);
+        ServerProcess.restoreDatabase(dir);
 
-        List<String> replayArgs = new ArrayList<>(args);
-        replayArgs.add("--replay=recording");
+        List<String> replayArgs = with(args, "--replay=recording");
         Files.writeString(dir.resolve("replay.out"), "");
         Map<Path, String> before = snapshot(dir);
         long start = System.nanoTime();
@@ -115,13 +110,9 @@ class RecordReplayIT {
 
     @Test
     void aServerKilledWhileRecordingReplaysToItsLastRecordedTransaction() throws Exception {
-        Path db = createDatabase();
-        Path pristine = dir.resolve("pristine.db");
-        Files.copy(db, pristine);
-        List<String> args = List.of("kv.db", "--remote=punix:" + dir.resolve("db.sock"),
-                "--control=" + dir.resolve("ctl"));
-        List<String> recordArgs = new ArrayList<>(args);
-        recordArgs.add("--replay-record=recording");
+        Path db = ServerProcess.createDatabase(dir, SCHEMA);
+        List<String> args = unixServer();
+        List<String> recordArgs = with(args, "--replay-record=recording");
         try (ServerProcess server = ServerProcess.start(dir, dir.resolve("record.out"), recordArgs)) {
             server.awaitLine("serving");
             Process client = startTransactingClient("unix:" + dir.resolve("db.sock"), "k");
@@ -131,10 +122,9 @@ class RecordReplayIT {
         }
         Path recordedDb = dir.resolve("recorded.db");
         Files.move(db, recordedDb);
-        Files.copy(pristine, db);
+        ServerProcess.restoreDatabase(dir);
         Files.deleteIfExists(dir.resolve("db.sock"));
-        List<String> replayArgs = new ArrayList<>(args);
-        replayArgs.add("--replay=recording");
+        List<String> replayArgs = with(args, "--replay=recording");
         int status = ServerProcess.run(dir, dir.resolve("replay.out"), replayArgs, 60);
         String output = Files.readString(dir.resolve("replay.out"));
         assertEquals(0, status, output);
@@ -150,13 +140,9 @@ class RecordReplayIT {
 
     @Test
     void aServerStoppedBySigtermSaysSoInItsManifestAndItsReplayEndsThereWithStatusZero() throws Exception {
-        Path db = createDatabase();
-        Path pristine = dir.resolve("pristine.db");
-        Files.copy(db, pristine);
-        List<String> args = List.of("kv.db", "--remote=punix:" + dir.resolve("db.sock"),
-                "--control=" + dir.resolve("ctl"));
-        List<String> recordArgs = new ArrayList<>(args);
-        recordArgs.add("--replay-record=recording");
+        Path db = ServerProcess.createDatabase(dir, SCHEMA);
+        List<String> args = unixServer();
+        List<String> recordArgs = with(args, "--replay-record=recording");
         try (ServerProcess server = ServerProcess.start(dir, dir.resolve("record.out"), recordArgs)) {
             server.awaitLine("serving");
             transact("unix:" + dir.resolve("db.sock"), TlsConfig.none(), "t", 8);
@@ -166,9 +152,8 @@ class RecordReplayIT {
         assertTrue(Files.readString(dir.resolve("recording").resolve("manifest.json"))
                 .contains("\"status\" : \"stopped\""));
         List<JsonNode> recorded = records(db);
-        Files.copy(pristine, db, StandardCopyOption.REPLACE_EXISTING);
-        List<String> replayArgs = new ArrayList<>(args);
-        replayArgs.add("--replay=recording");
+        ServerProcess.restoreDatabase(dir);
+        List<String> replayArgs = with(args, "--replay=recording");
         int status = ServerProcess.run(dir, dir.resolve("replay.out"), replayArgs, 60);
         String output = Files.readString(dir.resolve("replay.out"));
         assertEquals(0, status, output);
@@ -177,9 +162,8 @@ class RecordReplayIT {
         assertEquals(recorded, records(db));
 
         // Another log level changes nothing the replay checks: a warning names the difference, and it replays.
-        Files.copy(pristine, db, StandardCopyOption.REPLACE_EXISTING);
-        List<String> louder = new ArrayList<>(replayArgs);
-        louder.add("--log-level=io.streamreplay=info");
+        ServerProcess.restoreDatabase(dir);
+        List<String> louder = with(replayArgs, "--log-level=io.streamreplay=info");
         assertEquals(0, ServerProcess.run(dir, dir.resolve("louder.out"), louder, 60));
         assertTrue(Files.readString(dir.resolve("louder.out")).contains("the command line differs from the recorded"
                 + " one at argument 4: recorded nothing, now '--log-level=io.streamreplay=info'"),
@@ -198,19 +182,13 @@ class RecordReplayIT {
 
     @Test
     void aReplayStoppedAtARequestHasCommittedExactlyTheTransactionsUpToItAndWaitsIdle() throws Exception {
-        Path db = createDatabase();
-        Path pristine = dir.resolve("pristine.db");
-        Files.copy(db, pristine);
-        List<String> args = List.of("kv.db", "--remote=punix:" + dir.resolve("db.sock"),
-                "--control=" + dir.resolve("ctl"));
-        List<String> recordArgs = new ArrayList<>(args);
-        recordArgs.add("--replay-record=recording");
+        Path db = ServerProcess.createDatabase(dir, SCHEMA);
+        List<String> args = unixServer();
+        List<String> recordArgs = with(args, "--replay-record=recording");
         try (ServerProcess server = ServerProcess.start(dir, dir.resolve("record.out"), recordArgs)) {
             server.awaitLine("serving");
             transact("unix:" + dir.resolve("db.sock"), TlsConfig.none(), "x", 12);
-            try (OvsdbTestClient control = OvsdbTestClient.connect("unix:" + dir.resolve("ctl"), TlsConfig.none())) {
-                control.request("exit");
-            }
+            server.requestExit(dir.resolve("ctl"));
             assertEquals(0, server.waitFor(30), server.consoleText());
         }
         List<JsonNode> recorded = records(db);
@@ -228,9 +206,8 @@ class RecordReplayIT {
             assertEquals(12, requests.size());
             seq = requests.get(6);
         }
-        Files.copy(pristine, db, StandardCopyOption.REPLACE_EXISTING);
-        List<String> replayArgs = new ArrayList<>(args);
-        replayArgs.addAll(List.of("--replay=recording", "--replay-stop-at=" + seq));
+        ServerProcess.restoreDatabase(dir);
+        List<String> replayArgs = with(args, "--replay=recording", "--replay-stop-at=" + seq);
         try (ServerProcess replay = ServerProcess.start(dir, dir.resolve("stopped.out"), replayArgs)) {
             replay.awaitLine("stopped at event #" + seq + " as asked \\(--replay-stop-at\\): event #" + seq
                     + " was the last delivered");
@@ -245,12 +222,15 @@ class RecordReplayIT {
         }
     }
 
-    private Path createDatabase() throws Exception {
-        Files.writeString(dir.resolve("kv.ovsschema"), SCHEMA);
-        Path db = dir.resolve("kv.db");
-        assertEquals(0, ServerProcess.run(dir, dir.resolve("create.out"), List.of("create", "kv.db",
-                "kv.ovsschema"), 30), Files.readString(dir.resolve("create.out")));
-        return db;
+    /** The server on a Unix socket and a control socket in the test's directory. */
+    private List<String> unixServer() {
+        return List.of("kv.db", "--remote=punix:" + dir.resolve("db.sock"), "--control=" + dir.resolve("ctl"));
+    }
+
+    private static List<String> with(List<String> args, String... more) {
+        List<String> all = new ArrayList<>(args);
+        all.addAll(List.of(more));
+        return all;
     }
 
     /** A monitor, three transacting clients (Unix, TCP, TLS) and one client process killed mid-run. */

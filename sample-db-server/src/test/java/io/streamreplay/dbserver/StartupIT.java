@@ -34,9 +34,7 @@ class StartupIT {
 
     @BeforeEach
     void createDatabase() throws Exception {
-        Files.writeString(dir.resolve("kv.ovsschema"), RecordReplayIT.SCHEMA);
-        assertEquals(0, ServerProcess.run(dir, dir.resolve("create.out"), List.of("create", "kv.db",
-                "kv.ovsschema"), 30));
+        ServerProcess.createDatabase(dir, RecordReplayIT.SCHEMA);
     }
 
     private int run(String... args) throws Exception {

@@ -1,8 +1,10 @@
 package io.streamreplay.dbserver.testing;
 
+import io.streamreplay.stream.TlsConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -86,6 +88,33 @@ public final class ServerProcess implements AutoCloseable {
     /** Everything the server printed so far. */
     public String consoleText() throws IOException {
         return Files.readString(console);
+    }
+
+    /**
+     * Writes {@code schema} to {@code dir/kv.ovsschema}, creates {@code dir/kv.db} from it with the server's
+     * {@code create} command, and keeps a copy as {@code dir/pristine.db}: the state a replay starts from.
+     */
+    public static Path createDatabase(Path dir, String schema) throws Exception {
+        Files.writeString(dir.resolve("kv.ovsschema"), schema);
+        int status = run(dir, dir.resolve("create.out"), List.of("create", "kv.db", "kv.ovsschema"), 30);
+        if (status != 0) {
+            throw new IllegalStateException("create exited with " + status + ": "
+                    + Files.readString(dir.resolve("create.out")));
+        }
+        Files.copy(dir.resolve("kv.db"), dir.resolve("pristine.db"));
+        return dir.resolve("kv.db");
+    }
+
+    /** Puts {@code dir/pristine.db} back as {@code dir/kv.db}, for a replay. */
+    public static void restoreDatabase(Path dir) throws IOException {
+        Files.copy(dir.resolve("pristine.db"), dir.resolve("kv.db"), StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    /** Sends {@code exit} to the server's control socket {@code control}, without waiting for it to end. */
+    public void requestExit(Path control) throws IOException {
+        try (OvsdbTestClient client = OvsdbTestClient.connect("unix:" + control, TlsConfig.none())) {
+            client.request("exit");
+        }
     }
 
     /** Kills the process abruptly, as {@code kill -9} does. */
