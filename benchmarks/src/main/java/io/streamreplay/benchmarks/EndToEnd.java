@@ -235,14 +235,17 @@ public final class EndToEnd {
                 ours.stream().allMatch(Run::sameDatabase) ? "yes" : "NO", ovs.stream().allMatch(Run::sameDatabase)
                         ? "yes" : "NO");
         System.out.printf(Locale.ROOT, "%nour replay / ovsdb-server replay: %.2f; our live throughput / ovsdb-server:"
-                + " %.2f; replay time per transaction: %.1f us%n", median(ours, Run::replaySeconds)
-                        / median(ovs, Run::replaySeconds), median(ours, Run::liveTps) / median(ovs, Run::liveTps),
+                + " %.2f; replay time per transaction: %.1f us%n",
+                median(ours, Run::replaySeconds)
+                        / median(ovs, Run::replaySeconds),
+                median(ours, Run::liveTps) / median(ovs, Run::liveTps),
                 median(ours, Run::replaySeconds) / n * 1e6);
     }
 
     private static void row(String label, List<Run> ours, List<Run> ovs, java.util.function.ToDoubleFunction<Run> m,
             String format) {
         System.out.printf(Locale.ROOT, "| %-44s | %16s | %14s |%n", label,
-                String.format(Locale.ROOT, format, median(ours, m)), String.format(Locale.ROOT, format, median(ovs, m)));
+                String.format(Locale.ROOT, format, median(ours, m)),
+                String.format(Locale.ROOT, format, median(ovs, m)));
     }
 }

@@ -41,8 +41,8 @@ public final class ReplayDemo {
         Files.deleteIfExists(work.resolve("server.log"));
         RunComparison.check(java(jar, work, List.of("create", "kv.db", "kv.ovsschema"), "create.out").waitFor() == 0,
                 "cannot create the database");
-        Files.copy(work.resolve("kv.db"), work.resolve("pristine.db"), java.nio.file.StandardCopyOption
-                .REPLACE_EXISTING);
+        Files.copy(work.resolve("kv.db"), work.resolve("pristine.db"),
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         List<String> args0 = List.of("kv.db", "--remote=punix:" + work.resolve("db.sock"),
                 "--control=" + work.resolve("ctl"), "--log-file=server.log");
 
@@ -61,10 +61,10 @@ public final class ReplayDemo {
         RunComparison.check(recorded.waitFor() == 0, "the recorded server failed; see " + work.resolve("record.out"));
         long recordedNanos = System.nanoTime() - start;
 
-        Files.move(work.resolve("kv.db"), work.resolve("recorded.db"), java.nio.file.StandardCopyOption
-                .REPLACE_EXISTING);
-        Files.move(work.resolve("server.log"), work.resolve("recorded.log"), java.nio.file.StandardCopyOption
-                .REPLACE_EXISTING);
+        Files.move(work.resolve("kv.db"), work.resolve("recorded.db"),
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Files.move(work.resolve("server.log"), work.resolve("recorded.log"),
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         Files.copy(work.resolve("pristine.db"), work.resolve("kv.db"));
         List<String> replayArgs = new ArrayList<>(args0);
         replayArgs.add("--replay=recording");

@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import org.slf4j.Logger;
@@ -91,7 +92,7 @@ public final class ControlServer implements AutoCloseable {
     private void handle(JsonRpcSession session, Message message) {
         if (message.type() != Message.Type.REQUEST) {
             log.warn("{}: unexpected {} on the control socket, disconnecting", session.name(),
-                    message.type().name().toLowerCase());
+                    message.type().name().toLowerCase(Locale.ROOT));
             session.close();
             return;
         }

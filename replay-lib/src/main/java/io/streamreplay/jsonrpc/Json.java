@@ -36,7 +36,7 @@ public final class Json {
     public static ArrayNode array(Object... values) {
         ArrayNode array = NODES.arrayNode();
         for (Object value : values) {
-            array.add(value instanceof JsonNode ? (JsonNode) value : MAPPER.valueToTree(value));
+            array.add(value instanceof JsonNode node ? node : MAPPER.valueToTree(value));
         }
         return array;
     }

@@ -6,9 +6,9 @@ import io.streamreplay.stream.Stream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
-import java.util.concurrent.TimeUnit;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -208,7 +208,6 @@ public final class JsonRpcConnection implements AutoCloseable {
             stream.waitSend(loop, where);
         }
     }
-
 
     /** Bytes queued and not yet accepted by the stream. */
     public long backlogBytes() {

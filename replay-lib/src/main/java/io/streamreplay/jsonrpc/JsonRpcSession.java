@@ -184,9 +184,7 @@ public final class JsonRpcSession implements AutoCloseable {
             }
             if (message.type() == Message.Type.REQUEST && "echo".equals(message.method())) {
                 connection.send(Message.reply(message.params(), message.id()));
-            } else if (message.type() == Message.Type.REPLY && ECHO_ID.equals(message.id())) {
-                continue;
-            } else {
+            } else if (message.type() != Message.Type.REPLY || !ECHO_ID.equals(message.id())) {
                 return message;
             }
         }

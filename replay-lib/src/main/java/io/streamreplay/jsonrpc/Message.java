@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import java.io.IOException;
 import java.util.Iterator;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -35,7 +36,7 @@ public final class Message {
         ERROR;
 
         String label() {
-            return name().toLowerCase();
+            return name().toLowerCase(Locale.ROOT);
         }
     }
 
@@ -225,7 +226,7 @@ public final class Message {
 
     @Override
     public boolean equals(Object other) {
-        return other instanceof Message && toJson().equals(((Message) other).toJson());
+        return other instanceof Message that && toJson().equals(that.toJson());
     }
 
     @Override

@@ -24,7 +24,9 @@ public final class Reconnect {
         DISCONNECT
     }
 
-    private enum State { BACKOFF, CONNECTING, ACTIVE, IDLE, VOID }
+    private enum State {
+        BACKOFF, CONNECTING, ACTIVE, IDLE, VOID
+    }
 
     private final long minBackoff;
     private final long maxBackoff;

@@ -15,7 +15,7 @@ public final class Waits {
     /** No deadline registered. */
     public static final long NO_DEADLINE = Long.MAX_VALUE;
 
-    private final Map<SelectableChannel, Interest> channels = new IdentityHashMap<>();
+    private final IdentityHashMap<SelectableChannel, Interest> channels = new IdentityHashMap<>();
     private long deadline = NO_DEADLINE;
     private String deadlineWhere;
     private String immediateWhere;

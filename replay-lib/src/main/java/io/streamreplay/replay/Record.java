@@ -12,6 +12,8 @@ import java.nio.charset.StandardCharsets;
  * @param payload its payload (not to be modified)
  * @param offset where the record starts in its file, for messages
  */
+// The payload is handed to readers without a copy; records are never compared.
+@SuppressWarnings("ArrayRecordComponent")
 record Record(RecordType type, long seq, long time, byte[] payload, long offset) {
 
     /** The payload as UTF-8 text. */

@@ -51,6 +51,7 @@ final class RecordWriter implements AutoCloseable {
     }
 
     /** Appends a record whose payload is {@code payload} (position to limit; the buffer is not modified). */
+    @SuppressWarnings("ReferenceEquality") // whether the record went to the shared buffer, not equal contents
     void append(RecordType type, long seq, long time, ByteBuffer payload) throws IOException {
         int length = payload.remaining();
         if (buffer.remaining() < ReplayFormat.RECORD_HEADER + length) {

@@ -16,6 +16,8 @@ import java.nio.file.Path;
  * @param offset where the record starts in the file
  * @param payload the record's payload, as {@code docs/replay-format.md} describes it for {@code type}
  */
+// The payload is handed out without a copy, as read; events are compared by their fields, never as a whole.
+@SuppressWarnings("ArrayRecordComponent")
 public record RecordedEvent(long seq, long time, RecordType type, String stream, Path file, long offset,
         byte[] payload) {
 

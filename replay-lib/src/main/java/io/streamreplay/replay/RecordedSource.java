@@ -100,8 +100,8 @@ public final class RecordedSource {
         if (due == null || due.type() != RecordType.VALUE || due.payload().length != size) {
             throw replay.fail("the application draws a value from source '" + name + "' but "
                     + (cursor == null ? "the recording has no such source"
-                    : cursor.head() == null ? "all its recorded values are used"
-                    : "its next recorded value is event #" + cursor.head().seq()));
+                            : cursor.head() == null ? "all its recorded values are used"
+                            : "its next recorded value is event #" + cursor.head().seq()));
         }
         cursor.consume();
         return ByteBuffer.wrap(due.payload());

@@ -111,7 +111,8 @@ final class Replay {
         log.warn("{}: the command line differs from the recorded one at argument {}: recorded {}, now {}; the replay"
                 + " diverges if that changes what the program does (recorded command line: {})", dir, i + 1,
                 i < before.size() ? "'" + before.get(i) + "'" : "nothing", i < after.size() ? "'" + after.get(i) + "'"
-                : "nothing", String.join(" ", recorded));
+                        : "nothing",
+                String.join(" ", recorded));
     }
 
     private static List<String> withoutReplayOptions(List<String> arguments) {
@@ -355,9 +356,8 @@ final class Replay {
     }
 
     private static ReplayException again(ReplayException first) {
-        ReplayException copy = first instanceof RecordingExhaustedException
-                ? new RecordingExhaustedException(first.getMessage(),
-                        ((RecordingExhaustedException) first).recordingIncomplete())
+        ReplayException copy = first instanceof RecordingExhaustedException exhausted
+                ? new RecordingExhaustedException(first.getMessage(), exhausted.recordingIncomplete())
                 : new ReplayDivergenceException(first.getMessage());
         copy.initCause(first);
         return copy;

@@ -1,5 +1,8 @@
 package io.streamreplay.replay;
 
+import io.streamreplay.poll.Clock;
+import io.streamreplay.poll.SystemClock;
+import io.streamreplay.process.Terminal;
 import java.io.PrintStream;
 import java.util.Locale;
 
@@ -7,7 +10,7 @@ import java.util.Locale;
  * A one-line progress display on standard error while a long recording replays, shown only on a terminal (never
  * in logs or pipes, so output that is compared stays the same): events replayed, of how many, and how fast.
  *
- * <p>Loop thread only.
+ * <p>It measures the replay's own progress in real time, not recorded time. Loop thread only.
  */
 final class ReplayProgress {
 
@@ -16,7 +19,8 @@ final class ReplayProgress {
 
     private final PrintStream out;
     private final long total;
-    private final long start = System.nanoTime();
+    private final Clock realClock = SystemClock.INSTANCE;
+    private final long start = realClock.nanoTime();
     private long lastShown = start;
     private boolean shown;
 
@@ -31,7 +35,7 @@ final class ReplayProgress {
 
     /** The display for this process: on standard error if it is a terminal, otherwise none. */
     static ReplayProgress forConsole(long total) {
-        return new ReplayProgress(System.console() != null ? System.err : null, total);
+        return new ReplayProgress(Terminal.isInteractive() ? System.err : null, total);
     }
 
     /** Called after each event; redraws at most once a second. */
@@ -39,7 +43,7 @@ final class ReplayProgress {
         if (out == null || events % CHECK_EVERY != 0) {
             return;
         }
-        long now = System.nanoTime();
+        long now = realClock.nanoTime();
         if (now - lastShown < INTERVAL_NANOS) {
             return;
         }

@@ -71,13 +71,12 @@ final class Addresses {
 
     /** Formats an address the way names write it: {@code IP:PORT}, {@code [IPv6]:PORT} or a socket path. */
     static String format(SocketAddress address) {
-        if (address instanceof InetSocketAddress) {
-            InetSocketAddress inet = (InetSocketAddress) address;
+        if (address instanceof InetSocketAddress inet) {
             String ip = inet.getAddress() != null ? inet.getAddress().getHostAddress() : inet.getHostString();
             return (ip.indexOf(':') >= 0 ? "[" + ip + "]" : ip) + ":" + inet.getPort();
         }
-        if (address instanceof UnixDomainSocketAddress) {
-            return ((UnixDomainSocketAddress) address).getPath().toString();
+        if (address instanceof UnixDomainSocketAddress unix) {
+            return unix.getPath().toString();
         }
         return String.valueOf(address);
     }

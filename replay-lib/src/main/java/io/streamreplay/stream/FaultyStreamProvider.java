@@ -141,6 +141,7 @@ public final class FaultyStreamProvider implements StreamProvider {
             return buffer;
         }
 
+        @SuppressWarnings("ReferenceEquality") // whether a shorter view was used, not equal contents
         private int account(ByteBuffer buffer, ByteBuffer window, int n) {
             if (window != buffer && n > 0) {
                 buffer.position(buffer.position() + n);

@@ -73,6 +73,6 @@ public final class TcpTransport implements Transport {
         return new ChannelPassiveStream(boundName, server, channel -> {
             channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
             return accepted.create(channel, Addresses.format(channel.getRemoteAddress()));
-        }, () -> { });
+        }, () -> {});
     }
 }

@@ -107,7 +107,7 @@ class FaultInjectionTest {
                     }
                 }
                 if (!session.isConnected()) {
-                    pending = -1;   // lost with the connection: ask again on the next one
+                    pending = -1; // lost with the connection: ask again on the next one
                 }
                 session.waitAll(loop, "test");
                 loop.waitMillis(50, "test");
@@ -141,7 +141,7 @@ class FaultInjectionTest {
             try (CounterClient client = new CounterClient(PLAIN, PollLoop.live(), target)) {
                 client.standardSession(30);
             } catch (IOException e) {
-                resets++;   // the server side was reset under this client
+                resets++; // the server side was reset under this client
             }
         }
         try (CounterClient admin = new CounterClient(PLAIN, PollLoop.live(), "unix:" + tmp.resolve("ctl"))) {

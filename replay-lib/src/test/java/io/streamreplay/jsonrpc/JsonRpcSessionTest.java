@@ -14,8 +14,10 @@ import io.streamreplay.stream.TlsConfig;
 import io.streamreplay.stream.TransportRegistry;
 import io.streamreplay.testing.LoopDriver;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.channels.ServerSocketChannel;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -27,7 +29,7 @@ class JsonRpcSessionTest {
 
     private static int freePort() throws IOException {
         try (ServerSocketChannel probe = ServerSocketChannel.open()) {
-            probe.bind(new InetSocketAddress("127.0.0.1", 0));
+            probe.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
             return ((InetSocketAddress) probe.getLocalAddress()).getPort();
         }
     }
@@ -109,7 +111,9 @@ class JsonRpcSessionTest {
             assertTrue(reason.matches("tcp:127\\.0\\.0\\.1:\\d+: inactivity probe timed out"), reason);
             java.nio.ByteBuffer probe = java.nio.ByteBuffer.allocate(256);
             silent.recv(probe);
-            assertTrue(new String(probe.array(), 0, probe.position()).contains("\"method\":\"echo\""),
+            assertTrue(
+                    new String(probe.array(), 0, probe.position(), StandardCharsets.UTF_8)
+                            .contains("\"method\":\"echo\""),
                     "the server sent an echo probe before dropping the peer");
             assertNull(server.sessions().stream().findAny().orElse(null));
             silent.close();

@@ -47,6 +47,7 @@ class RecordReplayTest {
     Path tmp;
 
     @Test
+    @SuppressWarnings("try") // the resource is held open for the duration, not used
     void aReplayedServerSeesExactlyTheRecordedEventsAndEndsWhereItEnded() throws Exception {
         Path dir = tmp.resolve("recording");
         Path control = tmp.resolve("control.ctl");
@@ -184,7 +185,7 @@ class RecordReplayTest {
         RecordedSource replayedClock = replay.source("clock");
         RecordedSource replayedRandom = replay.source("random");
         long[] replayed = {replayedClock.observe(() -> -1), replayedRandom.nextLong(),
-            replayedClock.observe(() -> -1)};
+                replayedClock.observe(() -> -1)};
         assertEquals(List.of(recorded[0], recorded[1], recorded[2]), List.of(replayed[0], replayed[1], replayed[2]));
         assertEquals(1234, replayed[0]);
         assertThrows(ReplayDivergenceException.class, () -> replayedClock.observe(() -> -1),
@@ -233,7 +234,7 @@ class RecordReplayTest {
             assertTrue(seen.get(seen.size() - 1).contains("\"add\""), stop + ": the last message handled is the"
                     + " request at the stop point: " + seen.get(seen.size() - 1));
 
-            if (stop == byTime) {
+            if (stop.equals(byTime)) {
                 Replay.resume = true;
                 thread.join(30_000);
                 assertFalse(thread.isAlive(), "a resumed replay runs to its end");

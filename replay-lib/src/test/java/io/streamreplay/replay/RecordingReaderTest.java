@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.streamreplay.testing.SampleRecording;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -48,7 +49,8 @@ class RecordingReaderTest {
             assertTrue(reader.manifest().complete());
         }
         assertTrue(events.stream().anyMatch(e -> e.type() == RecordType.RECV_DATA
-                && new String(e.payload()).contains("\"method\":\"add\"")), "requests are there as received");
+                && new String(e.payload(), StandardCharsets.UTF_8).contains("\"method\":\"add\"")),
+                "requests are there as received");
         assertTrue(events.stream().anyMatch(e -> e.type() == RecordType.SEND_OK && e.length() > 0));
         assertTrue(events.stream().anyMatch(e -> e.type() == RecordType.ACCEPT_OK
                 && e.detail().startsWith("unix:")), "accepts name the accepted stream");
@@ -66,7 +68,8 @@ class RecordingReaderTest {
         List<String> problems = new ArrayList<>();
         List<RecordedEvent> events = readAll(dir, problems);
         assertTrue(problems.stream().anyMatch(p -> p.startsWith(damaged.toString() + " at offset ")
-                && p.contains("checksum mismatch") && p.endsWith("the rest of the file is skipped")), problems.toString());
+                && p.contains("checksum mismatch") && p.endsWith("the rest of the file is skipped")),
+                problems.toString());
         assertTrue(problems.stream().anyMatch(p -> p.startsWith("events #") && p.contains("are in no file")),
                 "the events lost with the file's tail are a gap: " + problems);
         assertTrue(events.size() < sample.eventCount() && events.size() > sample.eventCount() / 2,

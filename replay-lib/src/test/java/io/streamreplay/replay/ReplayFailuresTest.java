@@ -191,6 +191,7 @@ class ReplayFailuresTest {
     }
 
     @Test
+    @SuppressWarnings("try") // the resource is held open for the duration, not used
     void twoProcessesCannotRecordIntoOneDirectory() throws Exception {
         Path shared = tmp.resolve("shared");
         try (ReplayContext first = ReplayContext.record(shared, PROGRAM, List.of())) {

@@ -16,6 +16,7 @@ import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.ServerSocketChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Random;
@@ -64,7 +65,7 @@ class TransportContractTest {
                 }
                 // Both ends must be driven: a TLS handshake needs each side to answer the other.
                 boolean clientUp = connected(client);
-                done[0] = accepted != null & connected(accepted) & clientUp;
+                done[0] = accepted != null && connected(accepted) && clientUp;
                 client.waitConnect(loop, "client");
                 listener.waitAccept(loop, "listener");
                 if (accepted != null) {
@@ -200,7 +201,7 @@ class TransportContractTest {
     void connectionRefusedIsAnErrorNamingTheStream() throws IOException {
         int port;
         try (ServerSocketChannel probe = ServerSocketChannel.open()) {
-            probe.bind(new java.net.InetSocketAddress("127.0.0.1", 0));
+            probe.bind(new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0));
             port = ((java.net.InetSocketAddress) probe.getLocalAddress()).getPort();
         }
         String name = "tcp:127.0.0.1:" + port;
@@ -317,7 +318,7 @@ class TransportContractTest {
             } catch (IOException e) {
                 failures[0] = e;
                 done[0] = true;
-                client.close();   // as an application would: the server then sees the connection end
+                client.close(); // as an application would: the server then sees the connection end
             }
             if (!done[0]) {
                 client.waitConnect(loop, "client");
@@ -347,7 +348,7 @@ class TransportContractTest {
     void plaintextClientOnATlsPortFailsTheHandshake() throws IOException {
         PassiveStream listener = serverSide.listen("pssl:0:127.0.0.1");
         Stream client = clientSide.openBlocking(loop, "tcp:127.0.0.1:" + listener.name().split(":")[1], 10_000);
-        client.send(ByteBuffer.wrap("{\"id\":0,\"method\":\"echo\",\"params\":[]}\n".getBytes()));
+        client.send(ByteBuffer.wrap("{\"id\":0,\"method\":\"echo\",\"params\":[]}\n".getBytes(StandardCharsets.UTF_8)));
         Stream[] accepted = {null};
         IOException[] failure = {null};
         LoopDriver.runUntil(loop, () -> failure[0] != null, () -> {

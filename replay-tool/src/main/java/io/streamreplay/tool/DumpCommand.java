@@ -28,8 +28,8 @@ import picocli.CommandLine.Option;
                 + " recording started, stream, kind (as in docs/replay-format.md: open-ok, recv-data, send-ok,"
                 + " accept-ok, recv-error, value, ...), length in bytes, then the payload: received data as text"
                 + " when printable and as hex otherwise, an error's exception and message, a connection's peer.",
-            "Sent bytes are not recorded, only their length and checksum. Problems found on the way are listed on"
-                + " standard error at the end."})
+                "Sent bytes are not recorded, only their length and checksum. Problems found on the way are listed on"
+                        + " standard error at the end."})
 final class DumpCommand extends RecordingCommand {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();

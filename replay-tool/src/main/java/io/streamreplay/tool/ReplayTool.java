@@ -11,11 +11,11 @@ import picocli.CommandLine.Command;
 @Command(name = "replay-tool", mixinStandardHelpOptions = true, versionProvider = ReplayTool.Version.class,
         description = "Shows, summarizes, checks and charts a recording made with --replay-record.",
         subcommands = {DumpCommand.class, StatsCommand.class, VerifyCommand.class, TimelineCommand.class,
-            CommandLine.HelpCommand.class},
+                CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {"0:success; for verify, the recording is complete and intact",
-            "1:the recording has problems (verify), or cannot be read (no manifest, foreign or newer format)",
-            "2:bad command line"})
+                "1:the recording has problems (verify), or cannot be read (no manifest, foreign or newer format)",
+                "2:bad command line"})
 public final class ReplayTool {
 
     /** The version, shown by {@code --version}. */

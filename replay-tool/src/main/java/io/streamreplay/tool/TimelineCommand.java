@@ -12,7 +12,7 @@ import picocli.CommandLine.Option;
         description = {"Writes a self-contained HTML page (Chart.js inlined, no network needed) with a chart of events"
                 + " per stream over time, a chart of errors and closed connections over time, and a table per stream,"
                 + " so that one can see at a glance where the traffic and the errors were.",
-            "The busiest streams get a series each; the others are summed into one."})
+                "The busiest streams get a series each; the others are summed into one."})
 final class TimelineCommand extends RecordingCommand {
 
     @Option(names = "--out", paramLabel = "FILE", required = true, description = "The HTML file to write.")

@@ -27,9 +27,9 @@ final class TimelinePage {
 
     /** The bucket widths tried, in nanoseconds, smallest first; the first that needs few enough buckets is used. */
     private static final long[] WIDTHS = {1_000_000L, 2_000_000L, 5_000_000L, 10_000_000L, 20_000_000L,
-        50_000_000L, 100_000_000L, 200_000_000L, 500_000_000L, 1_000_000_000L, 2_000_000_000L, 5_000_000_000L,
-        10_000_000_000L, 30_000_000_000L, 60_000_000_000L, 300_000_000_000L, 600_000_000_000L,
-        1_800_000_000_000L, 3_600_000_000_000L};
+            50_000_000L, 100_000_000L, 200_000_000L, 500_000_000L, 1_000_000_000L, 2_000_000_000L, 5_000_000_000L,
+            10_000_000_000L, 30_000_000_000L, 60_000_000_000L, 300_000_000_000L, 600_000_000_000L,
+            1_800_000_000_000L, 3_600_000_000_000L};
     private static final int MAX_BUCKETS = 400;
     /** Where the build put the path of Chart.js in its WebJar, which names its version. */
     private static final String CHART_JS_PATH = "io/streamreplay/tool/chartjs.path";

@@ -12,10 +12,10 @@ import picocli.CommandLine.Command;
                 + " checksums, that the sequence numbers across all files run from 0 without a gap or a repeat, that"
                 + " no file is cut short, and that the manifest is well-formed, of a supported version, says the"
                 + " recording was closed (complete, or stopped by a signal) and counts the events the files hold.",
-            "Prints every problem, one per line, naming the file, the byte offset and the sequence number."},
+                "Prints every problem, one per line, naming the file, the byte offset and the sequence number."},
         exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {"0:the recording is complete and intact", "1:problems were found (all are listed)",
-            "2:bad command line"})
+                "2:bad command line"})
 final class VerifyCommand extends RecordingCommand {
 
     @Override

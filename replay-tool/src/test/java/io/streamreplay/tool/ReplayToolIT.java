@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.streamreplay.testing.Programs;
 import io.streamreplay.testing.Programs.Result;
 import io.streamreplay.testing.SampleRecording;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

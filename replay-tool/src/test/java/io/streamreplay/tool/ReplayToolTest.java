@@ -50,7 +50,8 @@ class ReplayToolTest {
             assertTrue(dump.lines().get(i).startsWith("#" + i + " "), dump.lines().get(i));
         }
         String request = line(dump, "recv-data");
-        assertTrue(request.matches("#\\d+ +\\+\\d+\\.\\d{6}s unix:\\S+#1 recv-data \\d+ \\{\"id\":0,\"method\":\"add\".*"),
+        assertTrue(
+                request.matches("#\\d+ +\\+\\d+\\.\\d{6}s unix:\\S+#1 recv-data \\d+ \\{\"id\":0,\"method\":\"add\".*"),
                 request);
         assertTrue(line(dump, "send-ok").matches(".* send-ok \\d+ crc32c=[0-9a-f]{8}"), line(dump, "send-ok"));
         assertTrue(line(dump, " value ").matches(".* value 16 hex:[0-9a-f]{32}"), "UUID draws are shown in hex");
@@ -73,7 +74,9 @@ class ReplayToolTest {
     @Test
     void dumpDecodesJsonRpcAndWritesJsonLines() throws Exception {
         Run decoded = tool("dump", sample.dir().toString(), "--jsonrpc");
-        assertTrue(line(decoded, "recv-data").matches(".* recv-data \\d+ \\{\"id\":0,\"method\":\"add\",\"params\":\\[1]}"),
+        assertTrue(
+                line(decoded, "recv-data")
+                        .matches(".* recv-data \\d+ \\{\"id\":0,\"method\":\"add\",\"params\":\\[1]}"),
                 line(decoded, "recv-data"));
 
         Run json = tool("dump", sample.dir().toString(), "--json", "--jsonrpc");
@@ -118,8 +121,11 @@ class ReplayToolTest {
                 intact.out().substring(0, intact.out().indexOf(" events in ") + 11));
 
         Path dir = sample.copyTo(tmp.resolve("copy"));
-        Path client = Files.list(dir).filter(f -> f.getFileName().toString().matches("\\d{8}-unix-.*"))
-                .sorted().findFirst().orElseThrow();
+        Path client;
+        try (var files = Files.list(dir)) {
+            client = files.filter(f -> f.getFileName().toString().matches("\\d{8}-unix-.*")).sorted().findFirst()
+                    .orElseThrow();
+        }
         byte[] bytes = Files.readAllBytes(client);
         bytes[bytes.length / 2] ^= 1;
         Files.write(client, bytes);

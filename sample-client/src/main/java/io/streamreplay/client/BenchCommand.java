@@ -7,7 +7,7 @@ import io.streamreplay.client.bench.Workload;
 import io.streamreplay.client.format.TableWriter;
 import io.streamreplay.jsonrpc.Json;
 import io.streamreplay.jsonrpc.JsonRpcConnection;
-import io.streamreplay.jsonrpc.Message;
+import io.streamreplay.process.Terminal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -25,11 +25,11 @@ import picocli.CommandLine.Parameters;
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = {"Runs a transaction workload against table kv (name: string, value: integer, indexed by"
-            + " name) of a database and prints throughput and latency.",
-            "The standard preset: connection c's j-th transaction is, by j % 4, insert {name: \"c<c>-<j>\","
-                + " value: j} (0, 1), update value = -j (2) or delete (3) of the row named \"c<c>-<j-2>\".",
-            "Exit status: 0 done (even with failed transactions, which are counted), 1 server unreachable,"
-                + " 130 interrupted (after printing the partial summary)."})
+                + " name) of a database and prints throughput and latency.",
+                "The standard preset: connection c's j-th transaction is, by j % 4, insert {name: \"c<c>-<j>\","
+                        + " value: j} (0, 1), update value = -j (2) or delete (3) of the row named \"c<c>-<j-2>\".",
+                "Exit status: 0 done (even with failed transactions, which are counted), 1 server unreachable,"
+                        + " 130 interrupted (after printing the partial summary)."})
 final class BenchCommand extends ClientCommand {
 
     /** The schema bench expects, printed by {@code --print-schema}. */
@@ -142,7 +142,7 @@ final class BenchCommand extends ClientCommand {
     }
 
     private ProgressBar progressBar() {
-        if (noProgress || System.console() == null) {
+        if (noProgress || !Terminal.isInteractive()) {
             return null;
         }
         return new ProgressBarBuilder().setTaskName("bench").setInitialMax(transactions).setUnit(" txn", 1)

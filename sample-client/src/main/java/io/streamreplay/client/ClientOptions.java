@@ -4,8 +4,8 @@ import io.streamreplay.client.format.Format;
 import io.streamreplay.stream.TlsConfig;
 import java.nio.file.Path;
 import java.util.List;
-import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
 
 /**
  * The options every command shares: where the server is, TLS, and output format. They belong to the top command
@@ -19,8 +19,9 @@ public final class ClientOptions {
 
     private static final List<String> ACTIVE_PREFIXES = List.of("unix:", "tcp:", "ssl:");
 
-    @Option(scope = ScopeType.INHERIT, names = "--server", paramLabel = "NAME", description = "The server: unix:PATH, tcp:IP[:PORT] or"
-            + " ssl:IP[:PORT] (default: " + DEFAULT_SERVER + "). It may also be given as the first argument.")
+    @Option(scope = ScopeType.INHERIT, names = "--server", paramLabel = "NAME",
+            description = "The server: unix:PATH, tcp:IP[:PORT] or"
+                    + " ssl:IP[:PORT] (default: " + DEFAULT_SERVER + "). It may also be given as the first argument.")
     String server;
 
     @Option(scope = ScopeType.INHERIT, names = {"-f", "--format"}, paramLabel = "FORMAT", defaultValue = "table",
@@ -33,25 +34,30 @@ public final class ClientOptions {
     @Option(scope = ScopeType.INHERIT, names = "--pretty", description = "Indent JSON output.")
     boolean pretty;
 
-    @Option(scope = ScopeType.INHERIT, names = "--timestamp", description = "Print the time before each monitor update.")
+    @Option(scope = ScopeType.INHERIT, names = "--timestamp",
+            description = "Print the time before each monitor update.")
     boolean timestamp;
 
-    @Option(scope = ScopeType.INHERIT, names = "--db-change-aware", description = "Ask the server to keep the connection open when databases"
-            + " change, and fail if it cannot.")
+    @Option(scope = ScopeType.INHERIT, names = "--db-change-aware",
+            description = "Ask the server to keep the connection open when databases"
+                    + " change, and fail if it cannot.")
     boolean dbChangeAware;
 
     @Option(scope = ScopeType.INHERIT, names = "--timeout", paramLabel = "SECONDS", defaultValue = "30",
             description = "Give up waiting for a connection or a reply after SECONDS (default: ${DEFAULT-VALUE}).")
     long timeoutSeconds;
 
-    @Option(scope = ScopeType.INHERIT, names = {"-p", "--private-key"}, paramLabel = "FILE", description = "TLS private key (PEM, PKCS#8).")
+    @Option(scope = ScopeType.INHERIT, names = {"-p", "--private-key"}, paramLabel = "FILE",
+            description = "TLS private key (PEM, PKCS#8).")
     Path privateKey;
 
-    @Option(scope = ScopeType.INHERIT, names = {"-c", "--certificate"}, paramLabel = "FILE", description = "TLS certificate (PEM).")
+    @Option(scope = ScopeType.INHERIT, names = {"-c", "--certificate"}, paramLabel = "FILE",
+            description = "TLS certificate (PEM).")
     Path certificate;
 
-    @Option(scope = ScopeType.INHERIT, names = {"-C", "--ca-cert"}, paramLabel = "FILE", description = "CA certificate (PEM) the server's"
-            + " certificate must be signed by.")
+    @Option(scope = ScopeType.INHERIT, names = {"-C", "--ca-cert"}, paramLabel = "FILE",
+            description = "CA certificate (PEM) the server's"
+                    + " certificate must be signed by.")
     Path caCertificate;
 
     /**

@@ -3,6 +3,8 @@ package io.streamreplay.client;
 import io.streamreplay.jsonrpc.JsonRpcConnection;
 import io.streamreplay.jsonrpc.Limits;
 import io.streamreplay.poll.PollLoop;
+import io.streamreplay.poll.SystemClock;
+import io.streamreplay.process.Signals;
 import io.streamreplay.replay.RecordedSource;
 import io.streamreplay.replay.ReplayContext;
 import io.streamreplay.replay.ReplayOptions;
@@ -11,7 +13,6 @@ import io.streamreplay.stream.TransportRegistry;
 import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import sun.misc.Signal;
 
 /**
  * What one run of a command works with: the replay context its options chose, the poll loop and streams from it,
@@ -51,9 +52,8 @@ public final class ClientRuntime implements AutoCloseable {
             throw new ClientException(ClientException.FAILED, e.getMessage(), e);
         }
         ClientRuntime runtime = new ClientRuntime(replay, live, TimeUnit.SECONDS.toMillis(options.timeoutSeconds));
-        // Ctrl-C must end monitor and bench cleanly (summary printed, recording closed), not kill the JVM; the JDK
-        // offers no standard way to catch SIGINT, and sun.misc.Signal is the supported exception (jdk.unsupported).
-        Signal.handle(new Signal("INT"), signal -> runtime.interrupt());
+        // Ctrl-C must end monitor and bench cleanly (summary printed, recording closed), not kill the JVM.
+        Signals.handle("INT", runtime::interrupt);
         return runtime;
     }
 
@@ -79,12 +79,12 @@ public final class ClientRuntime implements AutoCloseable {
 
     /** A monotonic reading in nanoseconds, for figures the command prints (the same again on replay). */
     public long nanoTime() {
-        return clock.observe(System::nanoTime);
+        return clock.observe(SystemClock.INSTANCE::nanoTime);
     }
 
     /** The wall-clock time in milliseconds, for timestamps the command prints (the same again on replay). */
     public long wallMillis() {
-        return clock.observe(System::currentTimeMillis);
+        return clock.observe(SystemClock.INSTANCE::wallMillis);
     }
 
     /** A random value (the same again on replay). */

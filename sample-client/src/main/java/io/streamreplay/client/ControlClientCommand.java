@@ -17,7 +17,7 @@ import picocli.CommandLine.Parameters;
  */
 @Command(name = "control", mixinStandardHelpOptions = true,
         description = {"Sends COMMAND with its ARGs to a running program's control socket and prints the reply.",
-            "Try 'control list-commands'. An error reply is printed on standard error, with exit status 2."})
+                "Try 'control list-commands'. An error reply is printed on standard error, with exit status 2."})
 final class ControlClientCommand extends ClientCommand {
 
     /** The control socket used when none is given: sample-db-server's default. */

@@ -1,7 +1,6 @@
 package io.streamreplay.client;
 
 import io.streamreplay.client.format.TableWriter;
-import io.streamreplay.jsonrpc.Json;
 import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Command;

@@ -37,8 +37,8 @@ final class MonitorCommand {
     /** {@code monitor [SERVER] [DB] TABLE|ALL [COLUMNS[,!initial,!insert,!delete,!modify]]...}. */
     @Command(name = "monitor", mixinStandardHelpOptions = true,
             description = {"Prints the rows of TABLE (or of ALL tables), then each change, until interrupted.",
-                "COLUMNS is a comma-separated list of columns to show (default: all), to which !initial,"
-                    + " !insert, !delete and !modify add which changes not to show."})
+                    "COLUMNS is a comma-separated list of columns to show (default: all), to which !initial,"
+                            + " !insert, !delete and !modify add which changes not to show."})
     static final class Monitor extends ClientCommand {
         @Parameters(paramLabel = "[SERVER] [DB] TABLE [COLUMNS]", arity = "1..*",
                 description = "The server, the database, the table and the columns.")
@@ -53,7 +53,7 @@ final class MonitorCommand {
     /** {@code monitor-cond [SERVER] [DB] CONDITION TABLE [COLUMNS]}. */
     @Command(name = "monitor-cond", mixinStandardHelpOptions = true,
             description = {"Like monitor, for the rows that match CONDITION, a JSON array of clauses of which any"
-                + " must hold, such as '[[\"value\",\">\",10]]'."})
+                    + " must hold, such as '[[\"value\",\">\",10]]'."})
     static final class MonitorCond extends ClientCommand {
         @Parameters(paramLabel = "[SERVER] [DB] CONDITION TABLE [COLUMNS]", arity = "2..*",
                 description = "The server, the database, the condition, the table and the columns.")

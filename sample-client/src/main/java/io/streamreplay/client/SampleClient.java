@@ -11,19 +11,20 @@ import picocli.CommandLine.Mixin;
  */
 @Command(name = "sample-client", mixinStandardHelpOptions = true, versionProvider = SampleClient.Version.class,
         description = {"An OVSDB client for sample-db-server and any OVSDB server (Open vSwitch's included).",
-            "The server is --server=NAME or the first argument: unix:PATH, tcp:IP[:PORT] or ssl:IP[:PORT]"
-                + " (default: " + ClientOptions.DEFAULT_SERVER + ")."},
+                "The server is --server=NAME or the first argument: unix:PATH, tcp:IP[:PORT] or ssl:IP[:PORT]"
+                        + " (default: " + ClientOptions.DEFAULT_SERVER + ")."},
         subcommands = {ListDbsCommand.class, GetSchemaCommand.class, ListTablesCommand.class,
-            ListColumnsCommand.class, TransactCommand.Transact.class, TransactCommand.Query.class, DumpCommand.class,
-            MonitorCommand.Monitor.class, MonitorCommand.MonitorCond.class, LockCommand.Lock.class,
-            LockCommand.Steal.class, LockCommand.Unlock.class, EchoCommand.class, ControlClientCommand.class,
-            BenchCommand.class, CommandLine.HelpCommand.class},
+                ListColumnsCommand.class, TransactCommand.Transact.class, TransactCommand.Query.class,
+                DumpCommand.class,
+                MonitorCommand.Monitor.class, MonitorCommand.MonitorCond.class, LockCommand.Lock.class,
+                LockCommand.Steal.class, LockCommand.Unlock.class, EchoCommand.class, ControlClientCommand.class,
+                BenchCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {"0:success", "1:the server is unreachable or answered with an error",
-            "2:bad command line or input (nothing was sent); an error reply to 'control'",
-            "3:replay reached the end of a complete recording too early", "4:replay diverged from the recording",
-            "5:writing the recording failed, with --replay-record-on-error=exit",
-            "130:interrupted by Ctrl-C (bench prints its partial summary first)"})
+                "2:bad command line or input (nothing was sent); an error reply to 'control'",
+                "3:replay reached the end of a complete recording too early", "4:replay diverged from the recording",
+                "5:writing the recording failed, with --replay-record-on-error=exit",
+                "130:interrupted by Ctrl-C (bench prints its partial summary first)"})
 public final class SampleClient {
 
     /** The version, shown by {@code --version}. */

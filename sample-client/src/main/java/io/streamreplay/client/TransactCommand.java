@@ -22,7 +22,7 @@ final class TransactCommand {
     /** The {@code transact} command. */
     @Command(name = "transact", mixinStandardHelpOptions = true,
             description = {"Runs TXN, a JSON array [\"DB\", OPERATION...], and prints the results as JSON.",
-                "Exit status 1 if an operation or the commit failed."})
+                    "Exit status 1 if an operation or the commit failed."})
     static final class Transact extends ClientCommand {
         @Parameters(paramLabel = "[SERVER] TXN", arity = "1..2", description = "The server and the transaction.")
         List<String> args = new ArrayList<>();

@@ -80,8 +80,14 @@ class SampleClientIT {
         assertEquals("_Server\nkvdb\n", ok("list-dbs", "--server=" + tcp).out());
         assertEquals("_Server\nkvdb\n", ok(withTls("list-dbs", ssl)).out());
         assertEquals("Table\n-----\nkv\n", ok("list-tables", unix, "kvdb").out());
-        assertEquals("Column   Type\n-------- ---------\n_uuid    \"uuid\"\n_version \"uuid\"\nname     \"string\"\n"
-                + "value    \"integer\"\n", ok("list-columns", tcp, "kvdb", "kv").out());
+        assertEquals("""
+                Column   Type
+                -------- ---------
+                _uuid    "uuid"
+                _version "uuid"
+                name     "string"
+                value    "integer"
+                """, ok("list-columns", tcp, "kvdb", "kv").out());
         JsonNode schema = Json.parse(ok(withTls("get-schema", ssl)).out());
         assertEquals("kvdb", schema.get("name").asText());
         assertEquals("[\"x\",\"y\"]\n", ok("echo", unix, "x", "y").out());

@@ -1,12 +1,12 @@
 package io.streamreplay.dbserver;
 
+import ch.qos.logback.classic.ClassicConstants;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.spi.Configurator;
 import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.classic.util.ContextInitializer;
 import ch.qos.logback.core.ConsoleAppender;
 import ch.qos.logback.core.spi.ContextAwareBase;
 
@@ -23,7 +23,7 @@ public final class ConsoleLogConfigurator extends ContextAwareBase implements Co
 
     @Override
     public ExecutionStatus configure(LoggerContext context) {
-        if (System.getProperty(ContextInitializer.CONFIG_FILE_PROPERTY) != null) {
+        if (System.getProperty(ClassicConstants.CONFIG_FILE_PROPERTY) != null) {
             return ExecutionStatus.INVOKE_NEXT_IF_ANY;
         }
         PatternLayoutEncoder encoder = new PatternLayoutEncoder();

@@ -65,7 +65,9 @@ public final class OvsdbException extends Exception {
         return json;
     }
 
+    /** {@code "tag: details"}, as Open vSwitch's tools print an error; {@link #getMessage()} stays the details alone. */
     @Override
+    @SuppressWarnings("OverrideThrowableToString")
     public String toString() {
         return tag + ": " + getMessage();
     }

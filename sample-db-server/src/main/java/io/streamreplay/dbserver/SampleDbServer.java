@@ -49,14 +49,14 @@ import picocli.CommandLine.Parameters;
         sortOptions = false, subcommands = SampleDbServer.Create.class,
         description = {"Serves OVSDB database files (RFC 7047) to clients such as ovsdb-client, ovs-vsctl and"
                 + " sample-client.", "",
-            "Remotes: ptcp:PORT[:IP], pssl:PORT[:IP] and punix:PATH listen; tcp:IP[:PORT], ssl:IP[:PORT] and"
-                + " unix:PATH connect out and reconnect when the connection drops."},
+                "Remotes: ptcp:PORT[:IP], pssl:PORT[:IP] and punix:PATH listen; tcp:IP[:PORT], ssl:IP[:PORT] and"
+                        + " unix:PATH connect out and reconnect when the connection drops."},
         exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {"0:stopped by the exit control command; a replay also ends with 0 where a killed or"
                 + " signalled recording ends", "1:start-up failed",
-            "2:bad command line", "3:replay reached the end of a complete recording",
-            "4:replay diverged from the recording",
-            "5:writing the recording failed, with --replay-record-on-error=exit"})
+                "2:bad command line", "3:replay reached the end of a complete recording",
+                "4:replay diverged from the recording",
+                "5:writing the recording failed, with --replay-record-on-error=exit"})
 public final class SampleDbServer implements Callable<Integer> {
 
     /** The program name, recorded in and checked against replay manifests. */

@@ -140,8 +140,8 @@ class HostileInputIT {
                     for (String wrong : WRONG_VALUES) {
                         List<String> params = new ArrayList<>(List.of("\"kvdb\"", "null", "{}", "[]"));
                         params.set(position, wrong);
-                        Message reply = client.request(method, (ArrayNode)
-                                Json.parse("[" + String.join(",", params.subList(0, position + 1)) + "]"));
+                        Message reply = client.request(method,
+                                (ArrayNode) Json.parse("[" + String.join(",", params.subList(0, position + 1)) + "]"));
                         assertTrue(reply.type() == Message.Type.REPLY || reply.type() == Message.Type.ERROR,
                                 method + " " + params + ": " + reply);
                         if (reply.type() == Message.Type.REPLY && reply.result().isObject()
@@ -392,11 +392,6 @@ class HostileInputIT {
         /** Reads (and discards) until the server closes the connection; false if it did not within the time. */
         boolean awaitClose(long timeoutMillis) throws IOException {
             return readUntil(timeoutMillis, null) == null;
-        }
-
-        /** The first line the server sends, within the time. */
-        String readLine(long timeoutMillis) throws IOException {
-            return readUntil(timeoutMillis, "}");
         }
 
         private String readUntil(long timeoutMillis, String end) throws IOException {

@@ -40,13 +40,13 @@ class KillWhileRecordingIT {
     Path tmp;
 
     @Test
-    @Timeout(value = 24, unit = TimeUnit.HOURS)   // bounded below by the number of trials instead
+    @Timeout(value = 24, unit = TimeUnit.HOURS) // bounded below by the number of trials instead
     void everyRecordingOfAKilledServerReplaysExactlyTheTransactionsItHolds() {
         assertTimeoutPreemptively(Duration.ofSeconds(60L * TRIALS), () -> {
             Random random = new Random(SEED);
             int transactions = 0;
             for (int trial = 0; trial < TRIALS; trial++) {
-                long killAfter = 150 + random.nextInt(1500);
+                long killAfter = 150L + random.nextInt(1500);
                 transactions += trial(tmp.resolve("trial-" + trial), killAfter, "trial " + trial + " (seed " + SEED
                         + ", killed after " + killAfter + " ms)");
             }

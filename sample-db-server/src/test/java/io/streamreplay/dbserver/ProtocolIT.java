@@ -9,7 +9,6 @@ import io.streamreplay.dbserver.testing.ServerProcess;
 import io.streamreplay.jsonrpc.Json;
 import io.streamreplay.jsonrpc.Message;
 import io.streamreplay.stream.TlsConfig;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;

@@ -174,8 +174,9 @@ class RecordReplayIT {
         int diverged = ServerProcess.run(dir, dir.resolve("diverged.out"), replayArgs, 60);
         String divergence = Files.readString(dir.resolve("diverged.out"));
         assertEquals(4, diverged, divergence);
-        assertTrue(divergence.matches("(?s).*\\|ERROR\\|SampleDbServer\\|replay of recording diverged at event #\\d+: 'unix:"
-                + ".*' sent other bytes than the \\d+ recorded at #\\d+ \\(file \\d{8}-unix-.*\\.srr, offset \\d+\\)\n.*"),
+        assertTrue(divergence
+                .matches("(?s).*\\|ERROR\\|SampleDbServer\\|replay of recording diverged at event #\\d+: 'unix:"
+                        + ".*' sent other bytes than the \\d+ recorded at #\\d+ \\(file \\d{8}-unix-.*\\.srr, offset \\d+\\)\n.*"),
                 divergence);
         assertFalse(divergence.contains("Exception") || divergence.contains("\tat "), divergence);
     }

@@ -82,6 +82,7 @@ class StartupIT {
     }
 
     @Test
+    @SuppressWarnings("try") // the resource is held open for the duration, not used
     void anActiveRemoteConnectsOutAndReconnects() throws Exception {
         PollLoop loop = PollLoop.live();
         TransportRegistry streams = TransportRegistry.standard(TlsConfig.none());
@@ -119,8 +120,9 @@ class StartupIT {
                 "--remote=punix:" + dir.resolve("db.sock"), "--control=" + dir.resolve("ctl")))) {
             server.awaitLine("serving");
             try (OvsdbTestClient client = OvsdbTestClient.connect("unix:" + dir.resolve("db.sock"),
-                    TlsConfig.none()); OvsdbTestClient control = OvsdbTestClient.connect("unix:" + dir.resolve("ctl"),
-                    TlsConfig.none())) {
+                    TlsConfig.none()); OvsdbTestClient control =
+                            OvsdbTestClient.connect("unix:" + dir.resolve("ctl"),
+                                    TlsConfig.none())) {
                 client.call("transact", "kvdb", Json.parse("{\"op\":\"insert\",\"table\":\"kv\",\"row\":{}}"));
                 client.call("monitor", "kvdb", null, Json.parse("{\"kv\":{}}"));
                 JsonNode stats = Json.parse(control.call("stats").asText());

@@ -6,6 +6,7 @@ import io.streamreplay.jsonrpc.Json;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 
@@ -19,7 +20,7 @@ import java.util.SplittableRandom;
 public final class Workload {
 
     /** The operations a mix may weigh. */
-    public static final String[] OPERATIONS = {"insert", "update", "delete", "select", "mutate"};
+    public static final List<String> OPERATIONS = List.of("insert", "update", "delete", "select", "mutate");
 
     private final String db;
     private final String prefix;
@@ -50,9 +51,9 @@ public final class Workload {
 
     /** A weighted mix; rows are named {@code <run>-<connection>-<n>} so that runs do not collide. */
     public static Workload mix(String db, String run, int connection, Map<String, Integer> mix, long seed) {
-        int[] weights = new int[OPERATIONS.length];
-        for (int i = 0; i < OPERATIONS.length; i++) {
-            weights[i] = mix.getOrDefault(OPERATIONS[i], 0);
+        int[] weights = new int[OPERATIONS.size()];
+        for (int i = 0; i < OPERATIONS.size(); i++) {
+            weights[i] = mix.getOrDefault(OPERATIONS.get(i), 0);
         }
         return new Workload(db, run + "-" + connection + "-", false, weights, seed + connection);
     }
@@ -66,7 +67,7 @@ public final class Workload {
         Map<String, Integer> mix = new LinkedHashMap<>();
         for (String item : text.split(",")) {
             String[] parts = item.split("=", 2);
-            if (parts.length != 2 || !java.util.Arrays.asList(OPERATIONS).contains(parts[0].trim())) {
+            if (parts.length != 2 || !OPERATIONS.contains(parts[0].trim())) {
                 throw new IllegalArgumentException("bad mix item '" + item + "': use OPERATION=WEIGHT with"
                         + " OPERATION one of insert, update, delete, select, mutate");
             }
@@ -136,10 +137,10 @@ public final class Workload {
         for (int i = 0; i < weights.length; i++) {
             ticket -= weights[i];
             if (ticket < 0) {
-                return OPERATIONS[i];
+                return OPERATIONS.get(i);
             }
         }
-        return OPERATIONS[0];
+        return OPERATIONS.get(0);
     }
 
     /** The oldest live row, moved to the back so that successive operations spread over the rows. */

@@ -337,11 +337,7 @@ public final class Datum {
         if (this == other) {
             return true;
         }
-        if (!(other instanceof Datum)) {
-            return false;
-        }
-        Datum that = (Datum) other;
-        return Arrays.equals(keys, that.keys) && Arrays.equals(values, that.values);
+        return other instanceof Datum that && Arrays.equals(keys, that.keys) && Arrays.equals(values, that.values);
     }
 
     @Override

@@ -14,6 +14,8 @@ public enum AtomicType {
     UUID("uuid", new java.util.UUID(0, 0));
 
     private final String jsonName;
+    // Every default atom is an immutable value: Long, Double, Boolean, String or UUID.
+    @SuppressWarnings("ImmutableEnumChecker")
     private final Object defaultAtom;
 
     AtomicType(String jsonName, Object defaultAtom) {
@@ -44,8 +46,7 @@ public enum AtomicType {
     /** Orders two atoms of one type. */
     @SuppressWarnings("unchecked")
     public static int compare(Object a, Object b) {
-        if (a instanceof java.util.UUID) {
-            java.util.UUID x = (java.util.UUID) a;
+        if (a instanceof java.util.UUID x) {
             java.util.UUID y = (java.util.UUID) b;
             int c = Long.compareUnsigned(x.getMostSignificantBits(), y.getMostSignificantBits());
             return c != 0 ? c : Long.compareUnsigned(x.getLeastSignificantBits(), y.getLeastSignificantBits());

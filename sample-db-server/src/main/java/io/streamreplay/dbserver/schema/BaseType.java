@@ -253,17 +253,17 @@ public final class BaseType {
 
     /** Writes one atom of this type. */
     public static JsonNode atomToJson(Object atom) {
-        if (atom instanceof Long) {
-            return LongNode.valueOf((Long) atom);
+        if (atom instanceof Long value) {
+            return LongNode.valueOf(value);
         }
-        if (atom instanceof Double) {
-            return DoubleNode.valueOf((Double) atom);
+        if (atom instanceof Double value) {
+            return DoubleNode.valueOf(value);
         }
-        if (atom instanceof Boolean) {
-            return BooleanNode.valueOf((Boolean) atom);
+        if (atom instanceof Boolean value) {
+            return BooleanNode.valueOf(value);
         }
-        if (atom instanceof String) {
-            return TextNode.valueOf((String) atom);
+        if (atom instanceof String value) {
+            return TextNode.valueOf(value);
         }
         return Json.NODES.arrayNode().add("uuid").add(atom.toString());
     }
@@ -341,7 +341,7 @@ public final class BaseType {
     }
 
     private static String display(Object atom) {
-        return atom instanceof Double ? realText((Double) atom) : atom.toString();
+        return atom instanceof Double real ? realText(real) : atom.toString();
     }
 
     private static OvsdbException violation(String details) {

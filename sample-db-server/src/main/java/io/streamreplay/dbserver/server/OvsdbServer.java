@@ -28,6 +28,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
@@ -177,7 +178,7 @@ public final class OvsdbServer implements JsonRpcServer.Handler {
                 break;
             default:
                 log.warn("{}: unexpected {} with id {} from a client; disconnecting", session.name(),
-                        message.type().name().toLowerCase(), message.id());
+                        message.type().name().toLowerCase(Locale.ROOT), message.id());
                 session.close();
                 break;
         }

@@ -12,6 +12,7 @@ import io.streamreplay.replay.ReplayContext;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -107,7 +108,7 @@ public final class ServerControlCommands {
         json.put("bytes_in", bytesIn);
         json.put("bytes_out", bytesOut);
         ObjectNode recording = json.putObject("recording");
-        recording.put("mode", replay.mode().name().toLowerCase());
+        recording.put("mode", replay.mode().name().toLowerCase(Locale.ROOT));
         if (replay.directory() != null) {
             recording.put("directory", replay.directory().toString());
         }

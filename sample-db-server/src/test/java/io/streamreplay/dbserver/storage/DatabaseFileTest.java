@@ -20,6 +20,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -61,7 +62,7 @@ class DatabaseFileTest {
     }
 
     /** The committed rows, by name, as text: what two loads of one file must agree on. */
-    private static TreeMap<String, String> contents(Database db) {
+    private static Map<String, String> contents(Database db) {
         TreeMap<String, String> rows = new TreeMap<>();
         Table table = db.table("kv");
         for (Row row : table.rows()) {
@@ -73,7 +74,8 @@ class DatabaseFileTest {
     private void writeSample(Path path) throws Exception {
         try (DatabaseFile file = DatabaseFile.open(path, uuids)) {
             transact(file, "{\"op\":\"insert\",\"table\":\"kv\",\"row\":{\"name\":\"a\",\"value\":1,"
-                    + "\"tags\":[\"map\",[[\"x\",\"1\"],[\"y\",\"2\"]]]}}", "{\"op\":\"comment\",\"comment\":\"first\"}");
+                    + "\"tags\":[\"map\",[[\"x\",\"1\"],[\"y\",\"2\"]]]}}",
+                    "{\"op\":\"comment\",\"comment\":\"first\"}");
             transact(file, "{\"op\":\"insert\",\"table\":\"kv\",\"row\":{\"name\":\"b\",\"value\":2}}");
             transact(file, "{\"op\":\"mutate\",\"table\":\"kv\",\"where\":[[\"name\",\"==\",\"a\"]],\"mutations\":"
                     + "[[\"tags\",\"delete\",[\"set\",[\"x\"]]],[\"tags\",\"insert\",[\"map\",[[\"z\",\"3\"]]]],"
@@ -87,7 +89,7 @@ class DatabaseFileTest {
         Path path = create();
         writeSample(path);
         try (DatabaseFile file = DatabaseFile.open(path, uuids)) {
-            TreeMap<String, String> rows = contents(file.database());
+            Map<String, String> rows = contents(file.database());
             assertEquals(List.of("\"a\""), List.copyOf(rows.keySet()));
             assertTrue(rows.get("\"a\"").endsWith(" 11 [\"map\",[[\"y\",\"2\"],[\"z\",\"3\"]]]"), rows.toString());
         }
@@ -134,7 +136,7 @@ class DatabaseFileTest {
     void compactionKeepsEveryRowAndUuid() throws Exception {
         Path path = create();
         writeSample(path);
-        TreeMap<String, String> before;
+        Map<String, String> before;
         try (DatabaseFile file = DatabaseFile.open(path, uuids)) {
             before = contents(file.database());
             file.compact(2000, "compacting database online");
@@ -142,7 +144,7 @@ class DatabaseFileTest {
         }
         assertEquals(6, Files.readAllLines(path).size(), "schema, snapshot and one transaction");
         try (DatabaseFile file = DatabaseFile.open(path, uuids)) {
-            TreeMap<String, String> after = contents(file.database());
+            Map<String, String> after = contents(file.database());
             after.remove("\"after\"");
             assertEquals(before, after);
         }
@@ -167,6 +169,7 @@ class DatabaseFileTest {
     }
 
     @Test
+    @SuppressWarnings("try") // the resource is held open for the duration, not used
     void aSecondOpenOfTheSameFileIsRefused() throws Exception {
         Path path = create();
         try (DatabaseFile file = DatabaseFile.open(path, uuids)) {

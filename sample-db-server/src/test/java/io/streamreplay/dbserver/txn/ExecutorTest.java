@@ -88,7 +88,8 @@ class ExecutorTest {
         assertEquals("syntax error: Parsing ovsdb operation 1 of 1 failed: Required 'where' member is missing.",
                 error(transact("{\"op\":\"delete\",\"table\":\"Port\"}").get(0)));
         assertEquals("syntax error: Parsing ovsdb operation 1 of 1 failed: Member 'bogus' is present but not"
-                + " allowed here.", error(transact("{\"op\":\"delete\",\"table\":\"Port\",\"where\":[],"
+                + " allowed here.",
+                error(transact("{\"op\":\"delete\",\"table\":\"Port\",\"where\":[],"
                         + "\"bogus\":1}").get(0)));
         assertEquals("syntax error: Parsing ovsdb operation 1 of 1 failed: No table named Nope.",
                 error(transact("{\"op\":\"delete\",\"table\":\"Nope\",\"where\":[]}").get(0)));
@@ -184,7 +185,8 @@ class ExecutorTest {
                 error(transact("{\"op\":\"mutate\",\"table\":\"Bridge\",\"where\":[],\"mutations\":"
                         + "[[\"n\",\"*=\",10]]}").get(0)));
         assertEquals("syntax error: Type mismatch: \"+=\" operator may not be applied to column name of type"
-                + " string.", error(transact("{\"op\":\"mutate\",\"table\":\"Bridge\",\"where\":[],"
+                + " string.",
+                error(transact("{\"op\":\"mutate\",\"table\":\"Bridge\",\"where\":[],"
                         + "\"mutations\":[[\"name\",\"+=\",1]]}").get(0)));
         assertEquals("range error: Result of \"+=\" operation is out of range.", error(transact("{\"op\":"
                 + "\"mutate\",\"table\":\"Bridge\",\"where\":[],\"mutations\":[[\"n\",\"+=\","
