@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -78,6 +79,16 @@ public final class PollLoop implements AutoCloseable {
     /** Makes the next {@link #block()} return at once. */
     public void wakeImmediately(String where) {
         waits.addImmediate(where);
+    }
+
+    /**
+     * Makes the next {@link #block()} return at once if {@code ready} holds when the loop is about to block: for
+     * readiness that no channel signals, such as an in-memory stream whose peer runs on this same loop and may make
+     * it ready later in the iteration. {@code ready} is called on the loop thread, once per {@code block()}; a
+     * condition that another thread makes true must also call {@link #wakeup()}.
+     */
+    public void waitReady(BooleanSupplier ready, String where) {
+        waits.addReady(ready, where);
     }
 
     /**

@@ -43,10 +43,11 @@ public final class SelectorBlocker implements Blocker {
             register(entry.getKey(), entry.getValue());
         }
 
-        if (waits.immediate()) {
+        String immediate = waits.immediateWhere();
+        if (immediate != null) {
             selector.selectNow();
             selector.selectedKeys().clear();
-            return waits.immediateWhere();
+            return immediate;
         }
         long timeoutMillis = 0;
         if (waits.deadline() != Waits.NO_DEADLINE) {

@@ -1,8 +1,11 @@
 package io.streamreplay.poll;
 
 import java.nio.channels.SelectableChannel;
+import java.util.ArrayList;
 import java.util.IdentityHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 
 /**
  * What the application registered to wait for during one loop iteration.
@@ -19,6 +22,8 @@ public final class Waits {
     private long deadline = NO_DEADLINE;
     private String deadlineWhere;
     private String immediateWhere;
+    private final List<BooleanSupplier> ready = new ArrayList<>();
+    private final List<String> readyWhere = new ArrayList<>();
 
     /** A channel and the operations (as {@link java.nio.channels.SelectionKey} bits) waited for on it. */
     public static final class Interest {
@@ -55,11 +60,18 @@ public final class Waits {
         }
     }
 
+    void addReady(BooleanSupplier condition, String where) {
+        ready.add(condition);
+        readyWhere.add(where);
+    }
+
     void clear() {
         channels.clear();
         deadline = NO_DEADLINE;
         deadlineWhere = null;
         immediateWhere = null;
+        ready.clear();
+        readyWhere.clear();
     }
 
     /** The channels waited for, with their interests; the map must not be modified. */
@@ -77,13 +89,24 @@ public final class Waits {
         return deadlineWhere;
     }
 
-    /** Whether something asked for the loop not to block at all. */
+    /**
+     * Whether something asked for the loop not to block at all: an immediate wake-up, or a
+     * {@linkplain PollLoop#waitReady readiness condition} that holds now (the conditions are evaluated by this call).
+     */
     public boolean immediate() {
-        return immediateWhere != null;
+        return immediateWhere() != null;
     }
 
-    /** The label of the first immediate wake-up requested, or null. */
+    /** The label of the first immediate wake-up requested or readiness condition that holds now, or null. */
     public String immediateWhere() {
-        return immediateWhere;
+        if (immediateWhere != null) {
+            return immediateWhere;
+        }
+        for (int i = 0; i < ready.size(); i++) {
+            if (ready.get(i).getAsBoolean()) {
+                return readyWhere.get(i);
+            }
+        }
+        return null;
     }
 }

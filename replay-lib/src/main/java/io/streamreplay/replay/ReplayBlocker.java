@@ -29,8 +29,9 @@ final class ReplayBlocker implements Blocker {
     public String block(Waits waits) {
         try {
             replay.checkFailure();
-            if (waits.immediate()) {
-                return waits.immediateWhere();
+            String immediate = waits.immediateWhere();
+            if (immediate != null) {
+                return immediate;
             }
             long deadline = waits.deadline();
             if (deadline != Waits.NO_DEADLINE && deadline <= replay.clock().nanoTime()) {

@@ -19,9 +19,9 @@ final class ReplayProgress {
 
     private final PrintStream out;
     private final long total;
-    private final Clock realClock = SystemClock.INSTANCE;
-    private final long start = realClock.nanoTime();
-    private long lastShown = start;
+    private final Clock realClock;
+    private final long start;
+    private long lastShown;
     private boolean shown;
 
     /**
@@ -29,8 +29,16 @@ final class ReplayProgress {
      * @param total events in the recording, or 0 if unknown
      */
     ReplayProgress(PrintStream out, long total) {
+        this(out, total, SystemClock.INSTANCE);
+    }
+
+    /** As {@link #ReplayProgress(PrintStream, long)}, measuring the rate on {@code realClock}. */
+    ReplayProgress(PrintStream out, long total, Clock realClock) {
         this.out = out;
         this.total = total;
+        this.realClock = realClock;
+        this.start = realClock.nanoTime();
+        this.lastShown = start;
     }
 
     /** The display for this process: on standard error if it is a terminal, otherwise none. */

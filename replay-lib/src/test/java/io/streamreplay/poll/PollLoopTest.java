@@ -33,20 +33,26 @@ class PollLoopTest {
     }
 
     @Test
-    void wakeupFromAnotherThreadEndsABlockWithNoWaits() throws Exception {
+    void wakeupFromAnotherThreadEndsABlockWithNoWaitsWhetherItComesBeforeOrDuringTheBlock() throws Exception {
         try (PollLoop loop = PollLoop.live()) {
-            Thread waker = new Thread(() -> {
-                try {
-                    Thread.sleep(50);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-                loop.wakeup();
-            });
+            Thread waker = new Thread(loop::wakeup);
             waker.start();
             loop.block();
             waker.join();
             assertEquals(1, loop.iterations());
+        }
+    }
+
+    @Test
+    void aReadinessConditionIsCheckedWhenTheLoopIsAboutToBlock() {
+        try (PollLoop loop = PollLoop.live()) {
+            boolean[] ready = {false};
+            loop.waitReady(() -> ready[0], "in-memory peer");
+            loop.waitMillis(60_000, "far away");
+            ready[0] = true; // made ready after the wait was registered, as a peer on the same loop would
+            long start = loop.now();
+            loop.block();
+            assertTrue(loop.now() - start < TimeUnit.SECONDS.toNanos(5), "the loop did not sleep");
         }
     }
 

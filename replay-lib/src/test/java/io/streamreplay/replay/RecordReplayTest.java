@@ -10,6 +10,7 @@ import io.streamreplay.poll.PollLoop;
 import io.streamreplay.stream.StreamProvider;
 import io.streamreplay.stream.TlsConfig;
 import io.streamreplay.stream.TransportRegistry;
+import io.streamreplay.testing.Await;
 import io.streamreplay.testing.CounterClient;
 import io.streamreplay.testing.CounterServer;
 import io.streamreplay.testing.SampleRecording;
@@ -158,7 +159,8 @@ class RecordReplayTest {
             client.standardSession(3);
             client.call("add", 1);
         }
-        Thread.sleep(200);
+        Await.until(() -> server.events().stream().anyMatch(e -> e.startsWith("disconnected")), 10_000,
+                "the server saw the client leave");
         server.stop();
         serverThread.join(10_000);
         recording.close();
@@ -222,12 +224,9 @@ class RecordReplayTest {
                 }
             }, "stopped-replay");
             thread.start();
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (thread.getState() != Thread.State.TIMED_WAITING && System.nanoTime() < deadline) {
-                Thread.sleep(10);
-            }
-            Thread.sleep(100);
-            assertEquals(Thread.State.TIMED_WAITING, thread.getState(), stop + ": the loop thread idles");
+            // The replay's thread sleeps only while it idles at its stop point.
+            Await.until(() -> thread.getState() == Thread.State.TIMED_WAITING, 30_000,
+                    stop + ": the loop thread idles");
             assertEquals(expected, replay.events(), stop + ": every event up to the stop, none after");
             List<String> seen = replayed.events();
             assertEquals(sample.events().subList(0, seen.size()), seen, "what the replay saw is the recorded start");

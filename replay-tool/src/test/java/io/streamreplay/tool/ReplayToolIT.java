@@ -6,12 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.streamreplay.testing.Programs;
 import io.streamreplay.testing.Programs.Result;
 import io.streamreplay.testing.SampleRecording;
+import io.streamreplay.testing.Tiers;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -45,6 +47,7 @@ class ReplayToolIT {
         assertEquals("replay-tool (streamreplay) " + ReplayTool.VERSION + "\n", script.output());
     }
 
+    @Tag(Tiers.SYSTEM)
     @Test
     void theTimelinePageRendersItsChartInHeadlessChromiumWithoutScriptErrors() throws Exception {
         Programs.ensureDebianPackages(() -> Programs.onPath("chromium"), "chromium");

@@ -9,6 +9,7 @@ import io.streamreplay.dbserver.testing.ServerProcess;
 import io.streamreplay.jsonrpc.Json;
 import io.streamreplay.stream.TlsConfig;
 import io.streamreplay.testing.Programs;
+import io.streamreplay.testing.Tiers;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,6 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  * through passwordless sudo): by default the server logs one error, marks the recording failed and keeps serving
  * with its database intact; with {@code --replay-record-on-error=exit} it stops with status 5.
  */
+@Tag(Tiers.SYSTEM)
 class DiskFullIT {
 
     @TempDir

@@ -9,6 +9,7 @@ import io.streamreplay.dbserver.testing.ServerProcess;
 import io.streamreplay.jsonrpc.Json;
 import io.streamreplay.testing.Programs;
 import io.streamreplay.testing.Programs.Result;
+import io.streamreplay.testing.Tiers;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -16,10 +17,12 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Open vSwitch's own {@code ovsdb-client}, {@code ovsdb-tool} and {@code ovs-appctl} against our server. */
+@Tag(Tiers.SYSTEM)
 class OpenVswitchCompatibilityIT {
 
     static final String SCHEMA = "{\"name\":\"kvdb\",\"version\":\"1.2.3\",\"tables\":{"
