@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -167,7 +166,7 @@ public final class JsonRpcConnection implements AutoCloseable {
      * @throws IOException if the connection failed or was closed first
      */
     public Message transactBlocking(PollLoop loop, Message request, long timeoutMillis) throws IOException {
-        long deadline = loop.now() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+        long deadline = loop.deadlineAfterMillis(timeoutMillis);
         send(request);
         while (true) {
             run();

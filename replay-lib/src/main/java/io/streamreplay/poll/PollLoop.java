@@ -73,7 +73,18 @@ public final class PollLoop implements AutoCloseable {
 
     /** Wakes the next {@link #block()} after {@code millis} milliseconds from now. */
     public void waitMillis(long millis, String where) {
-        waits.addDeadline(now() + TimeUnit.MILLISECONDS.toNanos(Math.max(0, millis)), where);
+        waits.addDeadline(deadlineAfterMillis(millis), where);
+    }
+
+    /**
+     * The time on this loop's clock {@code millis} milliseconds from now (a negative {@code millis} counts as 0), in
+     * nanoseconds. It saturates at {@link Long#MAX_VALUE} instead of overflowing, so that however large a timeout a
+     * peer asks for, its deadline lies in the future, never in the past.
+     */
+    public long deadlineAfterMillis(long millis) {
+        long now = now();
+        long delay = TimeUnit.MILLISECONDS.toNanos(Math.max(0, millis));
+        return delay > Long.MAX_VALUE - now ? Long.MAX_VALUE : now + delay;
     }
 
     /** Makes the next {@link #block()} return at once. */

@@ -3,7 +3,6 @@ package io.streamreplay.stream;
 import io.streamreplay.poll.PollLoop;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Opens streams and listeners by name: the one entry point applications use, so that recording and replay can be
@@ -40,7 +39,7 @@ public interface StreamProvider {
      */
     default Stream openBlocking(PollLoop loop, String name, long timeoutMillis) throws IOException {
         Stream stream = open(name);
-        long deadline = loop.now() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+        long deadline = loop.deadlineAfterMillis(timeoutMillis);
         try {
             while (!stream.connect()) {
                 if (loop.now() >= deadline) {

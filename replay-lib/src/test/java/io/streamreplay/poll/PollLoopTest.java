@@ -3,6 +3,8 @@ package io.streamreplay.poll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.streamreplay.testing.ManualBlocker;
+import io.streamreplay.testing.ManualClock;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -29,6 +31,17 @@ class PollLoopTest {
             loop.waitUntil(deadline, "timer");
             loop.block();
             assertTrue(loop.now() >= deadline, "woke before the deadline");
+        }
+    }
+
+    @Test
+    void aHugeTimeoutIsADeadlineFarInTheFutureNotAnOverflowIntoThePast() {
+        try (PollLoop loop = ManualBlocker.newLoop()) {
+            ((ManualClock) loop.clock()).advanceMillis(1234);
+            assertEquals(Long.MAX_VALUE, loop.deadlineAfterMillis(Long.MAX_VALUE));
+            assertEquals(Long.MAX_VALUE, loop.deadlineAfterMillis(Long.MAX_VALUE / 1_000_000));
+            assertTrue(loop.deadlineAfterMillis(10_000_000_000_000L) > loop.now(), "ten billion seconds ahead");
+            assertEquals(loop.now(), loop.deadlineAfterMillis(-5), "a negative timeout is now");
         }
     }
 
