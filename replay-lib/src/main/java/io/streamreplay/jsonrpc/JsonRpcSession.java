@@ -6,6 +6,7 @@ import io.streamreplay.stream.Stream;
 import io.streamreplay.stream.StreamProvider;
 import java.io.IOException;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLHandshakeException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -106,7 +107,12 @@ public final class JsonRpcSession implements AutoCloseable {
                     }
                 }
             } catch (IOException e) {
-                log.info("{}: connection attempt failed ({})", name, reason(e));
+                if (e instanceof SSLHandshakeException) {
+                    // A refused certificate or a peer that is not what it should be: an operator must see it.
+                    log.warn("{}", reason(e));
+                } else {
+                    log.info("{}: connection attempt failed ({})", name, reason(e));
+                }
                 connecting.close();
                 connecting = null;
                 lastError = e;

@@ -4,17 +4,21 @@ import io.streamreplay.poll.PollLoop;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
+import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLEngineResult;
 import javax.net.ssl.SSLEngineResult.HandshakeStatus;
 import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLHandshakeException;
 
 /**
  * A TLS {@link Stream}: an {@link SSLEngine} over a {@link ChannelStream}.
  *
  * <p>{@link #connect()} completes the TCP connection and then the handshake; a handshake failure becomes the
- * stream's sticky error with the engine's reason (an unknown CA, a missing client certificate, a peer speaking
- * plaintext). {@code recv} returns decrypted bytes; EOF is the peer's {@code close_notify} or the connection's end.
+ * stream's sticky error, an {@link SSLHandshakeException} whose message says in plain words what went wrong (whose
+ * certificate was refused and why, a missing client certificate, a peer speaking plaintext). A handshake not
+ * complete after the configured timeout, counted on the loop's clock from the first wait for it, fails the same
+ * way. {@code recv} returns decrypted bytes; EOF is the peer's {@code close_notify} or the connection's end.
  *
  * <p>Encrypted bytes the socket could not take yet are kept and flushed by every later call; while any remain,
  * every {@code wait*} method also waits for the socket to become writable, so they are never stranded.
@@ -33,10 +37,15 @@ final class SslStream implements Stream {
     private boolean handshakeDone;
     private boolean inboundDone;
     private IOException failure;
+    private final long handshakeTimeoutNanos;
+    /** The loop whose clock times the handshake, known from the first wait; null before. */
+    private PollLoop timer;
+    private long handshakeDeadline;
 
-    SslStream(ChannelStream tcp, SSLEngine engine) {
+    SslStream(ChannelStream tcp, SSLEngine engine, long handshakeTimeoutMillis) {
         this.tcp = tcp;
         this.engine = engine;
+        this.handshakeTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(handshakeTimeoutMillis);
         int packet = engine.getSession().getPacketBufferSize();
         this.netIn = ByteBuffer.allocate(packet);
         this.netOut = ByteBuffer.allocate(packet);
@@ -62,10 +71,15 @@ final class SslStream implements Stream {
         if (handshakeDone) {
             return true;
         }
-        if (!tcp.connect()) {
-            return false;
+        if (timer != null && timer.now() - handshakeDeadline >= 0) {
+            throw fail("TLS handshake failed", new SSLHandshakeException("no TLS handshake within "
+                    + TimeUnit.NANOSECONDS.toMillis(handshakeTimeoutNanos) / 1000.0 + " s (the peer sent "
+                    + (handshakeStarted && netIn.position() > 0 ? "part of one" : "nothing") + ")"));
         }
         try {
+            if (!tcp.connect()) {
+                return false;
+            }
             return handshake();
         } catch (IOException e) {
             throw fail("TLS handshake failed", e);
@@ -184,7 +198,14 @@ final class SslStream implements Stream {
     public void waitConnect(PollLoop loop, String where) {
         if (failure != null || handshakeDone) {
             loop.wakeImmediately(where);
-        } else if (!handshakeStarted) {
+            return;
+        }
+        if (timer == null) {
+            timer = loop;
+            handshakeDeadline = loop.now() + handshakeTimeoutNanos;
+        }
+        loop.waitUntil(handshakeDeadline, where);
+        if (!handshakeStarted) {
             tcp.waitConnect(loop, where);
         } else {
             waitNet(loop, engine.getHandshakeStatus() == HandshakeStatus.NEED_UNWRAP ? SelectionKey.OP_READ : 0,
@@ -307,7 +328,16 @@ final class SslStream implements Stream {
         if (failure == null) {
             String reason = cause.getMessage() != null ? cause.getMessage() : cause.getClass().getSimpleName();
             String prefix = name() + ": ";
-            failure = reason.startsWith(prefix) ? cause : new IOException(prefix + what + ": " + reason, cause);
+            if (reason.startsWith(prefix)) {
+                failure = cause;
+            } else if (!handshakeDone) {
+                SSLHandshakeException handshake = new SSLHandshakeException(prefix + what + ": "
+                        + HandshakeFailure.describe(reason, engine.getUseClientMode()));
+                handshake.initCause(cause);
+                failure = handshake;
+            } else {
+                failure = new IOException(prefix + what + ": " + reason, cause);
+            }
         }
         return failure;
     }

@@ -31,7 +31,17 @@ public final class SslTransport implements Transport {
         InetSocketAddress address = Addresses.resolve(name, Addresses.parseActive(name, target));
         // Fail on missing key material before any packet is sent.
         var engine = config.newEngine(name, true);
-        return new SslStream(new ChannelStream(name, TcpTransport.openChannel(name, address), true), engine);
+        return new SslStream(new ChannelStream(name, TcpTransport.openChannel(name, address), true), engine,
+                config.handshakeTimeoutMillis());
+    }
+
+    @Override
+    public void check(String name, String target, boolean passive) throws InvalidStreamNameException {
+        if (passive) {
+            Addresses.parsePassive(name, target);
+        } else {
+            Addresses.parseActive(name, target);
+        }
     }
 
     @Override
@@ -40,7 +50,7 @@ public final class SslTransport implements Transport {
         return TcpTransport.listenChannel(name, target, (channel, peer) -> {
             String acceptedName = "ssl:" + peer;
             return new SslStream(new ChannelStream(acceptedName, channel, true),
-                    config.newEngine(acceptedName, false));
+                    config.newEngine(acceptedName, false), config.handshakeTimeoutMillis());
         });
     }
 }

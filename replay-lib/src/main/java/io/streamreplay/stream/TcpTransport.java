@@ -45,6 +45,15 @@ public final class TcpTransport implements Transport {
     }
 
     @Override
+    public void check(String name, String target, boolean passive) throws InvalidStreamNameException {
+        if (passive) {
+            Addresses.parsePassive(name, target);
+        } else {
+            Addresses.parseActive(name, target);
+        }
+    }
+
+    @Override
     public PassiveStream listen(String name, String target) throws IOException {
         return listenChannel(name, target, (ch, peer) -> new ChannelStream("tcp:" + peer, ch, true));
     }

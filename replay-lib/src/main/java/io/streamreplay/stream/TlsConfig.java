@@ -6,9 +6,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
+import java.security.InvalidKeyException;
 import java.security.KeyFactory;
 import java.security.KeyStore;
 import java.security.PrivateKey;
+import java.security.PublicKey;
+import java.security.Signature;
+import java.security.SignatureException;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
@@ -22,6 +26,7 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509ExtendedTrustManager;
 import javax.net.ssl.X509TrustManager;
 
 /**
@@ -38,10 +43,18 @@ import javax.net.ssl.X509TrustManager;
  * certificate, as Open vSwitch does. Host names are not checked, since OVSDB remotes are usually IP addresses.
  * Only TLS 1.2 and 1.3 are enabled.
  *
- * <p>Files are read only when the first TLS stream is opened, so a replay, which opens no stream, never reads them.
- * Immutable apart from that cached context; thread-safe.
+ * <p>A handshake that has not completed {@value #DEFAULT_HANDSHAKE_TIMEOUT_MILLIS} ms after it began (a peer that
+ * connects and sends nothing, or half a hello) fails, so a stalled peer never holds a connection for ever
+ * ({@link #withHandshakeTimeout}). The failure is the stream's result, so a recording holds it and a replay
+ * reproduces it without any timer.
+ *
+ * <p>Files are read only when the first TLS stream is opened, or by {@link #check()}, so a replay, which opens no
+ * stream, never reads them. Immutable apart from that cached context; thread-safe.
  */
 public final class TlsConfig {
+
+    /** How long a handshake may take by default, in milliseconds. */
+    public static final long DEFAULT_HANDSHAKE_TIMEOUT_MILLIS = 10_000;
 
     private static final String[] PROTOCOLS = {"TLSv1.3", "TLSv1.2"};
 
@@ -51,31 +64,35 @@ public final class TlsConfig {
     private final char[] keyStorePassword;
     private final Path caCertificate;
     private final boolean verifyPeer;
+    private final long handshakeTimeoutMillis;
     private SSLContext context;
 
     private TlsConfig(Path privateKey, Path certificate, Path keyStore, char[] keyStorePassword, Path caCertificate,
-            boolean verifyPeer) {
+            boolean verifyPeer, long handshakeTimeoutMillis) {
         this.privateKey = privateKey;
         this.certificate = certificate;
         this.keyStore = keyStore;
         this.keyStorePassword = keyStorePassword;
         this.caCertificate = caCertificate;
         this.verifyPeer = verifyPeer;
+        this.handshakeTimeoutMillis = handshakeTimeoutMillis;
     }
 
     /** No TLS material: opening an {@code ssl:} or {@code pssl:} stream fails with a message saying so. */
     public static TlsConfig none() {
-        return new TlsConfig(null, null, null, null, null, true);
+        return new TlsConfig(null, null, null, null, null, true, DEFAULT_HANDSHAKE_TIMEOUT_MILLIS);
     }
 
     /** A PKCS#8 PEM private key, its PEM certificate (chain), and the PEM CA certificate(s) peers must chain to. */
     public static TlsConfig pem(Path privateKey, Path certificate, Path caCertificate) {
-        return new TlsConfig(privateKey, certificate, null, null, caCertificate, true);
+        return new TlsConfig(privateKey, certificate, null, null, caCertificate, true,
+                DEFAULT_HANDSHAKE_TIMEOUT_MILLIS);
     }
 
     /** A PKCS12 keystore with the key and its chain, its password, and the PEM CA certificate(s). */
     public static TlsConfig pkcs12(Path keyStore, String password, Path caCertificate) {
-        return new TlsConfig(null, null, keyStore, password.toCharArray(), caCertificate, true);
+        return new TlsConfig(null, null, keyStore, password.toCharArray(), caCertificate, true,
+                DEFAULT_HANDSHAKE_TIMEOUT_MILLIS);
     }
 
     /**
@@ -83,7 +100,34 @@ public final class TlsConfig {
      * For tests and trusted networks only.
      */
     public TlsConfig withoutPeerVerification() {
-        return new TlsConfig(privateKey, certificate, keyStore, keyStorePassword, caCertificate, false);
+        return new TlsConfig(privateKey, certificate, keyStore, keyStorePassword, caCertificate, false,
+                handshakeTimeoutMillis);
+    }
+
+    /** The same, with handshakes that fail after {@code millis} milliseconds instead of the default. */
+    public TlsConfig withHandshakeTimeout(long millis) {
+        if (millis <= 0) {
+            throw new IllegalArgumentException("a handshake timeout must be positive, not " + millis);
+        }
+        return new TlsConfig(privateKey, certificate, keyStore, keyStorePassword, caCertificate, verifyPeer, millis);
+    }
+
+    /** How long a handshake may take, in milliseconds of the loop's clock. */
+    public long handshakeTimeoutMillis() {
+        return handshakeTimeoutMillis;
+    }
+
+    /**
+     * Reads and checks the key material now rather than at the first TLS stream, so that a program can refuse bad
+     * files at start: unreadable files, a key that does not match its certificate, a CA file without a certificate.
+     * Does nothing when TLS is not configured.
+     *
+     * @throws IOException naming the file and what is wrong with it
+     */
+    public void check() throws IOException {
+        if (isConfigured()) {
+            context("TLS");
+        }
     }
 
     /** Whether any key material was configured. */
@@ -142,6 +186,11 @@ public final class TlsConfig {
         if (chain.isEmpty()) {
             throw new IOException("no certificate found in " + certificate);
         }
+        if (!matches(key, chain.get(0).getPublicKey())) {
+            throw new IOException(privateKey + " is not the key of the certificate in " + certificate + " ('"
+                    + ((X509Certificate) chain.get(0)).getSubjectX500Principal().getName() + "'): it belongs to"
+                    + " another certificate");
+        }
         KeyStore store = KeyStore.getInstance("PKCS12");
         store.load(null, null);
         store.setKeyEntry("identity", key, new char[0], chain.toArray(new Certificate[0]));
@@ -160,7 +209,47 @@ public final class TlsConfig {
         }
         TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
         factory.init(trusted);
-        return factory.getTrustManagers();
+        TrustManager[] managers = factory.getTrustManagers();
+        List<X509Certificate> x509 = new ArrayList<>();
+        cas.forEach(ca -> x509.add((X509Certificate) ca));
+        for (int i = 0; i < managers.length; i++) {
+            if (managers[i] instanceof X509ExtendedTrustManager) {
+                managers[i] = new DescriptiveTrustManager((X509ExtendedTrustManager) managers[i], caCertificate, x509);
+            }
+        }
+        return managers;
+    }
+
+    /** Whether {@code key} is the private half of {@code publicKey}: it signs what the public key verifies. */
+    private static boolean matches(PrivateKey key, PublicKey publicKey) throws GeneralSecurityException {
+        if (!key.getAlgorithm().equals(publicKey.getAlgorithm())) {
+            return false;
+        }
+        String algorithm;
+        switch (key.getAlgorithm()) {
+            case "RSA":
+                algorithm = "SHA256withRSA";
+                break;
+            case "EC":
+                algorithm = "SHA256withECDSA";
+                break;
+            default:
+                algorithm = key.getAlgorithm();
+                break;
+        }
+        byte[] probe = "streamreplay key check".getBytes(StandardCharsets.US_ASCII);
+        try {
+            Signature signer = Signature.getInstance(algorithm);
+            signer.initSign(key);
+            signer.update(probe);
+            byte[] signature = signer.sign();
+            Signature verifier = Signature.getInstance(algorithm);
+            verifier.initVerify(publicKey);
+            verifier.update(probe);
+            return verifier.verify(signature);
+        } catch (InvalidKeyException | SignatureException e) {
+            return false; // such as an EC key of another curve than the certificate's
+        }
     }
 
     private static List<Certificate> readCertificates(Path file) throws IOException, GeneralSecurityException {

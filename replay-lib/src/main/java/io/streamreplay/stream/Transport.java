@@ -31,4 +31,14 @@ public interface Transport {
      * @param target the part after the passive prefix and its colon
      */
     PassiveStream listen(String name, String target) throws IOException;
+
+    /**
+     * Checks the syntax of a name's target without opening anything, so that a program can refuse a malformed name
+     * at start instead of failing on it later. The default accepts every target.
+     *
+     * @param passive whether the name is a listener's ({@code pPREFIX:TARGET})
+     * @throws InvalidStreamNameException saying what is wrong
+     */
+    default void check(String name, String target, boolean passive) throws InvalidStreamNameException {
+    }
 }

@@ -56,6 +56,28 @@ public final class TransportRegistry implements StreamProvider {
         return transport.listen(name, parts[1]);
     }
 
+    /**
+     * Checks that {@code name} is one this registry can open or listen on (a known prefix, a well-formed address),
+     * without opening anything.
+     *
+     * @throws InvalidStreamNameException saying what is wrong, and for an unknown prefix which are known
+     */
+    public void check(String name) throws InvalidStreamNameException {
+        String[] parts = split(name);
+        Transport transport = transports.get(parts[0]);
+        boolean passive = transport == null && parts[0].startsWith("p");
+        if (passive) {
+            transport = transports.get(parts[0].substring(1));
+        }
+        if (transport == null) {
+            throw new InvalidStreamNameException(name, "unknown stream type '" + parts[0] + "' (known: "
+                    + String.join(", ", transports.keySet()) + ", and "
+                    + transports.keySet().stream().map(p -> "p" + p).collect(Collectors.joining(", "))
+                    + " to listen)");
+        }
+        transport.check(name, parts[1], passive);
+    }
+
     /** Usage lines of every transport, active then passive forms, for help texts. */
     public List<String> usage() {
         return transports.values().stream().map(Transport::usage).collect(Collectors.toList());

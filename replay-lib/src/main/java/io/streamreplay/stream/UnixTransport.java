@@ -61,6 +61,11 @@ public final class UnixTransport implements Transport {
                 () -> deleteQuietly(path));
     }
 
+    @Override
+    public void check(String name, String target, boolean passive) throws InvalidStreamNameException {
+        address(name, target);
+    }
+
     private static UnixDomainSocketAddress address(String name, String target) throws InvalidStreamNameException {
         if (target.isEmpty()) {
             throw new InvalidStreamNameException(name, "missing socket path");
