@@ -1,5 +1,7 @@
 package io.streamreplay.replay;
 
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -30,9 +32,34 @@ import java.util.Set;
  *     or {@code System.exit}), {@code failed} after a write error stopped the recording
  * @param events the number of events recorded (known once the recording ended)
  * @param error why the recording failed, or null
+ * @param directory the recording directory as the recording process named it, or null (recordings before this
+ *     field)
+ * @param startingFiles the files the process read its starting state from, each with its copy in the recording,
+ *     in the order the process declared them ({@link ReplayContext#startingFile}); empty for recordings before
+ *     this field
+ * @param signal the signal that stopped the recorded process ({@code SIGTERM}, {@code SIGINT}), when the
+ *     application said so before it exited; otherwise null
  */
 public record Manifest(String program, List<String> arguments, long startedMillis, String status, long events,
-        String error) {
+        String error, String directory, List<StartingFile> startingFiles, String signal) {
+
+    /**
+     * A file the recorded process read its starting state from, such as a database, and its copy in the
+     * recording.
+     *
+     * @param path the file as the process named it
+     * @param copy the copy's path inside the recording directory, such as {@code start/kv.db}
+     * @param size the file's size in bytes when the recording started
+     * @param sha256 the SHA-256 digest of its content then, in lower-case hexadecimal
+     */
+    public record StartingFile(String path, String copy, long size, String sha256) {
+    }
+
+    /** A manifest without a directory, starting files or signal. */
+    public Manifest(String program, List<String> arguments, long startedMillis, String status, long events,
+            String error) {
+        this(program, arguments, startedMillis, status, events, error, null, List.of(), null);
+    }
 
     static final String FORMAT = "streamreplay-recording";
     static final String RECORDING = "recording";
@@ -58,7 +85,25 @@ public record Manifest(String program, List<String> arguments, long startedMilli
     }
 
     Manifest withEnd(String newStatus, long newEvents, String newError) {
-        return new Manifest(program, arguments, startedMillis, newStatus, newEvents, newError);
+        return new Manifest(program, arguments, startedMillis, newStatus, newEvents, newError, directory,
+                startingFiles, signal);
+    }
+
+    Manifest withDirectory(String newDirectory) {
+        return new Manifest(program, arguments, startedMillis, status, events, error, newDirectory, startingFiles,
+                signal);
+    }
+
+    Manifest withStartingFile(StartingFile file) {
+        List<StartingFile> files = new ArrayList<>(startingFiles);
+        files.add(file);
+        return new Manifest(program, arguments, startedMillis, status, events, error, directory, List.copyOf(files),
+                signal);
+    }
+
+    Manifest withSignal(String newSignal) {
+        return new Manifest(program, arguments, startedMillis, status, events, error, directory, startingFiles,
+                newSignal);
     }
 
     /**
@@ -80,6 +125,19 @@ public record Manifest(String program, List<String> arguments, long startedMilli
         json.put("events", events);
         if (error != null) {
             json.put("error", error);
+        }
+        if (signal != null) {
+            json.put("signal", signal);
+        }
+        if (directory != null) {
+            json.put("directory", directory);
+        }
+        if (!startingFiles.isEmpty()) {
+            ArrayNode files = json.putArray("startingFiles");
+            for (StartingFile file : startingFiles) {
+                files.addObject().put("path", file.path()).put("copy", file.copy()).put("size", file.size())
+                        .put("sha256", file.sha256());
+            }
         }
         byte[] bytes = MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(json);
         Path temp = dir.resolve(ReplayFormat.MANIFEST + ".tmp");
@@ -117,8 +175,12 @@ public record Manifest(String program, List<String> arguments, long startedMilli
             json = MAPPER.readTree(file.toFile());
         } catch (NoSuchFileException | java.io.FileNotFoundException e) {
             throw new CorruptRecordingException(file, "no manifest: " + dir + " is not a recording directory");
+        } catch (JsonProcessingException e) {
+            JsonLocation where = e.getLocation();
+            throw new CorruptRecordingException(file, "manifest is not valid JSON: " + e.getOriginalMessage()
+                    + (where == null ? "" : " (line " + where.getLineNr() + ", column " + where.getColumnNr() + ")"));
         } catch (IOException e) {
-            throw new CorruptRecordingException(file, "manifest is not valid JSON: " + e.getMessage());
+            throw new CorruptRecordingException(file, "cannot read the manifest: " + e.getMessage());
         }
         if (json == null || !FORMAT.equals(json.path("format").asText())) {
             throw new CorruptRecordingException(file, "not a streamreplay manifest (\"format\" is not \"" + FORMAT
@@ -131,8 +193,17 @@ public record Manifest(String program, List<String> arguments, long startedMilli
         }
         List<String> args = new ArrayList<>();
         json.path("arguments").forEach(a -> args.add(a.asText()));
+        List<StartingFile> starting = new ArrayList<>();
+        for (JsonNode entry : json.path("startingFiles")) {
+            starting.add(new StartingFile(entry.path("path").asText(), entry.path("copy").asText(),
+                    entry.path("size").asLong(-1), entry.path("sha256").asText()));
+        }
         return new Manifest(json.path("program").asText(), args, json.path("startedMillis").asLong(),
-                json.path("status").asText(), json.path("events").asLong(),
-                json.hasNonNull("error") ? json.get("error").asText() : null);
+                json.path("status").asText(), json.path("events").asLong(), text(json, "error"),
+                text(json, "directory"), List.copyOf(starting), text(json, "signal"));
+    }
+
+    private static String text(JsonNode json, String field) {
+        return json.hasNonNull(field) ? json.get(field).asText() : null;
     }
 }

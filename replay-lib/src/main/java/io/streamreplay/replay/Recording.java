@@ -82,7 +82,7 @@ final class Recording implements AutoCloseable {
             }
         }
         Manifest manifest = new Manifest(program, List.copyOf(arguments), clock.wallMillis(), Manifest.RECORDING,
-                0, null);
+                0, null).withDirectory(dir.toString());
         manifest.write(dir);
         log.info("recording to {}", dir);
         return new Recording(dir, clock, lockChannel, lock, manifest);
@@ -104,6 +104,29 @@ final class Recording implements AutoCloseable {
             fail(e);
             return null;
         }
+    }
+
+    /**
+     * Copies {@code file}, a file the process reads its starting state from, into the recording and notes it in
+     * the manifest ({@link StartingFiles}). A failure to write the copy fails the recording, as any write does.
+     */
+    synchronized void addStartingFile(Path file) {
+        if (failure != null || closed) {
+            return;
+        }
+        try {
+            Manifest.StartingFile copy = StartingFiles.copy(dir, file, manifest.startingFiles());
+            manifest = manifest.withStartingFile(copy);
+            manifest.write(dir);
+            bytes += Math.max(0, copy.size());
+        } catch (IOException e) {
+            fail(e);
+        }
+    }
+
+    /** Notes, for the manifest, the signal that is stopping the process. */
+    synchronized void stoppedBy(String signal) {
+        manifest = manifest.withSignal(signal);
     }
 
     /** Allocates the next sequence number without writing anything. */

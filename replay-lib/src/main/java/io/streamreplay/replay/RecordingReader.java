@@ -1,9 +1,13 @@
 package io.streamreplay.replay;
 
 import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
@@ -84,6 +88,29 @@ public final class RecordingReader implements AutoCloseable {
             }
         } catch (IOException e) {
             problems.add(e.getMessage());
+        }
+    }
+
+    /**
+     * Whether a process is recording into {@code dir} now: it holds the directory's lock. Such a recording is not
+     * cut short but still being written; its last events may still be in the recorder's buffers.
+     */
+    public static boolean isBeingWritten(Path dir) {
+        Path lock = dir.resolve(ReplayFormat.LOCK);
+        if (!Files.isRegularFile(lock)) {
+            return false;
+        }
+        try (FileChannel channel = FileChannel.open(lock, StandardOpenOption.READ)) {
+            FileLock shared = channel.tryLock(0, Long.MAX_VALUE, true);
+            if (shared == null) {
+                return true;
+            }
+            shared.release();
+            return false;
+        } catch (OverlappingFileLockException e) {
+            return true; // this very process records into it
+        } catch (IOException e) {
+            return false;
         }
     }
 
@@ -170,7 +197,10 @@ public final class RecordingReader implements AutoCloseable {
 
     private void checkManifest() {
         Path file = dir.resolve(ReplayFormat.MANIFEST);
-        if (!manifest.closed()) {
+        if (!manifest.closed() && Manifest.RECORDING.equals(manifest.status()) && isBeingWritten(dir)) {
+            problems.add(file + ": the recording is still being written (a running process holds its lock); what"
+                    + " is read here ends at event #" + (expected - 1) + " for now");
+        } else if (!manifest.closed()) {
             problems.add(file + ": the recording did not end cleanly (status '" + manifest.status() + "'"
                     + (manifest.error() == null ? "" : ": " + manifest.error()) + ")");
         } else if (manifest.events() != expected) {

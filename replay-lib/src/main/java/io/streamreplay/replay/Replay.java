@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -52,6 +53,7 @@ final class Replay {
     private int streams;
     private ReplayException failure;
     private ReplayStopPoint stopAt;
+    private int startingFilesDeclared;
 
     private Replay(Path dir, Manifest manifest) {
         this.dir = dir;
@@ -84,6 +86,9 @@ final class Replay {
         if (Manifest.STOPPED.equals(manifest.status())) {
             log.info("{}: the recorded process was stopped from outside (a signal); the replay ends where the"
                     + " recording ends", dir);
+        } else if (Manifest.RECORDING.equals(manifest.status()) && RecordingReader.isBeingWritten(dir)) {
+            log.warn("{}: the recording is still being written by a running process; the replay goes as far as it"
+                    + " has written", dir);
         } else if (!manifest.complete()) {
             log.warn("{}: the recording did not end cleanly (status '{}'{}); it replays up to its last whole"
                     + " record", dir, manifest.status(), manifest.error() == null ? "" : ": " + manifest.error());
@@ -145,6 +150,41 @@ final class Replay {
         }
     }
 
+    /**
+     * Checks {@code file}, the next file the application reads its starting state from, against the recording's
+     * (or creates it from the recording's copy), before the application reads it.
+     *
+     * @throws StartingStateException if it holds another state; it is then left untouched
+     */
+    Path startingFile(Path file) throws IOException {
+        List<Manifest.StartingFile> recorded = manifest.startingFiles();
+        int index = startingFilesDeclared++;
+        if (recorded.isEmpty()) {
+            if (index == 0) {
+                log.info("{}: the recording holds no copy of the starting state (an earlier version made it): {}"
+                        + " must be as it was when recording started", dir, file);
+            }
+            return file;
+        }
+        if (index >= recorded.size()) {
+            throw fail("the application reads its starting state from '" + file + "' as well, but the recorded"
+                    + " process read it from " + recorded.size() + " file(s) only");
+        }
+        Manifest.StartingFile entry = recorded.get(index);
+        if (StartingFiles.prepare(dir, entry, file)) {
+            log.info("{}: created from the recording's copy of the starting state ({}, {} bytes)", file,
+                    dir.resolve(entry.copy()), entry.size());
+        } else if (entry.size() >= 0) {
+            log.info("{}: the state this recording started from ({} bytes, SHA-256 matches)", file, entry.size());
+        }
+        return file;
+    }
+
+    /** The manifest. */
+    Manifest manifest() {
+        return manifest;
+    }
+
     /** Makes the replay stop, idle, once the events up to {@code stop} have been delivered. */
     void stopAt(ReplayStopPoint stop) {
         this.stopAt = stop;
@@ -173,7 +213,7 @@ final class Replay {
      * replay in a thread of its own.
      */
     void idle() {
-        progress.finish();
+        progress.blank();
         log.info("replay of {} stopped at {} as asked (--replay-stop-at): event #{} was the last delivered, at"
                 + " {} s; the next one is #{}. The process now stays idle until it is stopped (Ctrl-C or kill);"
                 + " a debugger can attach and inspect it.", dir, stopAt, next - 1,
@@ -330,7 +370,10 @@ final class Replay {
             case Manifest.FAILED:
                 return "; recording stopped here because writing it failed (" + manifest.error() + ")";
             default:
-                return "; the recorded process was killed or crashed here";
+                return RecordingReader.isBeingWritten(dir)
+                        ? "; the recording is still being written by a running process, and this is as far as it"
+                                + " had written"
+                        : "; the recorded process was killed or crashed here";
         }
     }
 
@@ -389,12 +432,38 @@ final class Replay {
         return colon < 0 ? name : name.substring(0, colon);
     }
 
-    /** Logs what the replay did; called when the application closes its context. */
+    /**
+     * Logs how the replay ended and what it did: finished (the application ended where the recorded run did),
+     * ended where an unfinished recording ends, ran out of recording, or stopped by divergence; with the events and
+     * streams replayed, counted as {@code replay-tool} counts them. Called when the application closes its context.
+     */
     void logSummary() {
         progress.finish();
         double seconds = (realClock.nanoTime() - realStart) / 1e9;
-        log.info("replay of {} finished at event #{}: {} streams, {} bytes received, {} s ({} events/s)", dir, next,
-                streams, bytesReceived, String.format("%.3f", seconds),
-                seconds > 0 ? String.format("%.0f", next / seconds) : "-");
+        String figures = String.format(Locale.ROOT, "%d events of %d streams (%d bytes received) in %.3f s (%s"
+                + " events/s)", next, streams, bytesReceived, seconds, seconds > 0
+                ? String.format(Locale.ROOT, "%.0f", next / seconds) : "-");
+        if (stopAt != null && failure instanceof RecordingExhaustedException) {
+            log.warn("replay of {}: --replay-stop-at={} was never reached: the recording ends at event #{}", dir,
+                    stopAt, next - 1);
+        }
+        if (failure == null && nextEventTime() >= 0) {
+            log.warn("replay of {} ended at event #{}, before the recording does: the application stopped there,"
+                    + " while the recorded run went on; {}", dir, next, figures);
+        } else if (failure == null) {
+            log.info("replay of {} finished: {}; the application ended where the recorded run ended", dir, figures);
+        } else if (failure instanceof ReplayDivergenceException) {
+            log.info("replay of {} stopped by divergence at event #{}, after {}", dir, next, figures);
+        } else if (((RecordingExhaustedException) failure).recordingIncomplete()) {
+            if (Manifest.STOPPED.equals(manifest.status()) || Manifest.COMPLETE.equals(manifest.status())) {
+                log.info("replay of {} ended where the recording ends, after {}: {}", dir, figures,
+                        failure.getMessage());
+            } else {
+                log.warn("replay of {} ended where the recording ends, after {}: {}", dir, figures,
+                        failure.getMessage());
+            }
+        } else {
+            log.info("replay of {} ran out of recording after {}", dir, figures);
+        }
     }
 }

@@ -180,6 +180,68 @@ public final class ReplayContext implements AutoCloseable {
         });
     }
 
+    /**
+     * Declares {@code file} as one the application reads its starting state from, such as a database, before it
+     * reads it, and returns the path to read. Declare such files in the same order when recording and replaying.
+     *
+     * <ul>
+     *   <li>Live: nothing is done.</li>
+     *   <li>Recording: the file is copied into the recording ({@code start/NAME}) with its size and SHA-256 in the
+     *   manifest, so that a replay needs no copy made by hand. A file that does not exist is noted as such. Failing
+     *   to write the copy fails the recording, as any write does.</li>
+     *   <li>Replaying: a file that does not exist is created from the recording's copy; one that exists must be
+     *   the recorded state (size and SHA-256), and is otherwise left untouched with a
+     *   {@link StartingStateException}. A recording made before copies were kept is not checked.</li>
+     * </ul>
+     *
+     * @throws StartingStateException when replaying, if the file holds another state than the recorded one
+     * @throws IOException when replaying, if the recording's copy cannot be read or the file cannot be written
+     */
+    public Path startingFile(Path file) throws IOException {
+        if (recording != null) {
+            recording.addStartingFile(file);
+        } else if (replay != null) {
+            return replay.startingFile(file);
+        }
+        return file;
+    }
+
+    /**
+     * The recording directory as the recording process named it: {@link #directory()} when recording; when
+     * replaying, the recorded run's (or the replay's directory, for recordings made before the manifest said); null
+     * when live. An application that reports its recording to peers reports this, so that a replay sends what the
+     * recorded run sent.
+     */
+    public String recordedDirectory() {
+        if (recording != null) {
+            return recording.dir().toString();
+        }
+        if (replay != null) {
+            String recorded = replay.manifest().directory();
+            return recorded != null ? recorded : replay.dir().toString();
+        }
+        return null;
+    }
+
+    /**
+     * Notes that a signal ({@code SIGTERM}, {@code SIGINT}) is stopping the process, for the manifest when recording;
+     * when replaying, see {@link #recordedSignal()}. Any thread.
+     */
+    public void stoppingOnSignal(String signal) {
+        if (recording != null) {
+            recording.stoppedBy(signal);
+        }
+    }
+
+    /**
+     * When replaying, the signal that stopped the recorded process, if the application noted it
+     * ({@link #stoppingOnSignal}); otherwise null. An application that logs the signal it stops on logs the same
+     * line when the replay reaches that point, so that the replay's log is the recorded run's.
+     */
+    public String recordedSignal() {
+        return replay == null ? null : replay.manifest().signal();
+    }
+
     /** Events recorded or replayed so far. */
     public long events() {
         return recording != null ? recording.events() : replay != null ? replay.next() : 0;

@@ -3,6 +3,9 @@ package io.streamreplay.replay;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -17,6 +20,8 @@ import picocli.CommandLine.TypeConversionException;
  * <p>Without a DIR both use {@value #DEFAULT_DIR} in the working directory. The two options exclude each other.
  */
 public final class ReplayOptions {
+
+    private static final Logger log = LoggerFactory.getLogger(ReplayOptions.class);
 
     /** The directory used when the option is given without one. */
     public static final String DEFAULT_DIR = "replay-data";
@@ -68,6 +73,59 @@ public final class ReplayOptions {
     }
 
     /**
+     * The command line to run: with {@code --replay}, the recorded one (from the recording's manifest) with the
+     * positional parameters given now, if any, in place of the recorded ones, and every option given now in place
+     * of its recorded value; so {@code --replay=DIR} alone runs the recorded command line, and
+     * {@code --replay=DIR --log-level=debug} runs it with another log level. Otherwise {@code given} itself.
+     *
+     * @param given the command line as given, for a program whose top command mixes these options in
+     * @throws IOException naming the file if the recording's manifest cannot be read
+     * @throws ParameterException if the recorded command line does not parse with this program (another version)
+     */
+    public List<String> commandLineToRun(List<String> given) throws IOException {
+        if (replayDir == null) {
+            return given;
+        }
+        List<String> recorded = Manifest.read(replayDir).arguments();
+        try {
+            return RecordedCommandLine.merge(this::parser, recorded, given);
+        } catch (ParameterException e) {
+            throw new ParameterException(spec.commandLine(), "the command line recorded in " + replayDir
+                    .resolve(ReplayFormat.MANIFEST) + " does not parse with this version of " + spec.name() + ": "
+                    + e.getMessage() + " (recorded: " + String.join(" ", recorded) + ")");
+        }
+    }
+
+    private CommandLine parser() {
+        return new CommandLine(spec.userObject().getClass());
+    }
+
+    /**
+     * Opens the replay; warns if the command line differs from the recorded one in an option that may change what
+     * the program does, comparing with the program's own option model (by value, options marked
+     * {@link ReplayNeutral} left out), or as text if the recorded command line does not parse with it.
+     */
+    private ReplayContext replay(String program, List<String> arguments, ReplayStopPoint stop) throws IOException {
+        String difference = null;
+        boolean compared = false;
+        if (arguments != null) {
+            try {
+                difference = RecordedCommandLine.firstDifference(this::parser, Manifest.read(replayDir).arguments(),
+                        arguments);
+                compared = true;
+            } catch (ParameterException | CorruptRecordingException e) {
+                // Compared as text by the replay (or refused there, for a manifest it cannot read).
+            }
+        }
+        ReplayContext context = ReplayContext.replay(replayDir, program, compared ? null : arguments, stop);
+        if (difference != null) {
+            log.warn("{}: the command line differs from the recorded one {}; the replay diverges if that changes"
+                    + " what the program does", replayDir, difference);
+        }
+        return context;
+    }
+
+    /**
      * Opens the context the options select.
      *
      * @param program the application's name, stored in the manifest and checked on replay
@@ -94,7 +152,7 @@ public final class ReplayOptions {
             case RECORD:
                 return ReplayContext.record(recordDir, program, arguments, onError);
             case REPLAY:
-                return ReplayContext.replay(replayDir, program, arguments, stop);
+                return replay(program, arguments, stop);
             default:
                 return ReplayContext.live();
         }

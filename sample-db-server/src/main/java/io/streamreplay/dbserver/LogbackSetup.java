@@ -5,6 +5,8 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.Appender;
+import ch.qos.logback.core.ConsoleAppender;
 import ch.qos.logback.core.FileAppender;
 import ch.qos.logback.core.filter.Filter;
 import ch.qos.logback.core.spi.FilterReply;
@@ -14,19 +16,30 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import org.slf4j.LoggerFactory;
+import org.slf4j.Marker;
+import org.slf4j.MarkerFactory;
 
 /**
  * The server's Logback configuration beyond {@code logback.xml}: the {@code --log-file} appender, and the levels
  * the {@code log-level} control command changes.
  *
- * <p>The log file leaves out the replay library's own messages (recording started, replay summary), which differ
- * by nature between a recorded run and its replay; everything else in it is the application's behaviour, so the
- * file of a replay equals the recorded run's but for timestamps.
+ * <p>The log file leaves out the replay library's own messages (recording started, replay summary) and the
+ * application's lines about the replay itself (marked {@link #REPLAY_STATUS}: how it ended, a divergence), which
+ * differ by nature between a recorded run and its replay; everything else in it is the application's behaviour,
+ * so the file of a replay equals the recorded run's but for timestamps. On the console of a replay, those other
+ * lines read {@code replayed: ...} ({@link #markReplayedLines()}): they are the recorded run's, reproduced, and no
+ * socket was opened for them.
  */
 public final class LogbackSetup implements LogLevels {
 
     /** The layout: the timestamp is the first {@code |}-separated field, so logs compare without it. */
     public static final String PATTERN = "%d{yyyy-MM-dd'T'HH:mm:ss.SSSXXX}|%-5level|%logger{0}|%msg%n";
+
+    /** The layout of the console's reproduced lines in a replay. */
+    static final String REPLAYED_PATTERN = "%d{yyyy-MM-dd'T'HH:mm:ss.SSSXXX}|%-5level|%logger{0}|replayed: %msg%n";
+
+    /** Marks a line about the replay itself, which a replay's log file leaves out. */
+    public static final Marker REPLAY_STATUS = MarkerFactory.getMarker("REPLAY_STATUS");
 
     private static final String REPLAY_LOGGERS = "io.streamreplay.replay";
 
@@ -44,16 +57,48 @@ public final class LogbackSetup implements LogLevels {
         appender.setFile(file.toString());
         appender.setAppend(true);
         appender.setEncoder(encoder);
-        Filter<ILoggingEvent> applicationOnly = new Filter<>() {
-            @Override
-            public FilterReply decide(ILoggingEvent event) {
-                return event.getLoggerName().startsWith(REPLAY_LOGGERS) ? FilterReply.DENY : FilterReply.NEUTRAL;
-            }
-        };
-        applicationOnly.start();
-        appender.addFilter(applicationOnly);
+        appender.addFilter(filter(false));
         appender.start();
         context.getLogger(Logger.ROOT_LOGGER_NAME).addAppender(appender);
+    }
+
+    /**
+     * For a replay: the console shows the application's lines (those a log file keeps) as {@code replayed: ...},
+     * and the lines about the replay as they are. Does nothing under a user's own Logback configuration.
+     */
+    public void markReplayedLines() {
+        Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
+        Appender<ILoggingEvent> console = root.getAppender("CONSOLE");
+        if (!(console instanceof ConsoleAppender)) {
+            return;
+        }
+        console.addFilter(filter(true));
+        PatternLayoutEncoder encoder = new PatternLayoutEncoder();
+        encoder.setContext(context);
+        encoder.setPattern(REPLAYED_PATTERN);
+        encoder.start();
+        ConsoleAppender<ILoggingEvent> replayed = new ConsoleAppender<>();
+        replayed.setContext(context);
+        replayed.setName("CONSOLE-REPLAYED");
+        replayed.setTarget(((ConsoleAppender<ILoggingEvent>) console).getTarget());
+        replayed.setEncoder(encoder);
+        replayed.addFilter(filter(false));
+        replayed.start();
+        root.addAppender(replayed);
+    }
+
+    /** Lets through only the lines about recording or replaying ({@code aboutReplay}), or only the others. */
+    private static Filter<ILoggingEvent> filter(boolean aboutReplay) {
+        Filter<ILoggingEvent> filter = new Filter<>() {
+            @Override
+            public FilterReply decide(ILoggingEvent event) {
+                boolean replayLine = event.getLoggerName().startsWith(REPLAY_LOGGERS)
+                        || (event.getMarkerList() != null && event.getMarkerList().contains(REPLAY_STATUS));
+                return replayLine == aboutReplay ? FilterReply.NEUTRAL : FilterReply.DENY;
+            }
+        };
+        filter.start();
+        return filter;
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.streamreplay.dbserver;
 
+import io.streamreplay.cli.UsageErrors;
 import io.streamreplay.control.ControlServer;
 import io.streamreplay.control.LogLevels;
 import io.streamreplay.dbserver.schema.DatabaseSchema;
@@ -11,11 +12,16 @@ import io.streamreplay.jsonrpc.Json;
 import io.streamreplay.jsonrpc.JsonRpcServer;
 import io.streamreplay.jsonrpc.Limits;
 import io.streamreplay.poll.PollLoop;
+import io.streamreplay.process.Signals;
 import io.streamreplay.replay.RecordingExhaustedException;
 import io.streamreplay.replay.RecordingFailedException;
 import io.streamreplay.replay.ReplayContext;
 import io.streamreplay.replay.ReplayException;
+import io.streamreplay.replay.ReplayMode;
+import io.streamreplay.replay.ReplayNeutral;
 import io.streamreplay.replay.ReplayOptions;
+import io.streamreplay.replay.StartingStateException;
+import io.streamreplay.stream.InvalidStreamNameException;
 import io.streamreplay.stream.StreamProvider;
 import io.streamreplay.stream.TlsConfig;
 import io.streamreplay.stream.TransportRegistry;
@@ -43,7 +49,13 @@ import picocli.CommandLine.Parameters;
  * on the given remotes, with a control socket, that can record its run and replay it.
  *
  * <p>Exit status: 0 after {@code exit} on the control socket (or the replay of one), 1 for a start-up problem,
- * 2 for bad usage, 3 when a replay runs out of recording, 4 when a replay diverges.
+ * 2 for bad usage, 3 when a replay runs out of recording, 4 when a replay diverges, 5 when writing the recording
+ * failed under {@code --replay-record-on-error=exit}, 128 + N when stopped by signal N (143 for SIGTERM, 130 for
+ * SIGINT).
+ *
+ * <p>A replay ({@code --replay=DIR}) runs the recorded command line, with the options and database files given now
+ * in place of the recorded ones; it opens no socket, writes no pid file, and starts each database from the
+ * recording's copy when its file does not exist.
  */
 @Command(name = "sample-db-server", mixinStandardHelpOptions = true, versionProvider = SampleDbServer.Version.class,
         sortOptions = false, subcommands = SampleDbServer.Create.class,
@@ -56,7 +68,8 @@ import picocli.CommandLine.Parameters;
                 + " signalled recording ends", "1:start-up failed",
                 "2:bad command line", "3:replay reached the end of a complete recording",
                 "4:replay diverged from the recording",
-                "5:writing the recording failed, with --replay-record-on-error=exit"})
+                "5:writing the recording failed, with --replay-record-on-error=exit",
+                "130:stopped by SIGINT (Ctrl-C)", "143:stopped by SIGTERM"})
 public final class SampleDbServer implements Callable<Integer> {
 
     /** The program name, recorded in and checked against replay manifests. */
@@ -70,6 +83,8 @@ public final class SampleDbServer implements Callable<Integer> {
 
     private static final Logger log = LoggerFactory.getLogger(SampleDbServer.class);
     private static final long PROBE_INTERVAL_MILLIS = 5000;
+    /** The line a signal that stops the server logs, and its replay again where it ends. */
+    private static final String STOPPING_ON_SIGNAL = "stopping on {}";
 
     /** Picocli's version text. */
     static final class Version implements CommandLine.IVersionProvider {
@@ -91,16 +106,21 @@ public final class SampleDbServer implements Callable<Integer> {
             description = "The control socket (default: ${DEFAULT-VALUE} in the working directory).")
     private Path control;
 
-    @Option(names = "--log-file", paramLabel = "PATH", description = "Also log to PATH (appending).")
+    @ReplayNeutral
+    @Option(names = "--log-file", paramLabel = "PATH", description = "Also log to PATH (appending); its directory"
+            + " must exist.")
     private Path logFile;
 
+    @ReplayNeutral
     @Option(names = "--log-level", paramLabel = "[LOGGER=]LEVEL", description = "Set the level of LOGGER (a class"
             + " or package name; all loggers if left out) to TRACE, DEBUG, INFO, WARN, ERROR or OFF; repeatable."
             + " At DEBUG, io.streamreplay.replay logs every replayed event with its sequence number.")
     private List<String> logLevels = new ArrayList<>();
 
+    @ReplayNeutral
     @Option(names = "--pidfile", paramLabel = "PATH", description = "Write the process id to PATH, locked while"
-            + " the server runs, removed when it exits.")
+            + " the server runs, removed when it exits (also on SIGTERM and Ctrl-C); its directory must exist. A"
+            + " replay writes none.")
     private Path pidFile;
 
     @Option(names = {"-p", "--private-key"}, paramLabel = "FILE", description = "TLS private key (PEM, PKCS#8).")
@@ -117,6 +137,8 @@ public final class SampleDbServer implements Callable<Integer> {
     private ReplayOptions replayOptions;
 
     private String[] commandLine = new String[0];
+    /** Whether {@link #commandLine} is the one to run: as given, or for a replay merged with the recorded one. */
+    private boolean resolved;
 
     /** Creates a database file from a schema, as {@code ovsdb-tool create} does. */
     @Command(name = "create", mixinStandardHelpOptions = true, versionProvider = Version.class,
@@ -148,14 +170,33 @@ public final class SampleDbServer implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
+        System.exit(commandLine(args).execute(args));
+    }
+
+    /** The program's command line for {@code args}, ready to execute. */
+    static CommandLine commandLine(String[] args) {
         SampleDbServer command = new SampleDbServer();
         command.commandLine = args.clone();
-        System.exit(new CommandLine(command).execute(args));
+        return UsageErrors.oneLine(new CommandLine(command));
     }
 
     @Override
     public Integer call() {
+        if (replayOptions.mode() == ReplayMode.REPLAY && !resolved) {
+            return replayRecordedCommandLine();
+        }
         LogbackSetup logging = new LogbackSetup();
+        if (replayOptions.mode() == ReplayMode.REPLAY) {
+            logging.markReplayedLines();
+        }
+        String missing = missingDirectory("--log-file", logFile);
+        if (missing == null) {
+            missing = missingDirectory("--pidfile", replayOptions.mode() == ReplayMode.REPLAY ? null : pidFile);
+        }
+        if (missing != null) {
+            log.error("{}", missing);
+            return 1;
+        }
         if (logFile != null) {
             logging.addFile(logFile);
         }
@@ -171,7 +212,7 @@ public final class SampleDbServer implements Callable<Integer> {
         }
         if (databaseFiles.isEmpty()) {
             log.error("no database file given (use 'sample-db-server create DB-FILE SCHEMA-FILE' to make one)");
-            return 1;
+            return 2;
         }
         TlsConfig tls;
         if (privateKey == null && certificate == null && caCertificate == null) {
@@ -182,14 +223,66 @@ public final class SampleDbServer implements Callable<Integer> {
         } else {
             tls = TlsConfig.pem(privateKey, certificate, caCertificate);
         }
+        TransportRegistry transports = TransportRegistry.standard(tls);
+        for (String remote : remotes) {
+            try {
+                transports.check(remote);
+            } catch (InvalidStreamNameException e) {
+                log.error("--remote={}: {}", remote, e.getMessage());
+                return 2;
+            }
+        }
+        if (replayOptions.mode() != ReplayMode.REPLAY) {
+            // A replay reads no TLS file; a live server refuses bad ones now rather than at the first client.
+            try {
+                tls.check();
+            } catch (IOException e) {
+                log.error("{}", e.getMessage());
+                return 1;
+            }
+        }
         try {
-            return run(logging, tls);
+            return run(logging, transports);
         } finally {
             logging.stop();
         }
     }
 
-    private int run(LogLevels logLevels, TlsConfig tls) {
+    /**
+     * Runs, in place of this command line (which holds {@code --replay}), the recorded one with the options and
+     * database files given now in place of the recorded ones.
+     */
+    private int replayRecordedCommandLine() {
+        SampleDbServer recorded = new SampleDbServer();
+        CommandLine parser = new CommandLine(recorded);
+        try {
+            List<String> toRun = replayOptions.commandLineToRun(List.of(commandLine));
+            recorded.commandLine = toRun.toArray(new String[0]);
+            recorded.resolved = true;
+            parser.parseArgs(recorded.commandLine);
+        } catch (CommandLine.ParameterException e) {
+            log.error("{}", e.getMessage());
+            return 2;
+        } catch (IOException e) {
+            log.error("{}", e.getMessage());
+            return 1;
+        }
+        return recorded.call();
+    }
+
+    /** Why {@code file}'s directory makes it unusable (it does not exist), or null. */
+    private static String missingDirectory(String option, Path file) {
+        if (file == null) {
+            return null;
+        }
+        Path parent = file.toAbsolutePath().getParent();
+        if (parent != null && !Files.isDirectory(parent)) {
+            return option + "=" + file + ": directory " + parent + " does not exist";
+        }
+        return null;
+    }
+
+    private int run(LogLevels logLevels, TransportRegistry transports) {
         ReplayContext replay;
         try {
             replay = replayOptions.open(PROGRAM, List.of(commandLine));
@@ -199,14 +292,23 @@ public final class SampleDbServer implements Callable<Integer> {
         }
         List<DatabaseFile> files = new ArrayList<>();
         FileLock pidLock = null;
+        Thread pidRemover = null;
         try {
             PollLoop loop = replay.newPollLoop();
-            StreamProvider streams = replay.streams(TransportRegistry.standard(tls));
+            StreamProvider streams = replay.streams(transports);
             UuidGenerator uuids = new UuidGenerator(replay.source("uuid").nextLong());
             for (Path file : databaseFiles) {
-                files.add(DatabaseFile.open(file, uuids));
+                files.add(DatabaseFile.open(replay.startingFile(file), uuids));
             }
-            pidLock = writePidFile();
+            if (replay.mode() != ReplayMode.REPLAY) {
+                // A replay must not take the pid file of a live server, and writes nothing the recorded run did not.
+                pidLock = writePidFile();
+                if (pidLock != null) {
+                    pidRemover = new Thread(() -> removePidFile(), "pidfile-removal");
+                    Runtime.getRuntime().addShutdownHook(pidRemover);
+                }
+            }
+            stopOnSignals(replay);
             OvsdbServer server = new OvsdbServer(loop, uuids, files);
             long probes = replay.isActive() ? 0 : PROBE_INTERVAL_MILLIS;
             // Sized from the heap of the recorded run, so that a replay drops the same clients at the same point.
@@ -226,20 +328,26 @@ public final class SampleDbServer implements Callable<Integer> {
             log.info("exiting");
             return 0;
         } catch (RecordingExhaustedException e) {
+            // The replay's summary says where and why it ended; the log file must stay the recorded run's.
             if (e.recordingIncomplete()) {
-                log.warn("replay ended where the recording ends: {}", e.getMessage());
+                if (replay.recordedSignal() != null) {
+                    log.info(STOPPING_ON_SIGNAL, replay.recordedSignal());
+                }
                 return 0;
             }
-            log.error("{}", e.getMessage());
+            log.error(LogbackSetup.REPLAY_STATUS, "{}", e.getMessage());
             return e.exitStatus();
         } catch (ReplayException e) {
-            log.error("{}", e.getMessage());
+            log.error(LogbackSetup.REPLAY_STATUS, "{}", e.getMessage());
             return e.exitStatus();
         } catch (RecordingFailedException e) {
             log.error("{}", e.getMessage());
             return e.exitStatus();
         } catch (OvsdbException e) {
             log.error("{}: {}", e.tag(), e.details());
+            return 1;
+        } catch (StartingStateException e) {
+            log.error(LogbackSetup.REPLAY_STATUS, "{}", e.getMessage());
             return 1;
         } catch (NoSuchFileException e) {
             log.error("{}: no such file", e.getFile());
@@ -255,8 +363,38 @@ public final class SampleDbServer implements Callable<Integer> {
                     log.error("{}: {}", file.path(), e.toString());
                 }
             }
+            if (pidRemover != null) {
+                try {
+                    Runtime.getRuntime().removeShutdownHook(pidRemover);
+                } catch (IllegalStateException e) {
+                    // Already shutting down: the hook removes the file.
+                }
+            }
             releasePidFile(pidLock);
             replay.close();
+        }
+    }
+
+    /**
+     * SIGTERM and SIGINT stop the server with a line in its log, noted in a recording's manifest so that its replay
+     * logs the same line where it ends; the exit status is 128 + the signal's number, as the JVM's default. The
+     * shutdown hooks then close the recording ({@code stopped}) and remove the pid file. Unlike most handlers, these
+     * exit from the signal's thread, as the JVM's own would: the loop may be blocked for long, and where it stops
+     * is not part of the recording, so it must not decide.
+     */
+    private static void stopOnSignals(ReplayContext replay) {
+        for (String name : new String[] {"TERM", "INT"}) {
+            int status = name.equals("TERM") ? 143 : 130;
+            Signals.handle(name, () -> {
+                String signalName = "SIG" + name;
+                if (replay.mode() == ReplayMode.REPLAY) {
+                    log.info(LogbackSetup.REPLAY_STATUS, "replay interrupted by {}", signalName);
+                } else {
+                    log.info(STOPPING_ON_SIGNAL, signalName);
+                    replay.stoppingOnSignal(signalName);
+                }
+                System.exit(status);
+            });
         }
     }
 
@@ -324,6 +462,15 @@ public final class SampleDbServer implements Callable<Integer> {
             Files.deleteIfExists(pidFile);
             lock.release();
             lock.channel().close();
+        } catch (IOException e) {
+            log.warn("{}: {}", pidFile, e.toString());
+        }
+    }
+
+    /** Removes the pid file at a shutdown the server did not see coming (a signal). */
+    private void removePidFile() {
+        try {
+            Files.deleteIfExists(pidFile);
         } catch (IOException e) {
             log.warn("{}: {}", pidFile, e.toString());
         }

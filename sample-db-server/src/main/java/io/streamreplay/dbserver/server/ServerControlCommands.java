@@ -107,14 +107,15 @@ public final class ServerControlCommands {
         json.put("transactions", stats.transactions());
         json.put("bytes_in", bytesIn);
         json.put("bytes_out", bytesOut);
-        ObjectNode recording = json.putObject("recording");
-        recording.put("mode", replay.mode().name().toLowerCase(Locale.ROOT));
-        if (replay.directory() != null) {
-            recording.put("directory", replay.directory().toString());
-        }
-        recording.put("events", replay.events());
-        if (replay.recordingFailure() != null) {
-            recording.put("failure", replay.recordingFailure().getMessage());
+        // What a replay sends must not depend on its being a replay: it reports the recording it reproduces, as the
+        // recorded run reported it (the recorded directory, the events so far, which a replay counts the same).
+        if (replay.recordedDirectory() != null) {
+            ObjectNode recording = json.putObject("recording");
+            recording.put("directory", replay.recordedDirectory());
+            recording.put("events", replay.events());
+            if (replay.recordingFailure() != null) {
+                recording.put("failure", replay.recordingFailure().getMessage());
+            }
         }
         return json;
     }

@@ -1,0 +1,128 @@
+package io.streamreplay.replay;
+
+import java.lang.reflect.AnnotatedElement;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Supplier;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.ArgSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.ParseResult;
+
+/**
+ * A recorded command line read with the program's own Picocli model, so that a replay can run it with the options
+ * given now in place of the recorded ones ({@link #merge}) and name the first difference that matters
+ * ({@link #firstDifference}): options are compared by value, whatever their spelling or order, and options marked
+ * {@link ReplayNeutral}, as well as the {@code --replay...} options themselves, never count as a difference.
+ *
+ * <p>Only the top command's options and positional parameters are considered; a program with subcommands compares
+ * by text. Stateless.
+ */
+final class RecordedCommandLine {
+
+    private RecordedCommandLine() {
+    }
+
+    /**
+     * The command line a replay runs: the positional parameters given now, or the recorded ones if none is given;
+     * then every recorded option not given now; then every option given now. Options are written
+     * {@code --NAME=VALUE}, one per value, boolean ones as {@code --NAME}.
+     *
+     * @param parser makes a fresh command line of the program for each parse
+     * @throws CommandLine.ParameterException if either command line does not parse with this program
+     */
+    static List<String> merge(Supplier<CommandLine> parser, List<String> recorded, List<String> given) {
+        ParseResult before = parser.get().parseArgs(recorded.toArray(new String[0]));
+        ParseResult now = parser.get().parseArgs(given.toArray(new String[0]));
+        List<String> merged = new ArrayList<>(positionals(now).isEmpty() ? positionals(before) : positionals(now));
+        Map<String, List<String>> options = options(before, true);
+        Map<String, List<String>> overrides = options(now, false);
+        options.keySet().removeAll(overrides.keySet());
+        options.putAll(overrides);
+        options.values().forEach(merged::addAll);
+        return merged;
+    }
+
+    /**
+     * The first difference between the two command lines that may change what the program does, as text for a
+     * warning, or null if there is none.
+     *
+     * @throws CommandLine.ParameterException if either command line does not parse with this program
+     */
+    static String firstDifference(Supplier<CommandLine> parser, List<String> recorded, List<String> now) {
+        ParseResult before = parser.get().parseArgs(recorded.toArray(new String[0]));
+        ParseResult after = parser.get().parseArgs(now.toArray(new String[0]));
+        if (!positionals(before).equals(positionals(after))) {
+            return "in its arguments: recorded " + quoted(positionals(before)) + ", now " + quoted(positionals(after));
+        }
+        Map<String, List<String>> was = values(before);
+        Map<String, List<String>> is = values(after);
+        for (String name : union(was, is)) {
+            if (!Objects.equals(was.get(name), is.get(name))) {
+                return "in " + name + ": recorded " + quoted(was.get(name)) + ", now " + quoted(is.get(name));
+            }
+        }
+        return null;
+    }
+
+    private static List<String> union(Map<String, ?> a, Map<String, ?> b) {
+        List<String> names = new ArrayList<>(a.keySet());
+        b.keySet().stream().filter(name -> !a.containsKey(name)).forEach(names::add);
+        return names;
+    }
+
+    private static String quoted(List<String> values) {
+        if (values == null || values.isEmpty()) {
+            return "nothing";
+        }
+        return "'" + String.join(" ", values) + "'";
+    }
+
+    private static List<String> positionals(ParseResult result) {
+        List<String> values = new ArrayList<>();
+        result.matchedPositionals().forEach(p -> values.addAll(p.originalStringValues()));
+        return values;
+    }
+
+    /** The values of every option that counts for a replay, by longest name. */
+    private static Map<String, List<String>> values(ParseResult result) {
+        Map<String, List<String>> values = new LinkedHashMap<>();
+        for (OptionSpec option : result.matchedOptions()) {
+            if (!isReplayOption(option) && !isNeutral(option)) {
+                values.put(option.longestName(), option.arity().max() == 0 ? List.of("(set)")
+                        : List.copyOf(option.originalStringValues()));
+            }
+        }
+        return values;
+    }
+
+    /** Every matched option as arguments, by longest name; the recorded run's replay options are left out. */
+    private static Map<String, List<String>> options(ParseResult result, boolean recorded) {
+        Map<String, List<String>> options = new LinkedHashMap<>();
+        for (OptionSpec option : result.matchedOptions()) {
+            if (recorded && isReplayOption(option)) {
+                continue;
+            }
+            List<String> args = new ArrayList<>();
+            if (option.arity().max() == 0 || option.originalStringValues().isEmpty()) {
+                args.add(option.longestName());
+            } else {
+                option.originalStringValues().forEach(value -> args.add(option.longestName() + "=" + value));
+            }
+            options.put(option.longestName(), args);
+        }
+        return options;
+    }
+
+    private static boolean isReplayOption(OptionSpec option) {
+        return option.longestName().startsWith("--replay");
+    }
+
+    private static boolean isNeutral(ArgSpec option) {
+        return option.userObject() instanceof AnnotatedElement
+                && ((AnnotatedElement) option.userObject()).isAnnotationPresent(ReplayNeutral.class);
+    }
+}

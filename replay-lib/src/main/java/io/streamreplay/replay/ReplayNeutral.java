@@ -1,0 +1,19 @@
+package io.streamreplay.replay;
+
+import java.lang.annotation.Documented;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+/**
+ * Marks a Picocli option that cannot change what the program does, only where or how it reports it: a log level, a
+ * log file, a pid file, the pace of a replay. A replay may give such an option another value than the recorded run
+ * did without a warning ({@link ReplayOptions}); every other difference from the recorded command line is named in
+ * a warning, since it may make the replay diverge.
+ */
+@Documented
+@Retention(RetentionPolicy.RUNTIME)
+@Target({ElementType.FIELD, ElementType.METHOD})
+public @interface ReplayNeutral {
+}
