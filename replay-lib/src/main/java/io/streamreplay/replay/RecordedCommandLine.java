@@ -55,8 +55,9 @@ final class RecordedCommandLine {
     static String firstDifference(Supplier<CommandLine> parser, List<String> recorded, List<String> now) {
         ParseResult before = parser.get().parseArgs(recorded.toArray(new String[0]));
         ParseResult after = parser.get().parseArgs(now.toArray(new String[0]));
-        if (!positionals(before).equals(positionals(after))) {
-            return "in its arguments: recorded " + quoted(positionals(before)) + ", now " + quoted(positionals(after));
+        if (!countedPositionals(before).equals(countedPositionals(after))) {
+            return "in its arguments: recorded " + quoted(countedPositionals(before)) + ", now "
+                    + quoted(countedPositionals(after));
         }
         Map<String, List<String>> was = values(before);
         Map<String, List<String>> is = values(after);
@@ -84,6 +85,14 @@ final class RecordedCommandLine {
     private static List<String> positionals(ParseResult result) {
         List<String> values = new ArrayList<>();
         result.matchedPositionals().forEach(p -> values.addAll(p.originalStringValues()));
+        return values;
+    }
+
+    /** The positional parameters that count for a replay. */
+    private static List<String> countedPositionals(ParseResult result) {
+        List<String> values = new ArrayList<>();
+        result.matchedPositionals().stream().filter(p -> !isNeutral(p))
+                .forEach(p -> values.addAll(p.originalStringValues()));
         return values;
     }
 

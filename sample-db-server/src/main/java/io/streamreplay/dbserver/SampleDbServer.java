@@ -94,6 +94,8 @@ public final class SampleDbServer implements Callable<Integer> {
         }
     }
 
+    // Neutral: a replay checks each file's content against the recording's (ReplayContext.startingFile).
+    @ReplayNeutral
     @Parameters(paramLabel = "DB-FILE", arity = "0..*", description = "Database files to serve (created with"
             + " 'sample-db-server create' or 'ovsdb-tool create').")
     private List<Path> databaseFiles = new ArrayList<>();
