@@ -24,7 +24,8 @@ if [ ! -x /usr/sbin/ovsdb-server ] || ! command -v ovsdb-tool > /dev/null || [ !
 fi
 
 echo "building..." >&2
-(cd "$root" && mvn -q -B -ntp -DskipTests -pl benchmarks,sample-db-server,sample-client -am package)
+(cd "$root" && mvn -q -B -ntp -DskipTests -pl benchmarks,sample-db-server,sample-client -am package) 2>&1 \
+  | sed 's/\x1b\[[0-9;]*m//g' >&2  # Maven 3.8 prints colour resets even in batch mode
 
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.1f GB", $2 / 1048576}' /proc/meminfo)," \
   "$(java -version 2>&1 | head -1), $(/usr/sbin/ovsdb-server --version | head -1)"

@@ -13,7 +13,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
  * whole usage text, which buries the one line that matters.
  *
  * <pre>
- * sample-db-server: Unknown option: '--remot' (did you mean --remote?)
+ * sample-db-server: Unknown option: '--remot=ptcp:0' (did you mean --remote?)
  * see 'sample-db-server --help'
  * </pre>
  */
@@ -39,7 +39,8 @@ public final class UsageErrors implements IParameterExceptionHandler {
         if (e instanceof UnmatchedArgumentException) {
             List<String> suggestions = ((UnmatchedArgumentException) e).getSuggestions();
             if (!suggestions.isEmpty()) {
-                message += " (did you mean " + String.join(" or ", suggestions) + "?)";
+                // Picocli lists every loosely similar name, most similar first: the first is the useful one.
+                message += " (did you mean " + suggestions.get(0) + "?)";
             }
         }
         err.println(failed.getCommandSpec().root().name() + ": " + message);

@@ -39,8 +39,7 @@ public final class ReplayOptions {
                     + " real sockets; it ends by itself when the recording is used up.")
     private Path replayDir;
 
-    @Option(names = "--replay-record-on-error", paramLabel = "continue|exit", defaultValue = "continue",
-            converter = PolicyConverter.class,
+    @Option(names = "--replay-record-on-error", paramLabel = "continue|exit", converter = PolicyConverter.class,
             description = "With --replay-record: when writing the recording fails (disk full, I/O error), log it, mark"
                     + " the recording failed and either go on unrecorded (continue, the default) or stop the process"
                     + " (exit, status 5).")
@@ -66,6 +65,21 @@ public final class ReplayOptions {
                     + " up to a time offset into the recording such as 12.5s or 800ms, then stay idle, logging where"
                     + " it stopped, until stopped with Ctrl-C or kill, so that a debugger can inspect the process.")
     private String stopAt;
+
+    /**
+     * These options, each taken from {@code outer} where it was not given here: for a program with subcommands
+     * that mixes these options into its top command as well as into each subcommand, so that they may come before
+     * the command name or after it.
+     */
+    public ReplayOptions orElse(ReplayOptions outer) {
+        ReplayOptions combined = new ReplayOptions();
+        combined.spec = spec;
+        combined.recordDir = recordDir != null ? recordDir : outer.recordDir;
+        combined.replayDir = replayDir != null ? replayDir : outer.replayDir;
+        combined.onError = onError != null ? onError : outer.onError;
+        combined.stopAt = stopAt != null ? stopAt : outer.stopAt;
+        return combined;
+    }
 
     /** The mode the options select. */
     public ReplayMode mode() {
@@ -150,7 +164,8 @@ public final class ReplayOptions {
         }
         switch (mode()) {
             case RECORD:
-                return ReplayContext.record(recordDir, program, arguments, onError);
+                return ReplayContext.record(recordDir, program, arguments,
+                        onError != null ? onError : RecordingFailurePolicy.CONTINUE);
             case REPLAY:
                 return replay(program, arguments, stop);
             default:

@@ -1,5 +1,6 @@
 package io.streamreplay.tool;
 
+import io.streamreplay.cli.UsageErrors;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -37,7 +38,7 @@ public final class ReplayTool {
 
     /** The command line, ready to execute; tests capture its output with {@code setOut}/{@code setErr}. */
     public static CommandLine commandLine() {
-        return new CommandLine(new ReplayTool());
+        return UsageErrors.oneLine(new CommandLine(new ReplayTool()));
     }
 
     public static void main(String[] args) {

@@ -26,7 +26,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = {"Runs a transaction workload against table kv (name: string, value: integer, indexed by"
                 + " name) of a database and prints throughput and latency.",
-                "The standard preset: connection c's j-th transaction is, by j % 4, insert {name: \"c<c>-<j>\","
+                "The standard preset: connection c's j-th transaction is, by j %% 4, insert {name: \"c<c>-<j>\","
                         + " value: j} (0, 1), update value = -j (2) or delete (3) of the row named \"c<c>-<j-2>\".",
                 "Exit status: 0 done (even with failed transactions, which are counted), 1 server unreachable,"
                         + " 130 interrupted (after printing the partial summary)."})

@@ -42,7 +42,7 @@ public abstract class ClientCommand implements Callable<Integer> {
         options = top.options();
         ClientRuntime runtime;
         try {
-            runtime = ClientRuntime.open(options, replay, commandLine());
+            runtime = ClientRuntime.open(options, replay.orElse(top.replayOptions()), commandLine());
         } catch (ClientException e) {
             return fail(err, e.getMessage(), e.exitStatus());
         }

@@ -1,5 +1,7 @@
 package io.streamreplay.client;
 
+import io.streamreplay.cli.UsageErrors;
+import io.streamreplay.replay.ReplayOptions;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -41,7 +43,16 @@ public final class SampleClient {
     @Mixin
     private ClientOptions options;
 
+    /** The replay options given before the command name; a command's own come first. */
+    @Mixin
+    private ReplayOptions replayOptions;
+
     private SampleClient() {
+    }
+
+    /** The replay options given before the command name. */
+    ReplayOptions replayOptions() {
+        return replayOptions;
     }
 
     /** The options shared by every command. */
@@ -53,7 +64,7 @@ public final class SampleClient {
     public static CommandLine commandLine() {
         CommandLine commandLine = new CommandLine(new SampleClient());
         commandLine.setCaseInsensitiveEnumValuesAllowed(true);
-        return commandLine;
+        return UsageErrors.oneLine(commandLine);
     }
 
     public static void main(String[] args) {

@@ -12,6 +12,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -134,6 +136,38 @@ class SampleClientIT {
     }
 
     @Test
+    void theMonitorExampleOfTheClientGuideIsWhatTheClientPrints(@TempDir Path fresh) throws Exception {
+        String guide = Files.readString(Path.of("..", "docs", "client.md"));
+        Matcher example = Pattern.compile("```sh\n\\$ sample-client (monitor [^#\n]*?) +#[^\n]*\n(.*?)```",
+                Pattern.DOTALL).matcher(guide);
+        assertTrue(example.find(), "docs/client.md has a monitor example");
+        Files.copy(dir.resolve("kv.ovsschema"), fresh.resolve("kv.ovsschema"));
+        assertEquals(0, ServerProcess.run(fresh, fresh.resolve("create.out"), List.of("create", "kv.db",
+                "kv.ovsschema"), 30));
+        try (ServerProcess own = ServerProcess.start(fresh, fresh.resolve("server.out"), List.of("kv.db"))) {
+            own.awaitLine("serving");
+            List<String> args = new ArrayList<>(List.of(example.group(1).trim().split(" +")));
+            ClientProcess monitor = ClientProcess.start(fresh, args.toArray(String[]::new));
+            Thread.sleep(1000);
+            assertEquals(0, ClientProcess.run(fresh, "transact", "[\"kvdb\",{\"op\":\"insert\",\"table\":\"kv\","
+                    + "\"row\":{\"name\":\"hello\",\"value\":42}}]").status());
+            monitor.awaitOutput("insert hello 42");
+            assertEquals(0, ClientProcess.run(fresh, "transact", "[\"kvdb\",{\"op\":\"update\",\"table\":\"kv\","
+                    + "\"where\":[[\"name\",\"==\",\"hello\"]],\"row\":{\"value\":43}}]").status());
+            monitor.awaitOutput("hello 43");
+            monitor.interrupt();
+            String printed = monitor.finish(20).out();
+            assertEquals(shape(example.group(2)), shape(printed), "the guide shows what the client prints");
+        }
+    }
+
+    /** Output with its times and UUIDs replaced by placeholders of the same width. */
+    private static String shape(String output) {
+        return output.replaceAll("\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\.\\d{3}", "TIME")
+                .replaceAll("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", "UUID");
+    }
+
+    @Test
     void monitorPrintsChangesMadeByAnotherClientAndStopsOnCtrlC() throws Exception {
         insert(unix, "watched-before", 1);
         ClientProcess monitor = ClientProcess.start(dir, "monitor", tcp, "kvdb", "kv", "name,value,!delete");
@@ -161,6 +195,12 @@ class SampleClientIT {
         Result recorded = ok("dump", unix, "kvdb", "--replay-record=dump-rec");
         Result replayed = ok("dump", "unix:" + dir.resolve("nowhere.sock"), "kvdb", "--replay=dump-rec");
         assertEquals(recorded.out(), replayed.out());
+
+        // Like every other option, the replay options may come before the command name.
+        Result before = ok("--replay-record=dump-rec-2", "--replay-record-on-error=exit", "dump", unix, "kvdb");
+        Result replayedBefore = ok("--replay=dump-rec-2", "dump", unix, "kvdb");
+        assertEquals(before.out(), replayedBefore.out());
+        assertTrue(Files.readString(dir.resolve("dump-rec-2").resolve("manifest.json")).contains("\"complete\""));
 
         ClientProcess monitor = ClientProcess.start(dir, "monitor", unix, "kvdb", "kv", "name", "--timestamp",
                 "--replay-record=monitor-rec");
@@ -190,6 +230,13 @@ class SampleClientIT {
         Result replayed = ok("bench", unix, "-n", "600", "--connections", "3", "--in-flight", "2", "--monitors",
                 "1", "--json", "--replay=bench-rec");
         assertEquals(bench.out(), replayed.out());
+
+        // The standard preset run twice on one database inserts names that exist: the first error is shown.
+        ok("bench", unix, "--preset=standard", "-n", "4", "--connections=1", "--no-progress");
+        Result again = ok("bench", unix, "--preset=standard", "-n", "4", "--connections=1", "--no-progress");
+        assertTrue(again.out().matches("(?s).*\ncompleted: \\d, errors: [1-4] \\(the first: \\{\"error\":\"constraint"
+                + " violation\",\"details\":\"Transaction causes multiple rows in \\\\\"kv\\\\\" table to have identical"
+                + " values .*\\)\n.*"), again.out());
 
         ClientProcess interrupted = ClientProcess.start(dir, "bench", unix, "-n", "100000000", "--no-progress");
         Thread.sleep(1500);

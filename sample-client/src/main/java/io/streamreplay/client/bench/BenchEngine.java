@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.LongNode;
 import io.streamreplay.client.ClientException;
 import io.streamreplay.client.ClientRuntime;
+import io.streamreplay.jsonrpc.Json;
 import io.streamreplay.jsonrpc.JsonRpcConnection;
 import io.streamreplay.jsonrpc.Message;
 import io.streamreplay.poll.PollLoop;
@@ -44,6 +45,8 @@ public final class BenchEngine {
     private final long[] latencies;
     private long completed;
     private long errors;
+    /** The first failed transaction's error, as JSON text; null while none failed. */
+    private String firstError;
     private long monitorRows;
     private long firstStart = -1;
     private long lastEnd;
@@ -135,8 +138,12 @@ public final class BenchEngine {
             }
             long end = runtime.nanoTime();
             lastEnd = end;
-            if (failed(message)) {
+            JsonNode failure = failure(message);
+            if (failure != null) {
                 errors++;
+                if (firstError == null) {
+                    firstError = Json.toText(failure);
+                }
             } else {
                 latencies[(int) completed++] = end - start;
             }
@@ -145,16 +152,17 @@ public final class BenchEngine {
         check(connection);
     }
 
-    private static boolean failed(Message reply) {
+    /** What made {@code reply} a failure: its error, or the first operation's error; null if it succeeded. */
+    private static JsonNode failure(Message reply) {
         if (reply.type() != Message.Type.REPLY) {
-            return true;
+            return reply.error();
         }
         for (JsonNode result : reply.result()) {
             if (result.has("error")) {
-                return true;
+                return result;
             }
         }
-        return false;
+        return null;
     }
 
     private void receiveUpdates(JsonRpcConnection monitor) throws ClientException {
@@ -181,7 +189,7 @@ public final class BenchEngine {
 
     /** The figures so far. */
     public BenchResult result(String workload, long requested, boolean interrupted) {
-        return new BenchResult(workload, lanes.size(), inFlight, requested, completed, errors,
+        return new BenchResult(workload, lanes.size(), inFlight, requested, completed, errors, firstError,
                 firstStart < 0 ? 0 : lastEnd - firstStart, java.util.Arrays.copyOf(latencies, (int) completed),
                 monitorRows, interrupted);
     }
