@@ -1,5 +1,7 @@
 package io.streamreplay.jsonrpc;
 
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -41,9 +43,19 @@ public final class Json {
         return array;
     }
 
-    /** Parses one JSON text (for configuration and tests; streams use {@link MessageParser}). */
+    /**
+     * Parses one JSON text (for configuration and tests; streams use {@link MessageParser}).
+     *
+     * @throws IOException saying what is wrong and where (line, column), in Jackson's words without its internals
+     */
     public static JsonNode parse(String text) throws IOException {
-        return MAPPER.readTree(text);
+        try {
+            return MAPPER.readTree(text);
+        } catch (JsonProcessingException e) {
+            JsonLocation where = e.getLocation();
+            throw new IOException("not valid JSON" + (where == null ? "" : " at line " + where.getLineNr()
+                    + ", column " + where.getColumnNr()) + ": " + e.getOriginalMessage(), e);
+        }
     }
 
     /** {@code node} as compact JSON text. */

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
+import java.util.Arrays;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,6 +25,7 @@ public final class JsonRpcConnection implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(JsonRpcConnection.class);
     private static final int RECEIVE_BUFFER = 16 * 1024;
+    private static final int OPENING_BYTES = 24;
 
     private final Stream stream;
     private final Limits limits;
@@ -34,6 +36,8 @@ public final class JsonRpcConnection implements AutoCloseable {
     private long receivedBytes;
     private long sentBytes;
     private IOException error;
+    /** The first bytes received, kept until a message completes, to tell a peer of another protocol. */
+    private byte[] opening = new byte[0];
     private final BufferBudget budget;
     /** What {@link #budget} was last told this connection holds. */
     private long reported;
@@ -124,6 +128,7 @@ public final class JsonRpcConnection implements AutoCloseable {
             while (true) {
                 JsonNode json = parser.next();
                 if (json != null) {
+                    opening = null;
                     report();
                     Message message = Message.fromJson(json);
                     if (log.isTraceEnabled()) {
@@ -141,6 +146,11 @@ public final class JsonRpcConnection implements AutoCloseable {
                     return null;
                 }
                 receivedBytes += n;
+                if (opening != null && opening.length < OPENING_BYTES) {
+                    byte[] more = Arrays.copyOf(opening, Math.min(OPENING_BYTES, opening.length + n));
+                    System.arraycopy(input.array(), 0, more, opening.length, more.length - opening.length);
+                    opening = more;
+                }
                 parser.feed(input.array(), 0, n);
                 report();
                 if (error != null) {
@@ -148,7 +158,8 @@ public final class JsonRpcConnection implements AutoCloseable {
                 }
             }
         } catch (ProtocolException e) {
-            fail(new ProtocolException(name() + ": " + e.getMessage(), e));
+            String otherProtocol = opening == null ? null : OtherProtocol.describe(opening);
+            fail(new ProtocolException(name() + ": " + (otherProtocol != null ? otherProtocol : e.getMessage()), e));
             return null;
         } catch (IOException e) {
             fail(e);

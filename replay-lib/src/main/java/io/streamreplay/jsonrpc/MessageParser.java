@@ -80,7 +80,7 @@ public final class MessageParser {
         try {
             feeder.feedInput(bytes, offset, offset + length);
         } catch (IOException e) {
-            throw fail("JSON syntax error: " + e.getMessage(), e);
+            throw fail("JSON syntax error: " + firstLine(e.getMessage()), e);
         }
         fedBytes += length;
         if (fedBytes - messageStart > maxMessageBytes) {

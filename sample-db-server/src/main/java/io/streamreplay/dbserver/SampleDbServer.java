@@ -230,7 +230,7 @@ public final class SampleDbServer implements Callable<Integer> {
             try {
                 transports.check(remote);
             } catch (InvalidStreamNameException e) {
-                log.error("--remote={}: {}", remote, e.getMessage());
+                log.error("--remote={}", e.getMessage());
                 return 2;
             }
         }

@@ -17,6 +17,7 @@ import io.streamreplay.stream.PassiveStream;
 import io.streamreplay.stream.Stream;
 import io.streamreplay.stream.TlsConfig;
 import io.streamreplay.stream.TransportRegistry;
+import io.streamreplay.testing.TestCertificates;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -66,6 +67,45 @@ class StartupIT {
 
         assertEquals(2, run("kv.db", "--private-key=key.pem"));
         assertTrue(output().contains("TLS needs all three"), output());
+
+        Files.writeString(dir.resolve("broken.ovsschema"), "{\"name\":\"x\",\n\"tables\":{,}}");
+        assertEquals(1, run("create", "broken.db", "broken.ovsschema"));
+        assertEquals("sample-db-server: broken.ovsschema: not valid JSON at line 2, column 11: Unexpected character"
+                + " (',' (code 44)): was expecting double-quote to start field name\n", output());
+    }
+
+    @Test
+    void aBadCommandLineIsRefusedAtStartInOneLineWithStatusTwo() throws Exception {
+        assertEquals(2, run("kv.db", "--remote=bogus:xyz"));
+        assertTrue(output().endsWith("|ERROR|SampleDbServer|--remote=bogus:xyz: unknown stream type 'bogus' (known:"
+                + " tcp, unix, ssl, and ptcp, punix, pssl to listen)\n"), output());
+        assertEquals(2, run("kv.db", "--remote=ptcp:99999"));
+        assertTrue(output().contains("--remote=ptcp:99999: '99999' is not a port number (0 to 65535)"), output());
+        assertEquals(2, run("--log-level=info"));
+        assertTrue(output().contains("no database file given"), output());
+    }
+
+    @Test
+    void aLogFileOrPidFileInAMissingDirectoryIsNamedAndNothingIsCreated() throws Exception {
+        Path missing = dir.resolve("no-such-dir");
+        assertEquals(1, run("kv.db", "--log-file=" + missing.resolve("server.log")));
+        assertTrue(output().contains("--log-file=" + missing.resolve("server.log") + ": directory " + missing
+                + " does not exist"), output());
+        assertEquals(1, run("kv.db", "--pidfile=" + missing.resolve("server.pid")));
+        assertTrue(output().contains("--pidfile=" + missing.resolve("server.pid") + ": directory " + missing
+                + " does not exist"), output());
+        assertFalse(Files.exists(missing), "neither option creates the directory");
+    }
+
+    @Test
+    void aPrivateKeyThatIsNotTheCertificatesIsRefusedAtStart() throws Exception {
+        TestCertificates.PemFiles server = TestCertificates.get().pemFiles("server");
+        TestCertificates.PemFiles client = TestCertificates.get().pemFiles("client");
+        assertEquals(1, run("kv.db", "--remote=pssl:0:127.0.0.1", "--private-key=" + client.key(),
+                "--certificate=" + server.certificate(), "--ca-cert=" + server.ca()));
+        assertTrue(output().contains("|ERROR|SampleDbServer|" + client.key() + " is not the key of the certificate in "
+                + server.certificate() + " ('CN=server'): it belongs to another certificate\n"), output());
+        assertFalse(output().contains("listening"), "refused before listening:\n" + output());
     }
 
     @Test
