@@ -13,14 +13,16 @@ final class HandshakeFailure {
     /**
      * @param reason the JDK's message
      * @param client whether this side is the client
+     * @param trusted the CA peers must chain to, for messages ({@code the CA in ca.pem ('CN=ca')}), or null
      */
-    static String describe(String reason, boolean client) {
+    static String describe(String reason, boolean client, String trusted) {
         String peer = client ? "the server" : "the client";
         if (reason.contains("Empty client certificate chain") || reason.contains("null cert chain")) {
-            return "the client sent no certificate, and this listener requires one signed by its CA";
+            return "the client sent no certificate" + (trusted == null ? "" : " signed by " + trusted)
+                    + ", which this listener requires (it has none, or one from another CA)";
         }
         if (reason.contains("certificate_required")) {
-            return "the server requires a client certificate, and this side has none";
+            return "the server requires a client certificate from a CA it trusts, and this side has none";
         }
         String alert = alert(reason);
         if (alert != null) {
@@ -44,7 +46,8 @@ final class HandshakeFailure {
                     return peer + " ended the handshake (TLS alert " + alert + ")";
             }
         }
-        if (reason.contains("Unsupported or unrecognized SSL message")) {
+        if (reason.contains("Unsupported or unrecognized SSL message")
+                || reason.contains("Unrecognized SSL message")) {
             return peer + " does not speak TLS (plaintext on a TLS port, or tcp: where ssl: was meant)";
         }
         if (reason.contains("No appropriate protocol")) {

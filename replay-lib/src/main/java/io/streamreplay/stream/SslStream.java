@@ -38,13 +38,16 @@ final class SslStream implements Stream {
     private boolean inboundDone;
     private IOException failure;
     private final long handshakeTimeoutNanos;
+    /** The CA peers must chain to, for messages; null if peers are not verified. */
+    private final String trusted;
     /** The loop whose clock times the handshake, known from the first wait; null before. */
     private PollLoop timer;
     private long handshakeDeadline;
 
-    SslStream(ChannelStream tcp, SSLEngine engine, long handshakeTimeoutMillis) {
+    SslStream(ChannelStream tcp, SSLEngine engine, long handshakeTimeoutMillis, String trusted) {
         this.tcp = tcp;
         this.engine = engine;
+        this.trusted = trusted;
         this.handshakeTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(handshakeTimeoutMillis);
         int packet = engine.getSession().getPacketBufferSize();
         this.netIn = ByteBuffer.allocate(packet);
@@ -332,7 +335,7 @@ final class SslStream implements Stream {
                 failure = cause;
             } else if (!handshakeDone) {
                 SSLHandshakeException handshake = new SSLHandshakeException(prefix + what + ": "
-                        + HandshakeFailure.describe(reason, engine.getUseClientMode()));
+                        + HandshakeFailure.describe(reason, engine.getUseClientMode(), trusted));
                 handshake.initCause(cause);
                 failure = handshake;
             } else {

@@ -32,7 +32,7 @@ public final class SslTransport implements Transport {
         // Fail on missing key material before any packet is sent.
         var engine = config.newEngine(name, true);
         return new SslStream(new ChannelStream(name, TcpTransport.openChannel(name, address), true), engine,
-                config.handshakeTimeoutMillis());
+                config.handshakeTimeoutMillis(), config.trustedDescription());
     }
 
     @Override
@@ -50,7 +50,8 @@ public final class SslTransport implements Transport {
         return TcpTransport.listenChannel(name, target, (channel, peer) -> {
             String acceptedName = "ssl:" + peer;
             return new SslStream(new ChannelStream(acceptedName, channel, true),
-                    config.newEngine(acceptedName, false), config.handshakeTimeoutMillis());
+                    config.newEngine(acceptedName, false), config.handshakeTimeoutMillis(),
+                    config.trustedDescription());
         });
     }
 }

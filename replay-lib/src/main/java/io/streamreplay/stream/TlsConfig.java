@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collection;
 import java.util.List;
+import java.util.stream.Collectors;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
@@ -66,6 +67,7 @@ public final class TlsConfig {
     private final boolean verifyPeer;
     private final long handshakeTimeoutMillis;
     private SSLContext context;
+    private String trustedDescription;
 
     private TlsConfig(Path privateKey, Path certificate, Path keyStore, char[] keyStorePassword, Path caCertificate,
             boolean verifyPeer, long handshakeTimeoutMillis) {
@@ -133,6 +135,14 @@ public final class TlsConfig {
     /** Whether any key material was configured. */
     public boolean isConfigured() {
         return keyStore != null || privateKey != null;
+    }
+
+    /**
+     * The CA peers must chain to, for messages, such as {@code the CA in ca.pem ('CN=ca')}; null until the files
+     * were read, or when peers are not verified.
+     */
+    synchronized String trustedDescription() {
+        return trustedDescription;
     }
 
     /** A new engine for one connection, in client mode for active streams and server mode for accepted ones. */
@@ -212,6 +222,8 @@ public final class TlsConfig {
         TrustManager[] managers = factory.getTrustManagers();
         List<X509Certificate> x509 = new ArrayList<>();
         cas.forEach(ca -> x509.add((X509Certificate) ca));
+        trustedDescription = "the CA in " + caCertificate + " (" + x509.stream().map(ca -> "'"
+                + ca.getSubjectX500Principal().getName() + "'").collect(Collectors.joining(", ")) + ")";
         for (int i = 0; i < managers.length; i++) {
             if (managers[i] instanceof X509ExtendedTrustManager) {
                 managers[i] = new DescriptiveTrustManager((X509ExtendedTrustManager) managers[i], caCertificate, x509);

@@ -19,7 +19,11 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Random;
+import java.util.regex.Pattern;
+import javax.net.ssl.SSLHandshakeException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -276,12 +280,25 @@ class TransportContractTest {
     void aTlsServerRefusesClientsWithoutATrustedCurrentCertificateAndClientsRefuseAnExpiredServer()
             throws IOException {
         TestCertificates certs = TestCertificates.get();
-        assertTrue(handshake(certs.intruder(), certs.server())[1].getMessage().contains("TLS handshake failed"),
-                "a client certificate from another CA is refused by the server");
-        assertTrue(handshake(certs.expired(), certs.server())[1].getMessage().contains("TLS handshake failed"),
-                "an expired client certificate is refused by the server");
-        assertTrue(handshake(certs.clientPem(), certs.expired())[0].getMessage().contains("TLS handshake failed"),
-                "an expired server certificate is refused by the client");
+        String ca = "the CA in " + certs.pemFiles("server").ca() + " ('CN=ca')";
+        IOException[] intruder = handshake(certs.intruder(), certs.server());
+        assertTrue(intruder[1] instanceof SSLHandshakeException, String.valueOf(intruder[1]));
+        assertTrue(intruder[1].getMessage().matches("ssl:127\\.0\\.0\\.1:\\d+: TLS handshake failed: the client"
+                + " sent no certificate signed by " + Pattern.quote(ca) + ", which this listener requires \\(it has"
+                + " none, or one from another CA\\)"), "a client with a certificate from another CA is refused by the"
+                + " server, in plain words: " + intruder[1].getMessage());
+        IOException stranger = handshake(certs.clientPem(), certs.stranger())[0];
+        assertTrue(stranger.getMessage().endsWith("TLS handshake failed: the server's certificate 'CN=stranger' is"
+                + " issued by 'CN=otherca', which is not " + ca), "a server certificate from another CA is refused"
+                + " by the client: " + stranger.getMessage());
+        IOException expired = handshake(certs.expired(), certs.server())[1];
+        assertTrue(expired.getMessage().matches(".*: TLS handshake failed: the client's certificate 'CN=expired'"
+                + " expired on 20\\d\\d-.*"), "an expired client certificate is refused by the server: "
+                + expired.getMessage());
+        IOException expiredServer = handshake(certs.clientPem(), certs.expired())[0];
+        assertTrue(expiredServer.getMessage().matches(".*: TLS handshake failed: the server's certificate"
+                + " 'CN=expired' expired on 20\\d\\d-.*"), "an expired server certificate is refused by the client: "
+                + expiredServer.getMessage());
         IOException[] good = handshake(certs.clientPem(), certs.server());
         assertEquals(null, good[0], "the client with a current certificate from the CA gets through");
         assertEquals(null, good[1]);
@@ -365,9 +382,55 @@ class TransportContractTest {
             }
             listener.waitAccept(loop, "listener");
         }, 10_000);
-        assertTrue(failure[0].getMessage().contains("TLS handshake failed"), failure[0].getMessage());
+        assertTrue(failure[0].getMessage().endsWith("TLS handshake failed: the client does not speak TLS (plaintext"
+                + " on a TLS port, or tcp: where ssl: was meant)"), failure[0].getMessage());
         listener.close();
         client.close();
+    }
+
+    @Test
+    void aTlsHandshakeThatStallsFailsAfterTheTimeoutWhetherThePeerSentNothingOrPartOfAHello() throws IOException {
+        TlsConfig impatient = TestCertificates.get().server().withHandshakeTimeout(300);
+        PassiveStream listener = TransportRegistry.standard(impatient).listen("pssl:0:127.0.0.1");
+        String port = listener.name().split(":")[1];
+        Stream silent = clientSide.openBlocking(loop, "tcp:127.0.0.1:" + port, 10_000);
+        Stream halfHello = clientSide.openBlocking(loop, "tcp:127.0.0.1:" + port, 10_000);
+        halfHello.send(ByteBuffer.wrap(new byte[] {0x16, 0x03, 0x01, 0x02, 0x00, 0x01, 0x00, 0x01, (byte) 0xfc}));
+        List<Stream> accepted = new ArrayList<>();
+        List<IOException> failures = new ArrayList<>();
+        long start = System.nanoTime();
+        LoopDriver.runUntil(loop, () -> failures.size() == 2, () -> {
+            try {
+                Stream stream = listener.accept();
+                if (stream != null) {
+                    accepted.add(stream);
+                }
+            } catch (IOException e) {
+                throw new AssertionError(e);
+            }
+            for (Stream stream : accepted) {
+                try {
+                    assertFalse(stream.connect(), "no handshake can complete");
+                    stream.waitConnect(loop, "stalled");
+                } catch (IOException e) {
+                    if (!failures.contains(e)) {
+                        failures.add(e);
+                    }
+                }
+            }
+            listener.waitAccept(loop, "listener");
+        }, 10_000);
+        long millis = (System.nanoTime() - start) / 1_000_000;
+        assertTrue(millis >= 250, "not before the timeout: " + millis + " ms");
+        List<String> reasons = failures.stream().map(e -> e.getMessage().replaceAll("^ssl:[^ ]+ ", "")).sorted()
+                .toList();
+        assertEquals(List.of("TLS handshake failed: no TLS handshake within 0.3 s (the peer sent nothing)",
+                "TLS handshake failed: no TLS handshake within 0.3 s (the peer sent part of one)"), reasons);
+        assertTrue(failures.stream().allMatch(e -> e instanceof SSLHandshakeException));
+        silent.close();
+        halfHello.close();
+        accepted.forEach(Stream::close);
+        listener.close();
     }
 
     @Test

@@ -40,7 +40,7 @@ class IncidentWorkflowIT {
     @Test
     void aReplayGivenOnlyTheRecordingRunsTheRecordedCommandLineFromItsOwnCopyOfTheDatabase() throws Exception {
         record(production, workload());
-        copyRecording(production, laptop);
+        ServerProcess.copyRecording(production, laptop);
 
         Map<Path, String> productionBefore = contents(production);
         int status = ServerProcess.run(laptop, laptop.resolve("replay.out"), List.of("--replay=recording"), 60);
@@ -107,7 +107,7 @@ class IncidentWorkflowIT {
     @Test
     void anOptionThatMayChangeWhatTheServerDoesIsNamedInAWarning() throws Exception {
         record(production, workload());
-        Path recording = copyRecording(production, laptop);
+        Path recording = ServerProcess.copyRecording(production, laptop);
         int status = ServerProcess.run(laptop, laptop.resolve("replay.out"), List.of("--replay=" + recording,
                 "--remote=ptcp:0:127.0.0.1", "--log-level=debug"), 60);
         String console = Files.readString(laptop.resolve("replay.out"));
@@ -121,7 +121,7 @@ class IncidentWorkflowIT {
     @Test
     void aStopPointBeyondTheEndOfTheRecordingIsSaidNeverToBeReached() throws Exception {
         record(production, workload());
-        copyRecording(production, laptop);
+        ServerProcess.copyRecording(production, laptop);
         int status = ServerProcess.run(laptop, laptop.resolve("replay.out"), List.of("--replay=recording",
                 "--replay-stop-at=99999999"), 60);
         String console = Files.readString(laptop.resolve("replay.out"));
@@ -157,7 +157,7 @@ class IncidentWorkflowIT {
         assertEquals("SIGTERM", manifest.get("signal").asText());
         assertTrue(logLines(production.resolve("server.log")).contains("INFO |SampleDbServer|stopping on SIGTERM"));
 
-        copyRecording(production, laptop);
+        ServerProcess.copyRecording(production, laptop);
         int status = ServerProcess.run(laptop, laptop.resolve("replay.out"), List.of("--replay=recording"), 60);
         String console = Files.readString(laptop.resolve("replay.out"));
         assertEquals(0, status, console);
@@ -234,15 +234,6 @@ class IncidentWorkflowIT {
                 assertFalse(result.get(0).has("error"), result.toString());
             }
         }
-    }
-
-    /** Copies {@code from/recording} to {@code to/recording}, as an operator carries it to a laptop. */
-    private static Path copyRecording(Path from, Path to) throws Exception {
-        Path target = to.resolve("recording");
-        Programs.Result copy = Programs.exec(to, List.of("cp", "-a", from.resolve("recording").toString(),
-                target.toString()), 30);
-        assertEquals(0, copy.status(), copy.output());
-        return target;
     }
 
     /** Every regular file under {@code dir} with its size and SHA-256 (sockets and directories left out). */

@@ -1,6 +1,7 @@
 package io.streamreplay.dbserver.testing;
 
 import io.streamreplay.stream.TlsConfig;
+import io.streamreplay.testing.Programs;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -108,6 +109,20 @@ public final class ServerProcess implements AutoCloseable {
     /** Puts {@code dir/pristine.db} back as {@code dir/kv.db}, for a replay. */
     public static void restoreDatabase(Path dir) throws IOException {
         Files.copy(dir.resolve("pristine.db"), dir.resolve("kv.db"), StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    /**
+     * Copies {@code from/recording} to {@code to/recording} with its modes, as an operator carries a recording to
+     * another machine; returns the copy.
+     */
+    public static Path copyRecording(Path from, Path to) throws Exception {
+        Path target = to.resolve("recording");
+        Programs.Result copy = Programs.exec(to, List.of("cp", "-a", from.resolve("recording").toString(),
+                target.toString()), 30);
+        if (copy.status() != 0) {
+            throw new IllegalStateException("cp failed: " + copy.output());
+        }
+        return target;
     }
 
     /** Sends {@code exit} to the server's control socket {@code control}, without waiting for it to end. */
