@@ -3,7 +3,9 @@ package io.streamreplay.stream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.InvalidKeyException;
@@ -98,6 +100,49 @@ public final class TlsConfig {
     }
 
     /**
+     * The configuration a program's command-line options give: none of them for no TLS; a PEM key, its certificate
+     * and the CA ({@code -p}, {@code -c}, {@code -C}); or a PKCS12 keystore with the key and its chain, the file
+     * holding the keystore's password on its first line (no password if null), and the CA.
+     *
+     * @throws IllegalArgumentException naming the options missing or in excess, or an unreadable password file
+     */
+    public static TlsConfig fromOptions(Path privateKey, Path certificate, Path keyStore, Path passwordFile,
+            Path caCertificate) {
+        if (privateKey == null && certificate == null && keyStore == null && passwordFile == null
+                && caCertificate == null) {
+            return none();
+        }
+        if (keyStore != null) {
+            if (privateKey != null || certificate != null) {
+                throw new IllegalArgumentException("--keystore replaces --private-key and --certificate; give"
+                        + " either");
+            }
+            if (caCertificate == null) {
+                throw new IllegalArgumentException("TLS with --keystore needs --ca-cert too");
+            }
+            String password = "";
+            if (passwordFile != null) {
+                try {
+                    password = Files.readAllLines(passwordFile, StandardCharsets.UTF_8).stream().findFirst()
+                            .orElse("");
+                } catch (IOException e) {
+                    throw new IllegalArgumentException("cannot read --keystore-password-file " + passwordFile
+                            + ": " + reason(e), e);
+                }
+            }
+            return pkcs12(keyStore, password, caCertificate);
+        }
+        if (passwordFile != null) {
+            throw new IllegalArgumentException("--keystore-password-file needs --keystore");
+        }
+        if (privateKey == null || certificate == null || caCertificate == null) {
+            throw new IllegalArgumentException("TLS needs all three of --private-key, --certificate and --ca-cert"
+                    + " (or --keystore and --ca-cert)");
+        }
+        return pem(privateKey, certificate, caCertificate);
+    }
+
+    /**
      * The same identity, but peers are not verified: any certificate is accepted and listeners do not ask for one.
      * For tests and trusted networks only.
      */
@@ -185,7 +230,7 @@ public final class TlsConfig {
         try (InputStream in = Files.newInputStream(keyStore)) {
             store.load(in, keyStorePassword);
         } catch (IOException e) {
-            throw new IOException("cannot read keystore " + keyStore + ": " + e.getMessage(), e);
+            throw new IOException("cannot read keystore " + keyStore + ": " + reason(e), e);
         }
         return store;
     }
@@ -269,7 +314,7 @@ public final class TlsConfig {
             Collection<? extends Certificate> certs = CertificateFactory.getInstance("X.509").generateCertificates(in);
             return new ArrayList<>(certs);
         } catch (IOException e) {
-            throw new IOException("cannot read certificate file " + file + ": " + e.getMessage(), e);
+            throw new IOException("cannot read certificate file " + file + ": " + reason(e), e);
         }
     }
 
@@ -278,7 +323,7 @@ public final class TlsConfig {
         try {
             pem = Files.readString(file, StandardCharsets.US_ASCII);
         } catch (IOException e) {
-            throw new IOException("cannot read private key file " + file + ": " + e.getMessage(), e);
+            throw new IOException("cannot read private key file " + file + ": " + reason(e), e);
         }
         if (pem.contains("BEGIN RSA PRIVATE KEY") || pem.contains("BEGIN EC PRIVATE KEY")) {
             throw new IOException(file + ": traditional (PKCS#1/SEC1) keys are not supported; convert with"
@@ -300,6 +345,17 @@ public final class TlsConfig {
             }
         }
         throw new IOException(file + ": unsupported private key (not RSA, EC or Ed25519)", last);
+    }
+
+    /** Why reading a file failed, in words: the JDK names only the file when it does not exist. */
+    private static String reason(IOException e) {
+        if (e instanceof NoSuchFileException) {
+            return "no such file";
+        }
+        if (e instanceof AccessDeniedException) {
+            return "permission denied";
+        }
+        return e.getMessage();
     }
 
     /** Accepts every peer; used only when verification was explicitly turned off. */

@@ -67,6 +67,19 @@ public final class TestCertificates {
         return new PemFiles(pemKey(name), pemChain(name), dir.resolve("ca.pem"));
     }
 
+    /** A PKCS12 keystore, the file holding its password, and the CA, for programs that take them as options. */
+    public record Pkcs12Files(Path keystore, Path passwordFile, Path ca) {
+    }
+
+    /** The PKCS12 files of {@code "server"} or {@code "client"}, both signed by and trusting the CA. */
+    public Pkcs12Files pkcs12Files(String name) throws IOException {
+        Path password = dir.resolve(name + ".password");
+        if (!Files.exists(password)) {
+            Files.writeString(password, PASSWORD + "\n");
+        }
+        return new Pkcs12Files(dir.resolve(name + ".p12"), password, dir.resolve("ca.pem"));
+    }
+
     /** An identity signed by a CA the server does not trust, trusting only that other CA. */
     public TlsConfig stranger() {
         return TlsConfig.pkcs12(dir.resolve("stranger.p12"), PASSWORD, dir.resolve("otherca.pem"));

@@ -55,6 +55,15 @@ public final class ClientOptions {
             description = "TLS certificate (PEM).")
     Path certificate;
 
+    @Option(scope = ScopeType.INHERIT, names = "--keystore", paramLabel = "FILE",
+            description = "TLS private key and certificate chain in one PKCS12 file, instead of --private-key and"
+                    + " --certificate.")
+    Path keyStore;
+
+    @Option(scope = ScopeType.INHERIT, names = "--keystore-password-file", paramLabel = "FILE",
+            description = "The --keystore's password: the first line of FILE (default: none).")
+    Path keyStorePasswordFile;
+
     @Option(scope = ScopeType.INHERIT, names = {"-C", "--ca-cert"}, paramLabel = "FILE",
             description = "CA certificate (PEM) the server's"
                     + " certificate must be signed by.")
@@ -75,13 +84,10 @@ public final class ClientOptions {
     }
 
     TlsConfig tls() throws ClientException {
-        if (privateKey == null && certificate == null && caCertificate == null) {
-            return TlsConfig.none();
+        try {
+            return TlsConfig.fromOptions(privateKey, certificate, keyStore, keyStorePasswordFile, caCertificate);
+        } catch (IllegalArgumentException e) {
+            throw new ClientException(ClientException.BAD_INPUT, e.getMessage());
         }
-        if (privateKey == null || certificate == null || caCertificate == null) {
-            throw new ClientException(ClientException.BAD_INPUT,
-                    "TLS needs all three of --private-key, --certificate and --ca-cert");
-        }
-        return TlsConfig.pem(privateKey, certificate, caCertificate);
     }
 }

@@ -190,6 +190,17 @@ class SampleClientIT {
     }
 
     @Test
+    void aClientTakesItsTlsIdentityFromAPkcs12Keystore() throws Exception {
+        TestCertificates.Pkcs12Files p12 = TestCertificates.get().pkcs12Files("client");
+        Result dbs = ok("--keystore=" + p12.keystore(), "--keystore-password-file=" + p12.passwordFile(),
+                "--ca-cert=" + p12.ca(), "list-dbs", ssl);
+        assertEquals("_Server\nkvdb\n", dbs.out());
+        Result half = client("list-dbs", ssl, "--keystore=" + p12.keystore());
+        assertEquals(2, half.status());
+        assertEquals("sample-client: TLS with --keystore needs --ca-cert too\n", half.err());
+    }
+
+    @Test
     void aRecordedDumpAndMonitorReplayWithoutAnyServer() throws Exception {
         insert(unix, "replayed-row", 7);
         Result recorded = ok("dump", unix, "kvdb", "--replay-record=dump-rec");

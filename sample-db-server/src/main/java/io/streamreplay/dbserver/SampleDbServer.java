@@ -131,6 +131,14 @@ public final class SampleDbServer implements Callable<Integer> {
     @Option(names = {"-c", "--certificate"}, paramLabel = "FILE", description = "TLS certificate (PEM).")
     private Path certificate;
 
+    @Option(names = "--keystore", paramLabel = "FILE", description = "TLS private key and certificate chain in one"
+            + " PKCS12 file, instead of --private-key and --certificate.")
+    private Path keyStore;
+
+    @Option(names = "--keystore-password-file", paramLabel = "FILE", description = "The --keystore's password: the"
+            + " first line of FILE (default: none). Not on the command line, which the recording keeps.")
+    private Path keyStorePasswordFile;
+
     @Option(names = {"-C", "--ca-cert"}, paramLabel = "FILE", description = "CA certificate (PEM) that peers'"
             + " certificates must be signed by.")
     private Path caCertificate;
@@ -217,13 +225,12 @@ public final class SampleDbServer implements Callable<Integer> {
             return 2;
         }
         TlsConfig tls;
-        if (privateKey == null && certificate == null && caCertificate == null) {
-            tls = TlsConfig.none();
-        } else if (privateKey == null || certificate == null || caCertificate == null) {
-            log.error("TLS needs all three of --private-key, --certificate and --ca-cert");
+        try {
+            tls = TlsConfig.fromOptions(privateKey, certificate, keyStore,
+                    replayOptions.mode() == ReplayMode.REPLAY ? null : keyStorePasswordFile, caCertificate);
+        } catch (IllegalArgumentException e) {
+            log.error("{}", e.getMessage());
             return 2;
-        } else {
-            tls = TlsConfig.pem(privateKey, certificate, caCertificate);
         }
         TransportRegistry transports = TransportRegistry.standard(tls);
         for (String remote : remotes) {

@@ -98,6 +98,33 @@ class StartupIT {
     }
 
     @Test
+    void aServerTakesItsTlsIdentityFromAPkcs12KeystoreWithItsPasswordInAFile() throws Exception {
+        TestCertificates.Pkcs12Files p12 = TestCertificates.get().pkcs12Files("server");
+        Files.writeString(dir.resolve("wrong.password"), "not-the-password\n");
+        assertEquals(1, run("kv.db", "--remote=pssl:0:127.0.0.1", "--keystore=" + p12.keystore(),
+                "--keystore-password-file=" + dir.resolve("wrong.password"), "--ca-cert=" + p12.ca()));
+        assertTrue(output().contains("|ERROR|SampleDbServer|TLS: invalid TLS configuration: cannot read keystore "
+                + p12.keystore() + ": keystore password was incorrect") || output().contains("cannot read keystore "
+                + p12.keystore() + ": keystore password was incorrect"), output());
+        assertEquals(2, run("kv.db", "--keystore=" + p12.keystore(), "--private-key=key.pem", "--ca-cert="
+                + p12.ca()));
+        assertTrue(output().contains("--keystore replaces --private-key and --certificate; give either"), output());
+
+        try (ServerProcess server = ServerProcess.start(dir, dir.resolve("server.out"), List.of("kv.db",
+                "--remote=pssl:0:127.0.0.1", "--control=" + dir.resolve("ctl"), "--keystore=" + p12.keystore(),
+                "--keystore-password-file=" + p12.passwordFile(), "--ca-cert=" + p12.ca()))) {
+            String port = server.awaitLine("pssl:(\\d+):127.0.0.1: listening").group(1);
+            server.awaitLine("serving");
+            try (OvsdbTestClient client = OvsdbTestClient.connect("ssl:127.0.0.1:" + port,
+                    TestCertificates.get().clientPem())) {
+                assertEquals("[\"_Server\",\"kvdb\"]", client.call("list_dbs").toString());
+            }
+            server.requestExit(dir.resolve("ctl"));
+            assertEquals(0, server.waitFor(30));
+        }
+    }
+
+    @Test
     void aPrivateKeyThatIsNotTheCertificatesIsRefusedAtStart() throws Exception {
         TestCertificates.PemFiles server = TestCertificates.get().pemFiles("server");
         TestCertificates.PemFiles client = TestCertificates.get().pemFiles("client");
