@@ -9,8 +9,10 @@ import io.streamreplay.jsonrpc.ProtocolException;
 import io.streamreplay.replay.RecordType;
 import io.streamreplay.replay.RecordedEvent;
 import io.streamreplay.replay.RecordingReader;
+import io.streamreplay.replay.ReplayStopPoint;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
@@ -20,7 +22,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.TypeConversionException;
 
 /** {@code replay-tool dump}: one line per event, in the order the events happened. */
 @Command(name = "dump", mixinStandardHelpOptions = true,
@@ -28,8 +32,13 @@ import picocli.CommandLine.Option;
                 + " recording started, stream, kind (as in docs/replay-format.md: open-ok, recv-data, send-ok,"
                 + " accept-ok, recv-error, value, ...), length in bytes, then the payload: received data as text"
                 + " when printable and as hex otherwise, an error's exception and message, a connection's peer.",
-                "Sent bytes are not recorded, only their length and checksum. Problems found on the way are listed on"
-                        + " standard error at the end."})
+            "Sent bytes are not recorded, only their length and checksum. Problems found on the way are listed on"
+                + " standard error at the end.",
+            "Filters combine: --stream, --from/--to (sequence numbers), --since/--until (time offsets), --errors."
+                + " When nothing matches, it says so on standard error and exits with status 1."},
+        exitCodeListHeading = "%nExit status:%n",
+        exitCodeList = {"0:events were printed", "1:no event matched (or the recording cannot be read)",
+            "2:bad command line, or a --stream the recording does not have"})
 final class DumpCommand extends RecordingCommand {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -45,6 +54,18 @@ final class DumpCommand extends RecordingCommand {
 
     @Option(names = "--to", paramLabel = "SEQ", description = "Stop after this sequence number.")
     long to = Long.MAX_VALUE;
+
+    @Option(names = "--since", paramLabel = "TIME", converter = TimeOffset.class,
+            description = "Only events recorded at or after TIME into the recording, such as 12.5s or 800ms.")
+    Long since;
+
+    @Option(names = "--until", paramLabel = "TIME", converter = TimeOffset.class,
+            description = "Only events recorded at or before TIME into the recording, such as 13s.")
+    Long until;
+
+    @Option(names = "--errors", description = "Only errors: failed opens, listens, accepts, connections, receives"
+            + " and sends.")
+    boolean errors;
 
     @Option(names = "--json", description = "One JSON object per line instead of text.")
     boolean json;
@@ -62,31 +83,110 @@ final class DumpCommand extends RecordingCommand {
 
     @Override
     int run(PrintWriter out) throws IOException {
+        PrintWriter err = spec.commandLine().getErr();
+        if (from > to || (since != null && until != null && since > until)) {
+            err.println("replay-tool: the range is empty: " + (from > to ? "--from=" + from + " is after --to=" + to
+                    : "--since is after --until"));
+            return 2;
+        }
         try (RecordingReader reader = open()) {
+            for (String wanted : streams) {
+                if (reader.files().stream().noneMatch(f -> names(f.name(), f.path(), wanted))) {
+                    err.println("replay-tool: " + dir + " has no stream '" + wanted + "'; it has: "
+                            + reader.files().stream().map(f -> f.name()).distinct().limit(12)
+                                    .collect(Collectors.joining(", "))
+                            + (reader.files().size() > 12 ? ", ... (replay-tool stats lists them all)" : ""));
+                    return 2;
+                }
+            }
             Set<String> streamFiles = reader.files().stream().filter(f -> f.kind().equals("stream"))
                     .map(f -> f.path().toString()).collect(Collectors.toSet());
+            long printed = 0;
+            long last = -1;
+            long lastTime = 0;
             RecordedEvent event;
-            while ((event = reader.next()) != null && event.seq() <= to) {
-                if (event.seq() < from || !selected(event)) {
+            while ((event = reader.next()) != null) {
+                if (event.seq() > to && printed > 0) {
+                    break;
+                }
+                last = event.seq();
+                lastTime = event.time();
+                if (event.seq() < from || event.seq() > to || !selected(event)) {
                     continue;
                 }
                 List<JsonNode> messages = jsonRpc && event.type() == RecordType.RECV_DATA
                         && streamFiles.contains(event.file().toString()) ? messages(event) : null;
                 out.println(json ? jsonLine(event, messages) : textLine(event, messages));
+                printed++;
             }
+            out.flush();
             for (String problem : reader.problems()) {
-                spec.commandLine().getErr().println("problem: " + problem);
+                err.println("problem: " + problem);
+            }
+            if (printed == 0) {
+                err.println("replay-tool: no event matches" + filters() + "; " + dir + (last < 0 ? " holds no event"
+                        : String.format(Locale.ROOT, " holds events #0 to #%d, recorded from 0 s to %.6f s", last,
+                        lastTime / 1e9)));
+                return ReplayTool.PROBLEMS;
             }
         }
         return 0;
     }
 
-    private boolean selected(RecordedEvent event) {
-        if (streams.isEmpty()) {
-            return true;
+    /** The filters given, for a message: {@code  (--errors, --from=5)}. */
+    private String filters() {
+        List<String> given = new ArrayList<>();
+        streams.forEach(s -> given.add("--stream=" + s));
+        if (from > 0) {
+            given.add("--from=" + from);
         }
-        String file = event.file().getFileName().toString();
-        return streams.stream().anyMatch(s -> s.equals(event.stream()) || s.equals(file) || (s + ".srr").equals(file));
+        if (to != Long.MAX_VALUE) {
+            given.add("--to=" + to);
+        }
+        if (since != null) {
+            given.add(String.format(Locale.ROOT, "--since=%.6fs", since / 1e9));
+        }
+        if (until != null) {
+            given.add(String.format(Locale.ROOT, "--until=%.6fs", until / 1e9));
+        }
+        if (errors) {
+            given.add("--errors");
+        }
+        return given.isEmpty() ? "" : " " + String.join(" ", given);
+    }
+
+    private boolean selected(RecordedEvent event) {
+        if ((since != null && event.time() < since) || (until != null && event.time() > until)) {
+            return false;
+        }
+        if (errors && !event.type().isError()) {
+            return false;
+        }
+        return streams.isEmpty() || streams.stream().anyMatch(s -> names(event.stream(), event.file(), s));
+    }
+
+    /** Whether {@code wanted} names the stream {@code name} of {@code file}: its name, or its file's. */
+    private static boolean names(String name, Path file, String wanted) {
+        String fileName = file.getFileName().toString();
+        return wanted.equals(name) || wanted.equals(fileName) || (wanted + ".srr").equals(fileName);
+    }
+
+    /** A time offset into the recording, in nanoseconds: {@code 12.5s}, {@code 800ms}. */
+    static final class TimeOffset implements ITypeConverter<Long> {
+        @Override
+        public Long convert(String value) {
+            ReplayStopPoint point;
+            try {
+                point = ReplayStopPoint.parse(value);
+            } catch (IllegalArgumentException e) {
+                point = null;
+            }
+            if (point == null || point.timeNanos() < 0) {
+                throw new TypeConversionException("'" + value + "' is not a time offset: give one such as 12.5s or"
+                        + " 800ms");
+            }
+            return point.timeNanos();
+        }
     }
 
     /** The messages {@code event}'s data completes on its stream, or null if the stream is not JSON-RPC. */

@@ -72,7 +72,8 @@ final class StatsCommand extends RecordingCommand {
             out.printf(Locale.ROOT, "  %d s to %d s: %d events, %d bytes in, %d errors%n", second.second(),
                     second.second() + 1, second.events(), second.bytesIn(), second.errors());
         }
-        out.println("ended cleanly: " + (stats.endedCleanly() ? "yes" : "no") + " (status " + stats.status() + ")");
+        out.println("ended cleanly: " + (stats.endedCleanly() ? "yes" : "no") + " (status " + stats.status()
+                + (RecordingReader.isBeingWritten(dir) ? ", still being written by a running process" : "") + ")");
         for (String problem : stats.problems()) {
             out.println("  " + problem);
         }

@@ -3,6 +3,8 @@ package io.streamreplay.tool;
 import io.streamreplay.replay.RecordingReader;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -24,6 +26,12 @@ final class TimelineCommand extends RecordingCommand {
 
     @Override
     int run(PrintWriter out) throws IOException {
+        Path parent = output.toAbsolutePath().getParent();
+        if (parent != null && !Files.isDirectory(parent)) {
+            spec.commandLine().getErr().println("replay-tool: cannot write " + output + ": directory " + parent
+                    + " does not exist");
+            return ReplayTool.PROBLEMS;
+        }
         RecordingStats stats;
         try (RecordingReader reader = open()) {
             stats = RecordingStats.of(reader);
@@ -31,7 +39,13 @@ final class TimelineCommand extends RecordingCommand {
         TimelinePage page = new TimelinePage(stats, series);
         try (RecordingReader reader = open()) {
             page.count(reader);
-            page.write(output, reader.manifest());
+            try {
+                page.write(output, reader.manifest());
+            } catch (IOException e) {
+                spec.commandLine().getErr().println("replay-tool: cannot write " + output + ": " + (e instanceof
+                        AccessDeniedException ? "permission denied" : e.getMessage()));
+                return ReplayTool.PROBLEMS;
+            }
         }
         out.printf("%s: %d events of %d streams in %d buckets of %s%n", output, stats.total().events,
                 stats.streams().size(), page.buckets(), page.bucketLabel());

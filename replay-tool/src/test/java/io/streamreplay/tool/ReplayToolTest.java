@@ -1,18 +1,29 @@
 package io.streamreplay.tool;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.streamreplay.replay.ReplayContext;
+import io.streamreplay.stream.StreamProvider;
+import io.streamreplay.stream.TlsConfig;
+import io.streamreplay.stream.TransportRegistry;
 import io.streamreplay.testing.SampleRecording;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -69,6 +80,80 @@ class ReplayToolTest {
         Run range = tool("dump", sample.dir().toString(), "--from=5", "--to=9");
         assertEquals(List.of("#5", "#6", "#7", "#8", "#9"),
                 range.lines().stream().map(l -> l.split(" ")[0]).collect(Collectors.toList()));
+    }
+
+    @Test
+    void dumpSelectsATimeWindowAndErrorsAndSaysWhenNothingMatches() throws Exception {
+        Run all = tool("dump", sample.dir().toString());
+        double middle = Double.parseDouble(all.lines().get(all.lines().size() / 2).split(" +")[1].replaceAll("[+s]",
+                ""));
+        Run early = tool("dump", sample.dir().toString(), "--until=" + middle + "s");
+        Run late = tool("dump", sample.dir().toString(), String.format(Locale.ROOT, "--since=%.6fs", middle));
+        assertTrue(early.lines().size() > 0 && late.lines().size() > 0, early.out() + late.out());
+        assertTrue(early.lines().size() + late.lines().size() >= all.lines().size(), "the two halves cover it all");
+        for (String line : early.lines()) {
+            assertTrue(Double.parseDouble(line.split(" +")[1].replaceAll("[+s]", "")) <= middle, line);
+        }
+
+        Run none = tool("dump", sample.dir().toString(), "--errors");
+        assertEquals(1, none.status());
+        assertEquals("", none.out());
+        assertTrue(none.err().matches("replay-tool: no event matches --errors; " + Pattern.quote(
+                sample.dir().toString()) + " holds events #0 to #" + (sample.eventCount() - 1) + ", recorded from 0"
+                + " s to \\d+\\.\\d{6} s\n"), none.err());
+
+        Run beyond = tool("dump", sample.dir().toString(), "--from=" + sample.eventCount());
+        assertEquals(1, beyond.status());
+        assertTrue(beyond.err().startsWith("replay-tool: no event matches --from=" + sample.eventCount() + "; "),
+                beyond.err());
+        Run backwards = tool("dump", sample.dir().toString(), "--from=9", "--to=5");
+        assertEquals(2, backwards.status());
+        assertEquals("replay-tool: the range is empty: --from=9 is after --to=5\n", backwards.err());
+        Run unknown = tool("dump", sample.dir().toString(), "--stream=unix:/no/such.sock#1");
+        assertEquals(2, unknown.status());
+        assertTrue(unknown.err().startsWith("replay-tool: " + sample.dir() + " has no stream"
+                + " 'unix:/no/such.sock#1'; it has: "), unknown.err());
+        Run notATime = tool("dump", sample.dir().toString(), "--since=12");
+        assertEquals(2, notATime.status());
+        assertTrue(notATime.err().contains("'12' is not a time offset: give one such as 12.5s or 800ms"),
+                notATime.err());
+    }
+
+    @Test
+    void dumpErrorsShowsWhatFailedAndWhy() throws Exception {
+        Path dir = tmp.resolve("failed-listen");
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+                ReplayContext recording = ReplayContext.record(dir, "listener", List.of())) {
+            recording.newPollLoop();
+            StreamProvider streams = recording.streams(TransportRegistry.standard(TlsConfig.none()));
+            assertThrows(IOException.class, () -> streams.listen("ptcp:" + taken.getLocalPort() + ":127.0.0.1"));
+            streams.listen("ptcp:0:127.0.0.1").close();
+        }
+        Run errors = tool("dump", dir.toString(), "--errors");
+        assertEquals(0, errors.status(), errors.err());
+        assertEquals(1, errors.lines().size(), errors.out());
+        assertTrue(errors.out().matches("#0 +\\+\\d+\\.\\d{6}s ptcp:\\d+:127\\.0\\.0\\.1 listen-error \\d+"
+                + " java\\.io\\.IOException: ptcp:\\d+:127\\.0\\.0\\.1: cannot listen: Address already in"
+                + " use\n"), errors.out());
+    }
+
+    @Test
+    void aRecordingStillBeingWrittenIsSaidToBeAndNotCalledKilled() throws Exception {
+        Path dir = tmp.resolve("running");
+        try (ReplayContext recording = ReplayContext.record(dir, "running", List.of())) {
+            recording.newPollLoop();
+            recording.source("uuid").nextLong();
+            Run verify = tool("verify", dir.toString());
+            assertEquals(1, verify.status());
+            assertTrue(verify.out().contains("the recording is still being written (a running process holds its"
+                    + " lock)"), verify.out());
+            assertFalse(verify.out().contains("did not end cleanly"), verify.out());
+            Run stats = tool("stats", dir.toString());
+            assertTrue(stats.out().contains("ended cleanly: no (status recording, still being written by a running"
+                    + " process)"), stats.out());
+        }
+        Run closed = tool("verify", dir.toString());
+        assertEquals(0, closed.status(), closed.out());
     }
 
     @Test
@@ -164,6 +249,12 @@ class ReplayToolTest {
         assertTrue(!html.contains("<script src"), "nothing is loaded from elsewhere");
         assertTrue(html.contains("\"events\":" + sample.eventCount()), "the summary counts every event");
         assertTrue(html.contains(SampleRecording.PROGRAM));
+
+        Path nowhere = tmp.resolve("no-such-dir").resolve("timeline.html");
+        Run unwritable = tool("timeline", sample.dir().toString(), "--out=" + nowhere);
+        assertEquals(1, unwritable.status());
+        assertEquals("replay-tool: cannot write " + nowhere + ": directory " + nowhere.getParent()
+                + " does not exist\n", unwritable.err());
     }
 
     private static String line(Run run, String containing) {
