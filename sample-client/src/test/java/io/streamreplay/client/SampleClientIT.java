@@ -245,9 +245,9 @@ class SampleClientIT {
         // The standard preset run twice on one database inserts names that exist: the first error is shown.
         ok("bench", unix, "--preset=standard", "-n", "4", "--connections=1", "--no-progress");
         Result again = ok("bench", unix, "--preset=standard", "-n", "4", "--connections=1", "--no-progress");
-        assertTrue(again.out().matches("(?s).*\ncompleted: \\d, errors: [1-4] \\(the first: \\{\"error\":\"constraint"
-                + " violation\",\"details\":\"Transaction causes multiple rows in \\\\\"kv\\\\\" table to have identical"
-                + " values .*\\)\n.*"), again.out());
+        assertTrue(again.out().matches("(?s).*\ncompleted: \\d, errors: [1-4] \\(the first: \\{\"error\":"
+                + "\"constraint violation\",\"details\":\"Transaction causes multiple rows in \\\\\"kv\\\\\""
+                + " table to have identical values .*\\)\n.*"), again.out());
 
         ClientProcess interrupted = ClientProcess.start(dir, "bench", unix, "-n", "100000000", "--no-progress");
         Thread.sleep(1500);
