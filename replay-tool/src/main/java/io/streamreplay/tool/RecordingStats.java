@@ -6,6 +6,7 @@ import io.streamreplay.replay.RecordingReader;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,6 +27,8 @@ final class RecordingStats {
         long errors;
         long first = -1;
         long last;
+        long firstSeq = -1;
+        long lastSeq = -1;
 
         StreamStats(String name, String file) {
             this.name = name;
@@ -36,8 +39,10 @@ final class RecordingStats {
             events++;
             if (first < 0) {
                 first = event.time();
+                firstSeq = event.seq();
             }
             last = event.time();
+            lastSeq = event.seq();
             if (event.type() == RecordType.RECV_DATA) {
                 bytesIn += event.length();
             } else if (event.type() == RecordType.SEND_OK) {
@@ -56,9 +61,31 @@ final class RecordingStats {
     record Second(long second, long events, long bytesIn, long errors) {
     }
 
+    /** A connection a listener accepted: the listener's file, and the peer (empty for Unix sockets). */
+    record Accept(String listenerFile, String peer) {
+    }
+
+    /** Errors of one kind with one description, such as every "Connection reset by peer" on receive. */
+    static final class ErrorGroup {
+        final String kind;
+        final String description;
+        long count;
+        long firstSeq = -1;
+        long lastSeq;
+        String firstStream;
+
+        ErrorGroup(String kind, String description) {
+            this.kind = kind;
+            this.description = description;
+        }
+    }
+
     private final Map<String, StreamStats> streams = new LinkedHashMap<>();
     private final StreamStats total = new StreamStats("total", "");
     private final List<long[]> seconds = new ArrayList<>();
+    private final Map<Long, Accept> accepts = new HashMap<>();
+    private final Map<String, String> boundNames = new HashMap<>();
+    private final Map<String, ErrorGroup> errorGroups = new LinkedHashMap<>();
     private List<String> problems = List.of();
     private String status;
 
@@ -78,6 +105,23 @@ final class RecordingStats {
         String file = event.file().getFileName().toString();
         streams.computeIfAbsent(file, f -> new StreamStats(event.stream(), f)).add(event);
         total.add(event);
+        if (event.type() == RecordType.LISTEN_OK) {
+            boundNames.put(file, event.detail());
+        } else if (event.type() == RecordType.ACCEPT_OK) {
+            String detail = event.detail();
+            int from = detail.indexOf(" from ");
+            accepts.put(event.seq(), new Accept(file, from < 0 ? "" : detail.substring(from + 6)));
+        } else if (event.type().isError()) {
+            String description = describe(event);
+            ErrorGroup group = errorGroups.computeIfAbsent(event.type().label() + " " + description,
+                    k -> new ErrorGroup(event.type().label(), description));
+            group.count++;
+            if (group.firstSeq < 0) {
+                group.firstSeq = event.seq();
+                group.firstStream = event.stream();
+            }
+            group.lastSeq = event.seq();
+        }
         int second = (int) Math.min(Integer.MAX_VALUE - 1, event.time() / 1_000_000_000L);
         while (seconds.size() <= second) {
             seconds.add(new long[3]);
@@ -90,6 +134,32 @@ final class RecordingStats {
         if (event.type().isError()) {
             counts[2]++;
         }
+    }
+
+    /**
+     * An error without the stream's name it usually starts with (so that the same failure on many streams is one
+     * group): {@code java.io.IOException: Connection reset by peer}.
+     */
+    static String describe(RecordedEvent event) {
+        String text = event.errorText();
+        String prefix = event.stream() + ": ";
+        int at = text.indexOf(prefix);
+        return at < 0 ? text : text.substring(0, at) + text.substring(at + prefix.length());
+    }
+
+    /** The name each listener reported once bound ({@code ptcp:6640:0.0.0.0}), by file name. */
+    Map<String, String> boundNames() {
+        return boundNames;
+    }
+
+    /** The connections accepted, by the sequence number of their accept (the accepted stream's opening). */
+    Map<Long, Accept> accepts() {
+        return accepts;
+    }
+
+    /** Errors grouped by kind and description, in the order of their first occurrence. */
+    List<ErrorGroup> errorGroups() {
+        return new ArrayList<>(errorGroups.values());
     }
 
     /** Every stream, listener and source, in the order of their first event. */

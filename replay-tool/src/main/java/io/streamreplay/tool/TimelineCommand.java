@@ -11,17 +11,19 @@ import picocli.CommandLine.Option;
 
 /** {@code replay-tool timeline}: a self-contained HTML page charting the recording's events over time. */
 @Command(name = "timeline", mixinStandardHelpOptions = true,
-        description = {"Writes a self-contained HTML page (Chart.js inlined, no network needed) with a chart of events"
-                + " per stream over time, a chart of errors and closed connections over time, and a table per stream,"
-                + " so that one can see at a glance where the traffic and the errors were.",
-                "The busiest streams get a series each; the others are summed into one."})
+        description = {"Writes a self-contained HTML page (Chart.js inlined, no network needed) with charts of events"
+                + " over time by listener and by peer, a chart of errors and closed connections, and tables of"
+                + " listeners (each with its busiest connections), peers and errors, so that one can see at a glance"
+                + " where the traffic and the errors were, even with thousands of connections.",
+            "Events are named by the sequence numbers replay-tool dump shows and --replay-stop-at takes."})
 final class TimelineCommand extends RecordingCommand {
 
     @Option(names = "--out", paramLabel = "FILE", required = true, description = "The HTML file to write.")
     Path output;
 
     @Option(names = "--series", paramLabel = "N", defaultValue = "12",
-            description = "Chart the N busiest streams separately (default: ${DEFAULT-VALUE}).")
+            description = "Chart the N busiest listeners, and peers, separately; the others are summed (default:"
+                    + " ${DEFAULT-VALUE}).")
     int series;
 
     @Override
@@ -36,8 +38,9 @@ final class TimelineCommand extends RecordingCommand {
         try (RecordingReader reader = open()) {
             stats = RecordingStats.of(reader);
         }
-        TimelinePage page = new TimelinePage(stats, series);
+        TimelinePage page;
         try (RecordingReader reader = open()) {
+            page = new TimelinePage(stats, reader.files(), series);
             page.count(reader);
             try {
                 page.write(output, reader.manifest());

@@ -10,6 +10,7 @@ import io.streamreplay.testing.Tiers;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
@@ -50,12 +51,58 @@ class ReplayToolIT {
     @Tag(Tiers.SYSTEM)
     @Test
     void theTimelinePageRendersItsChartInHeadlessChromiumWithoutScriptErrors() throws Exception {
-        Programs.ensureDebianPackages(() -> Programs.onPath("chromium"), "chromium");
         Path page = work.resolve("timeline.html");
         Result written = Programs.exec(work, List.of(java(), "-jar", JAR.toString(), "timeline",
                 sample.dir().toString(), "--out=" + page), 60);
         assertEquals(0, written.status(), written.output());
+        String dom = render(page);
+        assertTrue(dom.contains("<tbody><tr><td class=\"text\">punix:"), "the table of listeners is filled in:\n"
+                + dom);
+    }
 
+    @Test
+    void theTimelineOfTenThousandConnectionsGroupsThemByListenerAndPeerAndNamesItsErrors() throws Exception {
+        Path dir = work.resolve("many");
+        long recordStart = System.nanoTime();
+        int connections = ManyConnections.record(dir, work.resolve("many.sock"), 10_000);
+        System.out.printf("recorded %d connections in %d ms%n", connections,
+                (System.nanoTime() - recordStart) / 1_000_000);
+        Path page = work.resolve("many.html");
+        long start = System.nanoTime();
+        Result written = Programs.exec(work, List.of(java(), "-jar", JAR.toString(), "timeline", dir.toString(),
+                "--out=" + page), 120);
+        long writeMillis = (System.nanoTime() - start) / 1_000_000;
+        assertEquals(0, written.status(), written.output());
+        assertTrue(Files.size(page) < 1_500_000, "the page stays small: " + Files.size(page) + " bytes");
+
+        start = System.nanoTime();
+        String dom = render(page);
+        long renderMillis = (System.nanoTime() - start) / 1_000_000;
+        assertTrue(dom.contains(" events (#0 to #"), dom.substring(0, 2000));
+        assertTrue(dom.contains(String.format(Locale.ROOT, "%,d connections accepted", connections)),
+                "the summary counts every connection:\n" + dom.substring(0, 3000));
+        for (String peer : new String[] {"127.0.0.1", "127.0.0.2", "127.0.0.3", "127.0.0.4",
+            "local (Unix socket)"}) {
+            assertTrue(dom.contains("<td class=\"text\">" + peer + "</td>"), "peer " + peer + " has its row");
+        }
+        assertTrue(dom.matches("(?s).*<td class=\"text\">recv-error</td><td class=\"text\">java\\.io\\.IOException:"
+                + " [^<]*Connection reset[^<]*</td><td>[\\d,]+</td><td class=\"seq\">#\\d+</td>.*"),
+                "a reset connection is an error saying so, with the events to stop at");
+        assertTrue(dom.contains("the 100 busiest of "), "each listener lists its busiest connections only");
+        Matcher rows = Pattern.compile("<tr>").matcher(dom);
+        int count = 0;
+        while (rows.find()) {
+            count++;
+        }
+        assertTrue(count < 1_000, "the tables are bounded: " + count + " rows for " + connections
+                + " connections");
+        System.out.printf("timeline of %d connections: written in %d ms, rendered in %d ms, %d bytes, %d rows%n",
+                connections, writeMillis, renderMillis, Files.size(page), count);
+    }
+
+    /** Renders {@code page} in headless Chromium and returns its DOM, checking the script ran and drew. */
+    private static String render(Path page) throws Exception {
+        Programs.ensureDebianPackages(() -> Programs.onPath("chromium"), "chromium");
         List<String> chromium = new ArrayList<>(List.of("chromium", "--headless", "--disable-gpu",
                 "--virtual-time-budget=10000", "--user-data-dir=" + work.resolve("chromium-profile"),
                 "--dump-dom", page.toUri().toString()));
@@ -71,7 +118,7 @@ class ReplayToolIT {
         Matcher painted = Pattern.compile("data-painted-pixels=\"(\\d+)\"").matcher(dom);
         assertTrue(painted.find(), dom);
         assertTrue(Long.parseLong(painted.group(1)) > 1000, "the chart was drawn: " + painted.group(1) + " pixels");
-        assertTrue(dom.contains("<tbody><tr><td>unix:"), "the table of streams is filled in, busiest first");
+        return dom;
     }
 
     private static String java() {
