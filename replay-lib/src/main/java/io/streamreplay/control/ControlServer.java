@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
  * {@code exit}; {@code exit} only sets {@link #exitRequested()}, and the application ends its loop when it sees it.
  *
  * <p>Replies follow Open vSwitch's {@code unixctl}: a string result on success, a string error otherwise, with its
- * error texts, so that {@code ovs-appctl -t PATH COMMAND} works. A peer that sends anything but requests is
+ * error texts, each ending with a newline unless empty, so that {@code ovs-appctl -t PATH COMMAND} works. A peer that sends anything but requests is
  * disconnected. The socket file is created owner-only.
  *
  * <p>Loop thread only.
@@ -97,8 +97,10 @@ public final class ControlServer implements AutoCloseable {
             return;
         }
         ControlReply reply = execute(message.method(), message.params());
-        session.send(reply.ok() ? Message.reply(TextNode.valueOf(reply.text()), message.id())
-                : Message.error(reply.text(), message.id()));
+        // As Open vSwitch's unixctl: a text that is not empty ends with a newline, so ovs-appctl prints it whole.
+        String text = reply.text().isEmpty() || reply.text().endsWith("\n") ? reply.text() : reply.text() + "\n";
+        session.send(reply.ok() ? Message.reply(TextNode.valueOf(text), message.id())
+                : Message.error(text, message.id()));
     }
 
     private ControlReply execute(String method, JsonNode params) {

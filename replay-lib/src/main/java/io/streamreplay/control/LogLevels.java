@@ -1,5 +1,6 @@
 package io.streamreplay.control;
 
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -24,22 +25,15 @@ public interface LogLevels {
 
     /**
      * The {@code log-level [[LOGGER] LEVEL]} command: without arguments it lists the levels set; with a level it sets
-     * the root logger's; with a logger and a level it sets that logger's.
+     * the root logger's; with a logger and a level it sets that logger's. {@link #vlogCommands} gives the same
+     * under Open vSwitch's names.
      */
     static ControlCommand command(LogLevels levels) {
-        return new ControlCommand("log-level", "[[LOGGER] LEVEL]", 0, 2, args -> {
-            if (args.isEmpty()) {
-                StringBuilder text = new StringBuilder();
-                levels.levels().forEach((name, level) -> text.append(name).append(' ').append(level).append('\n'));
-                return ControlReply.ok(text.toString());
-            }
-            String logger = args.size() == 2 ? args.get(0) : "ROOT";
-            try {
-                levels.set(logger, args.get(args.size() - 1));
-            } catch (IllegalArgumentException e) {
-                return ControlReply.error(e.getMessage());
-            }
-            return ControlReply.ok("");
-        });
+        return LogCommands.logLevel(levels);
+    }
+
+    /** Open vSwitch's {@code vlog/set} and {@code vlog/list} over the same levels ({@link LogCommands#vlog}). */
+    static List<ControlCommand> vlogCommands(LogLevels levels) {
+        return LogCommands.vlog(levels);
     }
 }

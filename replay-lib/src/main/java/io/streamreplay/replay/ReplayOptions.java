@@ -110,6 +110,16 @@ public final class ReplayOptions {
         }
     }
 
+    /**
+     * With {@code --replay}, the command line recorded in the recording's manifest, for an application that must
+     * know what the recorded run was told; otherwise null.
+     *
+     * @throws IOException naming the file if the manifest cannot be read
+     */
+    public List<String> recordedCommandLine() throws IOException {
+        return replayDir == null ? null : Manifest.read(replayDir).arguments();
+    }
+
     private CommandLine parser() {
         return new CommandLine(spec.userObject().getClass());
     }

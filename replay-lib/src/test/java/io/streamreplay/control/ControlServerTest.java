@@ -63,10 +63,11 @@ class ControlServerTest {
     void errorsUseTheUnixctlTexts() throws Exception {
         Message unknown = client.call("frob");
         assertEquals(Message.Type.ERROR, unknown.type());
-        assertEquals("\"frob\" is not a valid command (use \"list-commands\" to see a list of valid commands)",
+        assertEquals("\"frob\" is not a valid command (use \"list-commands\" to see a list of valid commands)\n",
                 unknown.error().asText());
-        assertEquals("\"version\" command takes at most 0 arguments", client.call("version", "x").error().asText());
-        assertEquals("\"count\" command takes at most 0 arguments", client.call("count", 1).error().asText());
+        assertEquals("\"version\" command takes at most 0 arguments\n", client.call("version", "x").error()
+                .asText());
+        assertEquals("\"count\" command takes at most 0 arguments\n", client.call("count", 1).error().asText());
     }
 
     @Test

@@ -44,6 +44,21 @@ public final class LogbackSetup implements LogLevels {
     private static final String REPLAY_LOGGERS = "io.streamreplay.replay";
 
     private final LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
+    /**
+     * The levels the program was told (by its command line and control commands), which {@link #levels()} reports:
+     * in a replay given another --log-level, they stay the recorded run's, so that a reply listing them is the
+     * same, while the levels applied are the replay's.
+     */
+    private final Map<String, String> reported = new TreeMap<>();
+
+    /** Takes the levels set so far (by the default configuration) as both applied and reported. */
+    public LogbackSetup() {
+        for (Logger logger : context.getLoggerList()) {
+            if (logger.getLevel() != null) {
+                reported.put(logger.getName(), logger.getLevel().toString());
+            }
+        }
+    }
 
     /** Adds an appender writing to {@code file}, appending if it exists. */
     public void addFile(Path file) {
@@ -103,23 +118,33 @@ public final class LogbackSetup implements LogLevels {
 
     @Override
     public Map<String, String> levels() {
-        Map<String, String> levels = new TreeMap<>();
-        for (Logger logger : context.getLoggerList()) {
-            if (logger.getLevel() != null) {
-                levels.put(logger.getName(), logger.getLevel().toString());
-            }
-        }
-        return levels;
+        return new TreeMap<>(reported);
     }
 
     @Override
     public void set(String logger, String level) {
+        Level parsed = parse(level);
+        context.getLogger(logger).setLevel(parsed);
+        reported.put(context.getLogger(logger).getName(), parsed.toString());
+    }
+
+    /** Applies a level without reporting it: a replay's own --log-level, which the recorded run was not given. */
+    public void applyOnly(String logger, String level) {
+        context.getLogger(logger).setLevel(parse(level));
+    }
+
+    /** Reports a level without applying it: the recorded run's --log-level, which this replay overrides. */
+    public void reportOnly(String logger, String level) {
+        reported.put(context.getLogger(logger).getName(), parse(level).toString());
+    }
+
+    private static Level parse(String level) {
         Level parsed = Level.toLevel(level.toUpperCase(Locale.ROOT), null);
         if (parsed == null) {
             throw new IllegalArgumentException("unknown log level \"" + level
                     + "\" (use TRACE, DEBUG, INFO, WARN, ERROR or OFF)");
         }
-        context.getLogger(logger).setLevel(parsed);
+        return parsed;
     }
 
     /** Stops the appenders, flushing them. */

@@ -149,6 +149,8 @@ public final class SampleDbServer implements Callable<Integer> {
     private String[] commandLine = new String[0];
     /** Whether {@link #commandLine} is the one to run: as given, or for a replay merged with the recorded one. */
     private boolean resolved;
+    /** In a replay, the log levels the recorded run was given, which the replay reports as its own; else null. */
+    private List<String> recordedLogLevels;
 
     /** Creates a database file from a schema, as {@code ovsdb-tool create} does. */
     @Command(name = "create", mixinStandardHelpOptions = true, versionProvider = Version.class,
@@ -210,14 +212,28 @@ public final class SampleDbServer implements Callable<Integer> {
         if (logFile != null) {
             logging.addFile(logFile);
         }
+        // A replay given other levels than the recorded run applies its own and reports the recorded run's, so that
+        // the control commands that list them reply as they did (what a replay sends must not change).
+        boolean ownLevels = recordedLogLevels != null && !recordedLogLevels.equals(logLevels);
         for (String setting : logLevels) {
             int equals = setting.indexOf('=');
+            String logger = equals < 0 ? Logger.ROOT_LOGGER_NAME : setting.substring(0, equals);
             try {
-                logging.set(equals < 0 ? Logger.ROOT_LOGGER_NAME : setting.substring(0, equals),
-                        setting.substring(equals + 1));
+                if (ownLevels) {
+                    logging.applyOnly(logger, setting.substring(equals + 1));
+                } else {
+                    logging.set(logger, setting.substring(equals + 1));
+                }
             } catch (IllegalArgumentException e) {
                 log.error("--log-level={}: {}", setting, e.getMessage());
                 return 2;
+            }
+        }
+        if (ownLevels) {
+            for (String setting : recordedLogLevels) {
+                int equals = setting.indexOf('=');
+                logging.reportOnly(equals < 0 ? Logger.ROOT_LOGGER_NAME : setting.substring(0, equals),
+                        setting.substring(equals + 1));
             }
         }
         if (databaseFiles.isEmpty()) {
@@ -269,6 +285,9 @@ public final class SampleDbServer implements Callable<Integer> {
             recorded.commandLine = toRun.toArray(new String[0]);
             recorded.resolved = true;
             parser.parseArgs(recorded.commandLine);
+            SampleDbServer original = new SampleDbServer();
+            new CommandLine(original).parseArgs(replayOptions.recordedCommandLine().toArray(new String[0]));
+            recorded.recordedLogLevels = original.logLevels;
         } catch (CommandLine.ParameterException e) {
             log.error("{}", e.getMessage());
             return 2;
@@ -328,9 +347,11 @@ public final class SampleDbServer implements Callable<Integer> {
                 if (!openRemotes(rpc)) {
                     return 1;
                 }
-                ServerControlCommands commands = new ServerControlCommands(server, loop, replay, rpc::sessions);
+                ServerControlCommands commands = new ServerControlCommands(server, loop, replay, rpc::sessions,
+                        remotes.isEmpty() ? List.of(DEFAULT_REMOTE) : remotes);
                 commands.register(controlServer);
                 controlServer.register(LogLevels.command(logLevels));
+                LogLevels.vlogCommands(logLevels).forEach(controlServer::register);
                 log.info("{} {} serving {}", PROGRAM, VERSION, server.databaseNames());
                 serve(loop, rpc, controlServer, server, commands);
             }

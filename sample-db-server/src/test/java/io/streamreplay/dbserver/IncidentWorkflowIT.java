@@ -63,6 +63,14 @@ class IncidentWorkflowIT {
         assertFalse(console.contains("differs"), "the recorded command line itself gives no warning:\n" + console);
         assertTrue(console.matches("(?s).*\\|INFO \\|Replay\\|replay of recording finished: \\d+ events of \\d+"
                 + " streams .*; the application ended where the recorded run ended\n.*"), console);
+
+        // Replayed with other log levels, the control commands that list levels reply as they did when recorded.
+        Files.delete(laptop.resolve("kv.db"));
+        int louder = ServerProcess.run(laptop, laptop.resolve("louder.out"), List.of("--replay=recording",
+                "--log-level=debug", "--log-level=io.streamreplay.jsonrpc=trace"), 60);
+        assertEquals(0, louder, Files.readString(laptop.resolve("louder.out")));
+        assertEquals(RecordReplayIT.records(production.resolve("kv.db")), RecordReplayIT.records(
+                laptop.resolve("kv.db")));
     }
 
     @Test
@@ -192,9 +200,12 @@ class IncidentWorkflowIT {
                 assertEquals("recording", stats.get("recording").get("directory").asText(), stats.toString());
             }
             OpenVswitchTools.ensureInstalled();
-            Programs.Result appctl = Programs.exec(dir, List.of("ovs-appctl", "-t", dir.resolve("ctl").toString(),
-                    "stats"), 30);
-            assertEquals(0, appctl.status(), appctl.output());
+            for (String command : new String[] {"stats", "vlog/list", "memory/show", "ovsdb-server/list-remotes",
+                "log-level"}) {
+                Programs.Result appctl = Programs.exec(dir, List.of("ovs-appctl", "-t", dir.resolve("ctl")
+                        .toString(), command), 30);
+                assertEquals(0, appctl.status(), command + ": " + appctl.output());
+            }
             transact(dir, "after-stats");
         };
     }

@@ -181,6 +181,26 @@ class OpenVswitchCompatibilityIT {
         assertTrue(ok("ovs-appctl", "-t", target, "version").startsWith("sample-db-server (streamreplay)"));
         assertEquals("_Server\nkvdb\n", ok("ovs-appctl", "-t", target, "ovsdb-server/list-dbs"));
         assertEquals("", ok("ovs-appctl", "-t", target, "ovsdb-server/compact"));
+        assertEquals("ptcp:0:127.0.0.1\npunix:" + dir.resolve("db.sock") + "\n", ok("ovs-appctl", "-t", target,
+                "ovsdb-server/list-remotes"), "the remotes as configured, sorted, as ovsdb-server lists them");
+        // One kv row (ovsdb-tool's) of 3 columns plus _uuid and _version: 5 cells; no monitor; no session.
+        assertEquals("backlog:0 cells:5 monitors:0 sessions:0\n", ok("ovs-appctl", "-t", target, "memory/show"));
+
+        assertEquals("", ok("ovs-appctl", "-t", target, "vlog/set", "jsonrpc:file:dbg"));
+        assertEquals("", ok("ovs-appctl", "-t", target, "vlog/set", "ANY:warn"));
+        assertEquals("""
+                                 console    syslog    file
+                                 -------    ------    ------
+                ROOT              WARN        OFF       WARN
+                io.streamreplay.jsonrpc   DBG        OFF        DBG
+                """, ok("ovs-appctl", "-t", target, "vlog/list"));
+        assertTrue(ok("ovs-appctl", "-t", target, "log-level").contains("io.streamreplay.jsonrpc DEBUG\n"),
+                "vlog/set and log-level set the same levels");
+        Result twoLevels = ovs("ovs-appctl", "-t", target, "vlog/set", "info:dbg");
+        assertEquals(2, twoLevels.status());
+        assertEquals("cannot specify multiple levels\novs-appctl: " + target + ": server returned an error\n",
+                twoLevels.output());
+
         Result unknown = ovs("ovs-appctl", "-t", target, "frobnicate");
         assertEquals(2, unknown.status());
         assertTrue(unknown.output().contains("\"frobnicate\" is not a valid command"), unknown.output());

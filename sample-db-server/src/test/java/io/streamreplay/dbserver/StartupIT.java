@@ -201,9 +201,9 @@ class StartupIT {
                 assertFalse(stats.has("recording"), "a server that does not record says nothing of recording");
                 assertEquals("", control.call("log-level", "io.streamreplay", "debug").asText());
                 assertTrue(control.call("log-level").asText().contains("io.streamreplay DEBUG"));
-                assertEquals("unknown log level \"loud\" (use TRACE, DEBUG, INFO, WARN, ERROR or OFF)",
+                assertEquals("unknown log level \"loud\" (use TRACE, DEBUG, INFO, WARN, ERROR or OFF)\n",
                         control.request("log-level", "loud").error().asText());
-                assertEquals("no database by that name", control.request("compact", "nope").error().asText());
+                assertEquals("no database by that name\n", control.request("compact", "nope").error().asText());
                 assertEquals("", control.call("exit").asText());
             }
             assertEquals(0, server.waitFor(30));

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.streamreplay.control.ControlCommand;
 import io.streamreplay.control.ControlReply;
 import io.streamreplay.control.ControlServer;
+import io.streamreplay.dbserver.data.Table;
 import io.streamreplay.dbserver.storage.DatabaseFile;
 import io.streamreplay.jsonrpc.Json;
 import io.streamreplay.jsonrpc.JsonRpcSession;
@@ -12,16 +13,21 @@ import io.streamreplay.replay.ReplayContext;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The server's own control commands: {@code compact [DB]}, {@code list-dbs} and {@code stats}, each also under
- * its Open vSwitch name ({@code ovsdb-server/compact}, {@code ovsdb-server/list-dbs}) for {@code ovs-appctl}
- * users.
+ * The server's own control commands: {@code compact [DB]}, {@code list-dbs} and {@code stats}, the first two also
+ * under their Open vSwitch names ({@code ovsdb-server/compact}, {@code ovsdb-server/list-dbs}) for
+ * {@code ovs-appctl} users; and as in {@code ovsdb-server}, {@code ovsdb-server/list-remotes} (the remotes as
+ * configured, sorted, one a line) and {@code memory/show} ({@code NAME:COUNT} pairs, sorted: the bytes waiting to
+ * be sent, the database cells, the monitors and the sessions).
+ *
+ * <p>Every reply depends only on what the server received, never on whether it records or replays, so that a
+ * replay sends what the recorded run sent.
  *
  * <p>Loop thread only.
  */
@@ -36,16 +42,19 @@ public final class ServerControlCommands {
     private final PollLoop loop;
     private final ReplayContext replay;
     private final Supplier<List<JsonRpcSession>> sessions;
+    private final List<String> remotes;
 
     /**
      * @param sessions the sessions whose traffic {@code stats} counts (accepted and active ones)
+     * @param remotes the remotes as configured, for {@code ovsdb-server/list-remotes}
      */
     public ServerControlCommands(OvsdbServer server, PollLoop loop, ReplayContext replay,
-            Supplier<List<JsonRpcSession>> sessions) {
+            Supplier<List<JsonRpcSession>> sessions, List<String> remotes) {
         this.server = server;
         this.loop = loop;
         this.replay = replay;
         this.sessions = sessions;
+        this.remotes = List.copyOf(remotes);
     }
 
     /** Registers the commands on {@code control}. */
@@ -56,6 +65,34 @@ public final class ServerControlCommands {
         }
         control.register(new ControlCommand("stats", "", 0, 0, args -> ControlReply.ok(stats().toPrettyString()
                 + "\n")));
+        control.register(new ControlCommand("ovsdb-server/list-remotes", "", 0, 0, args -> listRemotes()));
+        control.register(new ControlCommand("memory/show", "", 0, 0, args -> ControlReply.ok(memory() + "\n")));
+    }
+
+    private ControlReply listRemotes() {
+        StringBuilder text = new StringBuilder();
+        new TreeSet<>(remotes).forEach(remote -> text.append(remote).append('\n'));
+        return ControlReply.ok(text.toString());
+    }
+
+    /**
+     * What {@code memory/show} reports, as Open vSwitch's {@code ovsdb-server} does: {@code NAME:COUNT} pairs sorted
+     * by name; cells are rows times columns over every database.
+     */
+    public String memory() {
+        long cells = 0;
+        for (DatabaseFile file : server.files()) {
+            for (Table table : file.database().tables()) {
+                cells += (long) table.size() * table.schema().columnCount();
+            }
+        }
+        long backlog = 0;
+        List<JsonRpcSession> all = sessions.get();
+        for (JsonRpcSession session : all) {
+            backlog += session.backlogBytes();
+        }
+        return "backlog:" + backlog + " cells:" + cells + " monitors:" + server.monitorCount() + " sessions:"
+                + all.size();
     }
 
     private ControlReply compact(List<String> args) {
