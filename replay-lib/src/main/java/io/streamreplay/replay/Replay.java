@@ -201,10 +201,20 @@ final class Replay {
     }
 
     /**
-     * Set to true by a debugger (jdb: {@code set io.streamreplay.replay.Replay.resume = true}) to make a replay
-     * idle at its stop point go on to the end of the recording, so that breakpoints set while it was stopped are hit.
+     * Set to true by a debugger to make a replay idle at its stop point go on to the end of the recording, so that
+     * breakpoints set while it was stopped are hit. From a fresh jdb attach, where no thread is current yet:
+     * {@code stop in io.streamreplay.replay.Replay.resumeRequested}, then, once it is hit (within a tenth of a
+     * second, on the idle loop thread), {@code set io.streamreplay.replay.Replay.resume = true}.
      */
     static volatile boolean resume;
+
+    /**
+     * Whether a debugger asked the idle replay to go on ({@link #resume}); called by the idle loop ten times a
+     * second, so that a breakpoint here stops that thread wherever the debugger attached from.
+     */
+    private static boolean resumeRequested() {
+        return resume;
+    }
 
     /**
      * The stop point is reached: says so once, then keeps the calling (loop) thread idle until the process is
@@ -216,10 +226,12 @@ final class Replay {
         progress.blank();
         log.info("replay of {} stopped at {} as asked (--replay-stop-at): event #{} was the last delivered, at"
                 + " {} s; the next one is #{}. The process now stays idle until it is stopped (Ctrl-C or kill);"
-                + " a debugger can attach and inspect it.", dir, stopAt, next - 1,
+                + " a debugger can attach and inspect it, and resume it (in jdb: stop in"
+                + " io.streamreplay.replay.Replay.resumeRequested, then set io.streamreplay.replay.Replay.resume ="
+                + " true).", dir, stopAt, next - 1,
                 String.format("%.6f", clock.nanoTime() / 1e9), next);
         try {
-            while (!resume) {
+            while (!resumeRequested()) {
                 Thread.sleep(RESUME_POLL_MILLIS);
             }
         } catch (InterruptedException e) {

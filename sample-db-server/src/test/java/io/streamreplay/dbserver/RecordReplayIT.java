@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.streamreplay.dbserver.storage.DatabaseFile;
+import io.streamreplay.dbserver.testing.Jdb;
 import io.streamreplay.dbserver.testing.OvsdbTestClient;
 import io.streamreplay.dbserver.testing.ServerProcess;
 import io.streamreplay.dbserver.testing.TransactingClient;
@@ -237,6 +238,63 @@ class RecordReplayIT {
                     "the schema record and exactly the seven transactions up to the stop point");
             replay.kill();
         }
+    }
+
+    /**
+     * The guide's jdb recipe, run as written: a replay stopped before a request, a fresh jdb attach (no thread
+     * current), a breakpoint in the idle loop to get one, resume, a breakpoint in the request's handling, its
+     * arguments, then the replay runs to its end.
+     */
+    @Test
+    void aFreshJdbAttachResumesAStoppedReplayAndStopsInTheNextRequest() throws Exception {
+        Path db = ServerProcess.createDatabase(dir, SCHEMA);
+        List<String> args = unixServer();
+        try (ServerProcess server = ServerProcess.start(dir, dir.resolve("record.out"), with(args,
+                "--replay-record=recording"))) {
+            server.awaitLine("serving");
+            transact("unix:" + dir.resolve("db.sock"), TlsConfig.none(), "j", 4);
+            server.requestExit(dir.resolve("ctl"));
+            assertEquals(0, server.waitFor(30), server.consoleText());
+        }
+        List<JsonNode> recorded = records(db);
+        long seq;
+        try (RecordingReader reader = RecordingReader.open(dir.resolve("recording"))) {
+            List<Long> requests = new ArrayList<>();
+            for (RecordedEvent event = reader.next(); event != null; event = reader.next()) {
+                if (event.type() == RecordType.RECV_DATA
+                        && new String(event.payload(), StandardCharsets.UTF_8).contains("\"transact\"")) {
+                    requests.add(event.seq());
+                }
+            }
+            seq = requests.get(2);
+        }
+        Files.delete(db);
+        int port;
+        try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = free.getLocalPort();
+        }
+        try (ServerProcess replay = ServerProcess.start(dir, dir.resolve("debugged.out"), List.of(
+                "-agentlib:jdwp=transport=dt_socket,server=y,suspend=n,address=127.0.0.1:" + port),
+                List.of("--replay=recording", "--replay-stop-at=" + (seq - 1)))) {
+            replay.awaitLine("stopped at event #" + (seq - 1));
+            try (Jdb jdb = Jdb.attach(port)) {
+                jdb.command("stop in io.streamreplay.replay.Replay.resumeRequested", "Set breakpoint");
+                jdb.await("Breakpoint hit: \"thread=main\", io.streamreplay.replay.Replay.resumeRequested");
+                jdb.command("clear io.streamreplay.replay.Replay.resumeRequested", "Removed");
+                jdb.command("stop in io.streamreplay.dbserver.server.OvsdbServer.transact", "Set breakpoint");
+                jdb.command("set io.streamreplay.replay.Replay.resume = true", "= true");
+                jdb.command("cont", "Breakpoint hit: \"thread=main\", io.streamreplay.dbserver.server.OvsdbServer"
+                        + ".transact");
+                String locals = jdb.command("locals", "request = instance of io.streamreplay.jsonrpc.Message");
+                assertTrue(locals.contains("client = instance of"), locals);
+                jdb.command("clear io.streamreplay.dbserver.server.OvsdbServer.transact", "Removed");
+                jdb.command("cont", "The application exited");
+            }
+            assertEquals(0, replay.waitFor(30), replay.consoleText());
+            assertTrue(replay.consoleText().contains("resumed by a debugger at event #" + seq),
+                    replay.consoleText());
+        }
+        assertEquals(recorded, records(db));
     }
 
     /** The server on a Unix socket and a control socket in the test's directory. */

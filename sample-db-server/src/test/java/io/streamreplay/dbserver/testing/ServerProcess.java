@@ -34,7 +34,15 @@ public final class ServerProcess implements AutoCloseable {
 
     /** Runs {@code java -jar sample-db-server.jar ARGS} in {@code dir}. */
     public static ServerProcess start(Path dir, Path console, List<String> args) throws IOException {
-        List<String> command = new ArrayList<>(List.of(java(), "-Xmx256m", "-jar", JAR.toString()));
+        return start(dir, console, List.of(), args);
+    }
+
+    /** Runs {@code java JVM-ARGS -jar sample-db-server.jar ARGS} in {@code dir}. */
+    public static ServerProcess start(Path dir, Path console, List<String> jvmArgs, List<String> args)
+            throws IOException {
+        List<String> command = new ArrayList<>(List.of(java(), "-Xmx256m"));
+        command.addAll(jvmArgs);
+        command.addAll(List.of("-jar", JAR.toString()));
         command.addAll(args);
         Process process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
                 .redirectOutput(console.toFile()).start();
