@@ -100,6 +100,9 @@ public final class ReplayOptions {
         if (replayDir == null) {
             return given;
         }
+        if (recordDir != null) {
+            throw new ParameterException(spec.commandLine(), "--replay-record and --replay cannot be used together");
+        }
         List<String> recorded = Manifest.read(replayDir).arguments();
         try {
             return RecordedCommandLine.merge(this::parser, recorded, given);

@@ -288,9 +288,6 @@ public final class SampleDbServer implements Callable<Integer> {
             SampleDbServer original = new SampleDbServer();
             new CommandLine(original).parseArgs(replayOptions.recordedCommandLine().toArray(new String[0]));
             recorded.recordedLogLevels = original.logLevels;
-        } catch (CommandLine.ParameterException e) {
-            log.error("{}", e.getMessage());
-            return 2;
         } catch (IOException e) {
             log.error("{}", e.getMessage());
             return 1;

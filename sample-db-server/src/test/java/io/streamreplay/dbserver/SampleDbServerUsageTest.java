@@ -28,4 +28,11 @@ class SampleDbServerUsageTest {
                 + "see 'sample-db-server create --help'\n", UsageCheck.usageError(SampleDbServer.commandLine(
                 new String[0]), "create", "kv.db"));
     }
+
+    @Test
+    void recordingAndReplayingAtOnceIsAUsageErrorBeforeAnythingIsRead() {
+        assertEquals("sample-db-server: --replay-record and --replay cannot be used together\n"
+                + "see 'sample-db-server --help'\n", UsageCheck.usageError(SampleDbServer.commandLine(new String[0]),
+                "kv.db", "--replay=no-such-recording", "--replay-record=elsewhere"));
+    }
 }
