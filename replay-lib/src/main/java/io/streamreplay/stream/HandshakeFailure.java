@@ -55,7 +55,8 @@ final class HandshakeFailure {
         }
         if (reason.contains("Remote host terminated the handshake")
                 || reason.contains("peer closed the connection during the handshake")) {
-            return peer + " closed the connection during the TLS handshake";
+            return peer + " closed the connection during the TLS handshake (it may have refused this side's"
+                    + " certificate)";
         }
         return reason;
     }
