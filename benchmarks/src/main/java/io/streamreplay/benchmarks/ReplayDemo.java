@@ -31,11 +31,11 @@ import picocli.CommandLine.Parameters;
         description = {"Records sample-db-server while 'sample-client bench' loads it, replays the server from the"
                 + " recording alone, and compares the two runs: wall times, the workload's own time against the"
                 + " replay's, and whether the replay left the same database file and log.",
-            "Exits 0 only if it did; every file stays in DIR (a new temporary directory by default), which the"
-                + " demo names at the end."},
+                "Exits 0 only if it did; every file stays in DIR (a new temporary directory by default), which the"
+                        + " demo names at the end."},
         exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {"0:the replay reproduced the recorded run", "1:it did not, or a step failed (see DIR)",
-            "2:bad command line"})
+                "2:bad command line"})
 public final class ReplayDemo implements Callable<Integer> {
 
     private static final String SCHEMA = "{\"name\":\"kvdb\",\"version\":\"1.0.0\",\"tables\":{\"kv\":{\"columns\":"

@@ -32,8 +32,10 @@ class DemoIT {
 
         Output bad = run(List.of("four"));
         assertEquals(2, bad.status, bad.text);
-        assertEquals("bin/demo: Invalid value for positional parameter at index 0 (CONNECTIONS): 'four' is not an int\n"
-                + "see 'bin/demo --help'\n", bad.text);
+        assertEquals("""
+                bin/demo: Invalid value for positional parameter at index 0 (CONNECTIONS): 'four' is not an int
+                see 'bin/demo --help'
+                """, bad.text);
     }
 
     @Test

@@ -36,8 +36,8 @@ public final class UsageErrors implements IParameterExceptionHandler {
         CommandLine failed = e.getCommandLine();
         PrintWriter err = failed.getErr();
         String message = e.getMessage();
-        if (e instanceof UnmatchedArgumentException) {
-            List<String> suggestions = ((UnmatchedArgumentException) e).getSuggestions();
+        if (e instanceof UnmatchedArgumentException unmatched) {
+            List<String> suggestions = unmatched.getSuggestions();
             if (!suggestions.isEmpty()) {
                 // Picocli lists every loosely similar name, most similar first: the first is the useful one.
                 message += " (did you mean " + suggestions.get(0) + "?)";

@@ -133,8 +133,8 @@ final class LogCommands {
     }
 
     private static ControlReply vlogList(LogLevels levels) {
-        StringBuilder text = new StringBuilder("                 console    syslog    file\n"
-                + "                 -------    ------    ------\n");
+        StringBuilder text = new StringBuilder(" ".repeat(17) + "console    syslog    file\n" + " ".repeat(17)
+                + "-------    ------    ------\n");
         Map<String, String> sorted = new TreeMap<>(levels.levels());
         // Always LF, whatever the platform: the text is part of the protocol.
         sorted.forEach((name, level) -> text.append(String.format(Locale.ROOT, "%-16s  %4s       %4s       %4s",

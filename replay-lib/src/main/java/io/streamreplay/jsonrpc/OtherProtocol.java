@@ -5,8 +5,8 @@ import java.util.HexFormat;
 
 /**
  * Tells a peer that speaks another protocol (an HTTP client, a TLS client on a plain port, SSH) from one that sends
- * malformed JSON, by the first bytes of the stream: JSON-RPC as OVSDB speaks it begins with {@code {} or {@code [},
- * after optional white space. Stateless.
+ * malformed JSON, by the first bytes of the stream: JSON-RPC as OVSDB speaks it begins with an opening brace or
+ * bracket, after optional white space. Stateless.
  */
 final class OtherProtocol {
 

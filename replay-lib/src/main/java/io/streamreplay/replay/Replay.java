@@ -453,8 +453,9 @@ final class Replay {
         progress.finish();
         double seconds = (realClock.nanoTime() - realStart) / 1e9;
         String figures = String.format(Locale.ROOT, "%d events of %d streams (%d bytes received) in %.3f s (%s"
-                + " events/s)", next, streams, bytesReceived, seconds, seconds > 0
-                ? String.format(Locale.ROOT, "%.0f", next / seconds) : "-");
+                + " events/s)", next, streams, bytesReceived, seconds,
+                seconds > 0
+                        ? String.format(Locale.ROOT, "%.0f", next / seconds) : "-");
         if (stopAt != null && !(failure instanceof ReplayDivergenceException)) {
             log.warn("replay of {}: --replay-stop-at={} was never reached: the replay ended after event #{}{}", dir,
                     stopAt, next - 1, nextEventTime() < 0 ? ", the last in the recording" : "");

@@ -35,7 +35,7 @@ final class HandshakeFailure {
                 case "certificate_revoked":
                     return peer + " refused this side's certificate (TLS alert " + alert + "): "
                             + (alert.equals("certificate_expired") ? "it has expired"
-                            : "its CA file does not hold the CA that signed it, or the certificate has expired");
+                                    : "its CA file does not hold the CA that signed it, or the certificate has expired");
                 case "protocol_version":
                     return peer + " has no TLS version in common with this side (which enables TLS 1.2 and 1.3"
                             + " only)";

@@ -13,6 +13,7 @@ import io.streamreplay.stream.TransportRegistry;
 import io.streamreplay.testing.LoopDriver;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicReference;
@@ -55,7 +56,7 @@ class JsonRpcConnectionTest {
         TransportRegistry streams = TransportRegistry.standard(TlsConfig.none());
         try (PollLoop loop = PollLoop.live(); PassiveStream listener = streams.listen("ptcp:0:127.0.0.1")) {
             int port = Integer.parseInt(listener.name().split(":")[1]);
-            try (Socket peer = new Socket("127.0.0.1", port)) {
+            try (Socket peer = new Socket(InetAddress.getLoopbackAddress(), port)) {
                 OutputStream out = peer.getOutputStream();
                 out.write(bytes);
                 out.flush();
@@ -70,9 +71,10 @@ class JsonRpcConnectionTest {
                                 listener.waitAccept(loop, "accept");
                             }
                         } else {
-                            while (connection.get().recv() != null) {
-                                continue; // the well-formed messages before the damage
-                            }
+                            Message message; // the well-formed messages before the damage, if any
+                            do {
+                                message = connection.get().recv();
+                            } while (message != null);
                             connection.get().waitRecv(loop, "recv");
                         }
                     } catch (IOException e) {

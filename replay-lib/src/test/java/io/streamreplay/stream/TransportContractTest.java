@@ -286,19 +286,19 @@ class TransportContractTest {
         assertTrue(intruder[1].getMessage().matches("ssl:127\\.0\\.0\\.1:\\d+: TLS handshake failed: the client"
                 + " sent no certificate signed by " + Pattern.quote(ca) + ", which this listener requires \\(it has"
                 + " none, or one from another CA\\)"), "a client with a certificate from another CA is refused by the"
-                + " server, in plain words: " + intruder[1].getMessage());
+                        + " server, in plain words: " + intruder[1].getMessage());
         IOException stranger = handshake(certs.clientPem(), certs.stranger())[0];
         assertTrue(stranger.getMessage().endsWith("TLS handshake failed: the server's certificate 'CN=stranger' is"
                 + " issued by 'CN=otherca', which is not " + ca), "a server certificate from another CA is refused"
-                + " by the client: " + stranger.getMessage());
+                        + " by the client: " + stranger.getMessage());
         IOException expired = handshake(certs.expired(), certs.server())[1];
         assertTrue(expired.getMessage().matches(".*: TLS handshake failed: the client's certificate 'CN=expired'"
                 + " expired on 20\\d\\d-.*"), "an expired client certificate is refused by the server: "
-                + expired.getMessage());
+                        + expired.getMessage());
         IOException expiredServer = handshake(certs.clientPem(), certs.expired())[0];
         assertTrue(expiredServer.getMessage().matches(".*: TLS handshake failed: the server's certificate"
                 + " 'CN=expired' expired on 20\\d\\d-.*"), "an expired server certificate is refused by the client: "
-                + expiredServer.getMessage());
+                        + expiredServer.getMessage());
         IOException[] good = handshake(certs.clientPem(), certs.server());
         assertEquals(null, good[0], "the client with a current certificate from the CA gets through");
         assertEquals(null, good[1]);

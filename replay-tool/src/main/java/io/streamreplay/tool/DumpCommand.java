@@ -32,13 +32,13 @@ import picocli.CommandLine.TypeConversionException;
                 + " recording started, stream, kind (as in docs/replay-format.md: open-ok, recv-data, send-ok,"
                 + " accept-ok, recv-error, value, ...), length in bytes, then the payload: received data as text"
                 + " when printable and as hex otherwise, an error's exception and message, a connection's peer.",
-            "Sent bytes are not recorded, only their length and checksum. Problems found on the way are listed on"
-                + " standard error at the end.",
-            "Filters combine: --stream, --from/--to (sequence numbers), --since/--until (time offsets), --errors."
-                + " When nothing matches, it says so on standard error and exits with status 1."},
+                "Sent bytes are not recorded, only their length and checksum. Problems found on the way are listed on"
+                        + " standard error at the end.",
+                "Filters combine: --stream, --from/--to (sequence numbers), --since/--until (time offsets), --errors."
+                        + " When nothing matches, it says so on standard error and exits with status 1."},
         exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {"0:events were printed", "1:no event matched (or the recording cannot be read)",
-            "2:bad command line, or a --stream the recording does not have"})
+                "2:bad command line, or a --stream the recording does not have"})
 final class DumpCommand extends RecordingCommand {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -126,7 +126,7 @@ final class DumpCommand extends RecordingCommand {
             if (printed == 0) {
                 err.println("replay-tool: no event matches" + filters() + "; " + dir + (last < 0 ? " holds no event"
                         : String.format(Locale.ROOT, " holds events #0 to #%d, recorded from 0 s to %.6f s", last,
-                        lastTime / 1e9)));
+                                lastTime / 1e9)));
                 return ReplayTool.PROBLEMS;
             }
         }

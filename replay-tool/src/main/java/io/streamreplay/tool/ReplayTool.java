@@ -15,9 +15,9 @@ import picocli.CommandLine.Command;
                 CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {"0:success; for verify, the recording is complete and intact",
-            "1:the recording has problems (verify), or cannot be read (no manifest, foreign or newer format); dump"
-                + " matched no event; timeline cannot write its page",
-            "2:bad command line"})
+                "1:the recording has problems (verify), or cannot be read (no manifest, foreign or newer format); dump"
+                        + " matched no event; timeline cannot write its page",
+                "2:bad command line"})
 public final class ReplayTool {
 
     /** The version, shown by {@code --version}. */

@@ -15,7 +15,7 @@ import picocli.CommandLine.Option;
                 + " over time by listener and by peer, a chart of errors and closed connections, and tables of"
                 + " listeners (each with its busiest connections), peers and errors, so that one can see at a glance"
                 + " where the traffic and the errors were, even with thousands of connections.",
-            "Events are named by the sequence numbers replay-tool dump shows and --replay-stop-at takes."})
+                "Events are named by the sequence numbers replay-tool dump shows and --replay-stop-at takes."})
 final class TimelineCommand extends RecordingCommand {
 
     @Option(names = "--out", paramLabel = "FILE", required = true, description = "The HTML file to write.")
@@ -45,8 +45,8 @@ final class TimelineCommand extends RecordingCommand {
             try {
                 page.write(output, reader.manifest());
             } catch (IOException e) {
-                spec.commandLine().getErr().println("replay-tool: cannot write " + output + ": " + (e instanceof
-                        AccessDeniedException ? "permission denied" : e.getMessage()));
+                spec.commandLine().getErr().println("replay-tool: cannot write " + output + ": "
+                        + (e instanceof AccessDeniedException ? "permission denied" : e.getMessage()));
                 return ReplayTool.PROBLEMS;
             }
         }

@@ -115,9 +115,12 @@ final class ManyConnections {
             try (SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX)) {
                 channel.connect(UnixDomainSocketAddress.of(socket));
                 channel.write(ByteBuffer.wrap(request));
-                while (channel.read(ByteBuffer.allocate(64)) >= 0) {
-                    continue; // until the server closes
-                }
+                ByteBuffer discard = ByteBuffer.allocate(64);
+                int n; // read until the server closes
+                do {
+                    discard.clear();
+                    n = channel.read(discard);
+                } while (n >= 0);
             }
             return;
         }
@@ -131,9 +134,10 @@ final class ManyConnections {
                 out.write(request);
                 out.flush();
                 client.setSoTimeout(10_000);
-                while (client.getInputStream().read() >= 0) {
-                    continue; // until the server closes
-                }
+                int b; // read until the server closes
+                do {
+                    b = client.getInputStream().read();
+                } while (b >= 0);
             }
         }
     }

@@ -7,6 +7,7 @@ import io.streamreplay.testing.Programs;
 import io.streamreplay.testing.Programs.Result;
 import io.streamreplay.testing.SampleRecording;
 import io.streamreplay.testing.Tiers;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -60,6 +61,7 @@ class ReplayToolIT {
                 + dom);
     }
 
+    @Tag(Tiers.SYSTEM)
     @Test
     void theTimelineOfTenThousandConnectionsGroupsThemByListenerAndPeerAndNamesItsErrors() throws Exception {
         Path dir = work.resolve("many");
@@ -82,7 +84,7 @@ class ReplayToolIT {
         assertTrue(dom.contains(String.format(Locale.ROOT, "%,d connections accepted", connections)),
                 "the summary counts every connection:\n" + dom.substring(0, 3000));
         for (String peer : new String[] {"127.0.0.1", "127.0.0.2", "127.0.0.3", "127.0.0.4",
-            "local (Unix socket)"}) {
+                "local (Unix socket)"}) {
             assertTrue(dom.contains("<td class=\"text\">" + peer + "</td>"), "peer " + peer + " has its row");
         }
         assertTrue(dom.matches("(?s).*<td class=\"text\">recv-error</td><td class=\"text\">java\\.io\\.IOException:"

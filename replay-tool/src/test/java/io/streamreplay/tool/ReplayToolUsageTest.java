@@ -12,16 +12,18 @@ class ReplayToolUsageTest {
     @Test
     void everyHelpTextRendersWithoutAWarning() {
         assertEquals(List.of("replay-tool", "replay-tool dump", "replay-tool stats", "replay-tool verify",
-                "replay-tool timeline", "replay-tool help"), UsageCheck.everyHelpRendersWithoutWarning(
-                ReplayTool.commandLine()));
+                "replay-tool timeline", "replay-tool help"),
+                UsageCheck.everyHelpRendersWithoutWarning(
+                        ReplayTool.commandLine()));
     }
 
     @Test
     void aUsageErrorIsOneLineThenWhereTheUsageOfThatCommandIs() {
         assertEquals("replay-tool: Missing required parameter: 'DIR'\nsee 'replay-tool dump --help'\n",
                 UsageCheck.usageError(ReplayTool.commandLine(), "dump"));
-        assertEquals("replay-tool: Unknown option: '--strem=x' (did you mean --stream?)\n"
-                + "see 'replay-tool dump --help'\n", UsageCheck.usageError(ReplayTool.commandLine(), "dump", "rec",
-                "--strem=x"));
+        assertEquals("""
+                replay-tool: Unknown option: '--strem=x' (did you mean --stream?)
+                see 'replay-tool dump --help'
+                """, UsageCheck.usageError(ReplayTool.commandLine(), "dump", "rec", "--strem=x"));
     }
 }

@@ -20,8 +20,9 @@ class SampleClientUsageTest {
     void aUsageErrorIsOneLineThenWhereTheUsageOfThatCommandIs() {
         assertEquals("sample-client: Unknown option: '--bogus'\nsee 'sample-client transact --help'\n",
                 UsageCheck.usageError(SampleClient.commandLine(), "transact", "--bogus", "[\"kvdb\"]"));
-        assertEquals("sample-client: Missing required parameter: '[SERVER] TXN'\n"
-                + "see 'sample-client transact --help'\n", UsageCheck.usageError(SampleClient.commandLine(),
-                "transact"));
+        assertEquals("""
+                sample-client: Missing required parameter: '[SERVER] TXN'
+                see 'sample-client transact --help'
+                """, UsageCheck.usageError(SampleClient.commandLine(), "transact"));
     }
 }

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.streamreplay.dbserver.testing.OpenVswitchTools;
 import io.streamreplay.dbserver.testing.OvsdbTestClient;
 import io.streamreplay.dbserver.testing.ServerProcess;
 import io.streamreplay.jsonrpc.Json;
@@ -191,20 +190,20 @@ class IncidentWorkflowIT {
         assertFalse(Files.exists(production.resolve("server.pid")));
     }
 
-    /** What every recording here holds: transactions, and the control commands an operator runs. */
+    /**
+     * What every recording here holds: transactions, and the control commands an operator runs (as ovs-appctl sends
+     * them: a JSON-RPC request per command on the control socket; OpenVswitchCompatibilityIT runs ovs-appctl itself).
+     */
     private static Workload workload() {
         return dir -> {
             transact(dir, "incident");
             try (OvsdbTestClient control = OvsdbTestClient.connect("unix:" + dir.resolve("ctl"), TlsConfig.none())) {
                 JsonNode stats = Json.parse(control.call("stats").asText());
                 assertEquals("recording", stats.get("recording").get("directory").asText(), stats.toString());
-            }
-            OpenVswitchTools.ensureInstalled();
-            for (String command : new String[] {"stats", "vlog/list", "memory/show", "ovsdb-server/list-remotes",
-                "log-level"}) {
-                Programs.Result appctl = Programs.exec(dir, List.of("ovs-appctl", "-t", dir.resolve("ctl")
-                        .toString(), command), 30);
-                assertEquals(0, appctl.status(), command + ": " + appctl.output());
+                for (String command : new String[] {"vlog/list", "memory/show", "ovsdb-server/list-remotes",
+                        "log-level"}) {
+                    assertFalse(control.call(command).asText().isEmpty(), command);
+                }
             }
             transact(dir, "after-stats");
         };

@@ -17,22 +17,26 @@ class SampleDbServerUsageTest {
 
     @Test
     void aMisspeltOptionIsOneLineWithASuggestionThenWhereTheUsageIs() {
-        assertEquals("sample-db-server: Unknown option: '--remot=ptcp:0' (did you mean --remote?)\n"
-                + "see 'sample-db-server --help'\n", UsageCheck.usageError(SampleDbServer.commandLine(new String[0]),
-                "kv.db", "--remot=ptcp:0"));
+        assertEquals("""
+                sample-db-server: Unknown option: '--remot=ptcp:0' (did you mean --remote?)
+                see 'sample-db-server --help'
+                """, UsageCheck.usageError(SampleDbServer.commandLine(new String[0]), "kv.db", "--remot=ptcp:0"));
     }
 
     @Test
     void aMissingParameterOfASubcommandPointsAtThatSubcommandsHelp() {
-        assertEquals("sample-db-server: Missing required parameter: 'SCHEMA-FILE'\n"
-                + "see 'sample-db-server create --help'\n", UsageCheck.usageError(SampleDbServer.commandLine(
-                new String[0]), "create", "kv.db"));
+        assertEquals("""
+                sample-db-server: Missing required parameter: 'SCHEMA-FILE'
+                see 'sample-db-server create --help'
+                """, UsageCheck.usageError(SampleDbServer.commandLine(new String[0]), "create", "kv.db"));
     }
 
     @Test
     void recordingAndReplayingAtOnceIsAUsageErrorBeforeAnythingIsRead() {
-        assertEquals("sample-db-server: --replay-record and --replay cannot be used together\n"
-                + "see 'sample-db-server --help'\n", UsageCheck.usageError(SampleDbServer.commandLine(new String[0]),
-                "kv.db", "--replay=no-such-recording", "--replay-record=elsewhere"));
+        assertEquals("""
+                sample-db-server: --replay-record and --replay cannot be used together
+                see 'sample-db-server --help'
+                """, UsageCheck.usageError(SampleDbServer.commandLine(new String[0]), "kv.db",
+                "--replay=no-such-recording", "--replay-record=elsewhere"));
     }
 }

@@ -104,8 +104,10 @@ class StartupIT {
         assertEquals(1, run("kv.db", "--remote=pssl:0:127.0.0.1", "--keystore=" + p12.keystore(),
                 "--keystore-password-file=" + dir.resolve("wrong.password"), "--ca-cert=" + p12.ca()));
         assertTrue(output().contains("|ERROR|SampleDbServer|TLS: invalid TLS configuration: cannot read keystore "
-                + p12.keystore() + ": keystore password was incorrect") || output().contains("cannot read keystore "
-                + p12.keystore() + ": keystore password was incorrect"), output());
+                + p12.keystore() + ": keystore password was incorrect") || output().contains(
+                        "cannot read keystore "
+                                + p12.keystore() + ": keystore password was incorrect"),
+                output());
         assertEquals(2, run("kv.db", "--keystore=" + p12.keystore(), "--private-key=key.pem", "--ca-cert="
                 + p12.ca()));
         assertTrue(output().contains("--keystore replaces --private-key and --certificate; give either"), output());

@@ -13,6 +13,7 @@ import io.streamreplay.stream.TlsConfig;
 import io.streamreplay.testing.TestCertificates;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.Socket;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
@@ -36,7 +37,7 @@ class TlsHandshakeIT {
     private static final int STALLED = 100;
     /** The start of a TLS ClientHello record that announces more bytes than it sends. */
     private static final byte[] HALF_A_HELLO = {0x16, 0x03, 0x01, 0x02, 0x00, 0x01, 0x00, 0x01, (byte) 0xfc, 0x03,
-        0x03};
+            0x03};
 
     @TempDir
     Path dir;
@@ -59,7 +60,7 @@ class TlsHandshakeIT {
             long start = System.nanoTime();
             try {
                 for (int i = 0; i < STALLED; i++) {
-                    Socket socket = new Socket("127.0.0.1", port);
+                    Socket socket = new Socket(InetAddress.getLoopbackAddress(), port);
                     if (i % 2 == 1) {
                         OutputStream out = socket.getOutputStream();
                         out.write(HALF_A_HELLO);
