@@ -146,7 +146,10 @@ public final class Message {
         }
     }
 
-    /** This message as a JSON object, in the member order Open vSwitch writes. */
+    /**
+     * This message as a JSON object, with the members Open vSwitch writes: an error reply has no {@code result}
+     * (Open vSwitch's {@code jsonrpc_create_error} leaves it out), a notification a null {@code id}.
+     */
     public ObjectNode toJson() {
         ObjectNode json = Json.NODES.objectNode();
         json.set("id", id == null ? NullNode.getInstance() : id);
@@ -161,7 +164,6 @@ public final class Message {
                 json.set("error", NullNode.getInstance());
                 break;
             default:
-                json.set("result", NullNode.getInstance());
                 json.set("error", error);
                 break;
         }
@@ -186,7 +188,6 @@ public final class Message {
                 generator.writeNullField("error");
                 break;
             default:
-                generator.writeNullField("result");
                 generator.writeFieldName("error");
                 Json.write(generator, error);
                 break;

@@ -44,14 +44,15 @@ class MessageTest {
     }
 
     @Test
-    void serializationUsesOpenVswitchMemberOrderAndNeverNullResultWithNullError() {
+    void serializationWritesTheMembersOpenVswitchWrites() {
         assertEquals("{\"id\":7,\"method\":\"echo\",\"params\":[\"a\"]}",
                 Message.request("echo", Json.array("a"), IntNode.valueOf(7)).toString());
         assertEquals("{\"id\":null,\"method\":\"update\",\"params\":[]}",
                 Message.notification("update", Json.array()).toString());
         assertEquals("{\"id\":\"x\",\"result\":{},\"error\":null}",
                 Message.reply(Json.NODES.objectNode(), TextNode.valueOf("x")).toString());
-        assertEquals("{\"id\":[1],\"result\":null,\"error\":\"unknown method\"}",
+        // As ovsdb-server 3.1 sends it: an error reply has no "result" member.
+        assertEquals("{\"id\":[1],\"error\":\"unknown method\"}",
                 Message.error("unknown method", Json.array(1)).toString());
         assertThrows(IllegalArgumentException.class, () -> Message.reply(Json.NODES.nullNode(), IntNode.valueOf(1)));
     }

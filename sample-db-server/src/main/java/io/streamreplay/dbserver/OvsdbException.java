@@ -25,7 +25,7 @@ public final class OvsdbException extends Exception {
         this(tag, details, null);
     }
 
-    /** @param syntax the offending JSON, sent back as its text; may be null */
+    /** @param syntax the offending JSON, sent back as text with sorted members (as Open vSwitch does); may be null */
     public OvsdbException(String tag, String details, JsonNode syntax) {
         super(details);
         this.tag = tag;
@@ -60,7 +60,7 @@ public final class OvsdbException extends Exception {
             json.put("details", getMessage());
         }
         if (syntax != null) {
-            json.put("syntax", Json.toText(syntax));
+            json.put("syntax", JsonText.sorted(syntax));
         }
         return json;
     }

@@ -52,40 +52,45 @@ public final class Datum {
     }
 
     /**
-     * Reads a value of {@code type}: a bare atom or {@code ["set",[...]]} for sets, {@code ["map",[[k,v],...]]} for
-     * maps; checks the number of elements, duplicates and each atom's constraints.
+     * Reads a value of {@code type} as Open vSwitch's {@code ovsdb_datum_from_json} does, with its errors: a bare atom
+     * or {@code ["set",[...]]} for sets, {@code ["map",[[k,v],...]]} for maps; the number of elements is checked
+     * before the atoms (and counts duplicates), then each atom and its constraints, then duplicates.
      */
     public static Datum fromJson(JsonNode json, ColumnType type, NamedUuids names) throws OvsdbException {
-        Datum datum;
-        if (type.isMap()) {
-            if (!json.isArray() || json.size() != 2 || !"map".equals(json.get(0).textValue())
-                    || !json.get(1).isArray()) {
-                throw OvsdbException.syntax(json, "expected map");
-            }
-            JsonNode pairs = json.get(1);
-            Object[] keys = new Object[pairs.size()];
-            Object[] values = new Object[pairs.size()];
-            for (int i = 0; i < keys.length; i++) {
-                JsonNode pair = pairs.get(i);
-                if (!pair.isArray() || pair.size() != 2) {
-                    throw OvsdbException.syntax(pair, "expected 2-element array as map pair");
-                }
-                keys[i] = atom(pair.get(0), type.key(), names);
-                values[i] = atom(pair.get(1), type.value(), names);
-            }
-            datum = sorted(keys, values, json, "map contains duplicate key");
-        } else if (json.isArray() && json.size() == 2 && "set".equals(json.get(0).textValue())
-                && json.get(1).isArray()) {
-            JsonNode elements = json.get(1);
-            Object[] keys = new Object[elements.size()];
-            for (int i = 0; i < keys.length; i++) {
-                keys[i] = atom(elements.get(i), type.key(), names);
-            }
-            datum = sorted(keys, null, json, "set contains duplicate");
-        } else {
-            datum = of(atom(json, type.key(), names));
+        boolean isMap = type.isMap();
+        if (!isMap && !(json.isArray() && json.size() > 0 && "set".equals(json.get(0).textValue()))) {
+            return of(atom(json, type.key(), names));
         }
-        datum.checkCount(type, json);
+        String kind = isMap ? "map" : "set";
+        if (!json.isArray() || json.size() != 2 || !kind.equals(json.get(0).textValue()) || !json.get(1).isArray()) {
+            throw OvsdbException.syntax(json, "expected [\"" + kind + "\", <array>]");
+        }
+        JsonNode elements = json.get(1);
+        int n = elements.size();
+        if (n < type.min() || n > type.max()) {
+            throw OvsdbException.syntax(json, type.min() == 1 && type.max() == 1
+                    ? kind + " must have exactly one member but " + n + " are present"
+                    : kind + " must have " + type.min() + " to " + type.maxForDisplay() + " members but " + n
+                            + " are present");
+        }
+        Object[] keys = new Object[n];
+        Object[] values = isMap ? new Object[n] : null;
+        for (int i = 0; i < n; i++) {
+            JsonNode element = elements.get(i);
+            if (isMap) {
+                if (!element.isArray() || element.size() != 2) {
+                    throw OvsdbException.syntax(element, "expected 2-element array");
+                }
+                keys[i] = atom(element.get(0), type.key(), names);
+                values[i] = atom(element.get(1), type.value(), names);
+            } else {
+                keys[i] = atom(element, type.key(), names);
+            }
+        }
+        Datum datum = ofUnsorted(keys, values);
+        if (datum == null) {
+            throw new OvsdbException("ovsdb error", isMap ? "map contains duplicate key" : "set contains duplicate");
+        }
         return datum;
     }
 
@@ -93,19 +98,6 @@ public final class Datum {
         Object atom = base.atomFromJson(json, names);
         base.checkConstraints(atom);
         return atom;
-    }
-
-    private static Datum sorted(Object[] keys, Object[] values, JsonNode json, String duplicate)
-            throws OvsdbException {
-        if (keys.length > 1) {
-            sortPairs(keys, values);
-            for (int i = 1; i < keys.length; i++) {
-                if (AtomicType.compare(keys[i - 1], keys[i]) == 0) {
-                    throw new OvsdbException("ovsdb error", duplicate, json);
-                }
-            }
-        }
-        return new Datum(keys, values);
     }
 
     private static void sortPairs(Object[] keys, Object[] values) {
@@ -126,21 +118,14 @@ public final class Datum {
         }
     }
 
-    /** Checks the number of elements against {@code type}'s min and max. */
-    public void checkCount(ColumnType type, JsonNode json) throws OvsdbException {
-        int n = keys.length;
-        if (n < type.min() || n > type.max()) {
-            String details;
-            if (type.min() == type.max()) {
-                details = "set must have exactly " + (type.min() == 1 ? "one member" : type.min() + " members")
-                        + " but " + n + " are present";
-            } else if (type.max() == ColumnType.UNLIMITED) {
-                details = "set must have at least " + type.min() + " members but " + n + " are present";
-            } else {
-                details = "set must have " + type.min() + " to " + type.max() + " members but " + n
-                        + " are present";
-            }
-            throw OvsdbException.syntax(json, details);
+    /**
+     * Checks the number of elements against {@code type}'s min and max, as a mutation's result is checked:
+     * {@code Attempted to store N elements in TYPE.}
+     */
+    public void checkCount(ColumnType type) throws OvsdbException {
+        if (keys.length < type.min() || keys.length > type.max()) {
+            throw new OvsdbException("constraint violation", "Attempted to store " + keys.length + " elements in "
+                    + type.describe() + ".");
         }
     }
 
@@ -313,6 +298,56 @@ public final class Datum {
             }
         }
         return new Datum(k.toArray(), v == null ? null : v.toArray());
+    }
+
+    /**
+     * Reads a difference of a {@code type} column as a database file's {@code _is_diff} record holds it: like
+     * {@link #fromJson} (each atom checked), but with any number of elements, since a difference may list more
+     * elements than the column can hold (a two-element set replaced by two others lists four), as Open vSwitch's
+     * {@code ovsdb_transient_datum_from_json}.
+     */
+    public static Datum diffFromJson(JsonNode json, ColumnType type) throws OvsdbException {
+        return fromJson(json, type.withCounts(0, ColumnType.UNLIMITED), null);
+    }
+
+    /**
+     * This value with {@code difference} (made by {@link #diff}) applied; only the result must fit {@code type}'s
+     * element counts.
+     *
+     * @throws OvsdbException if the result holds fewer or more elements than the column allows
+     */
+    public Datum applyDiff(Datum difference, ColumnType type) throws OvsdbException {
+        Datum result = diff(difference);
+        if (result.size() < type.min() || result.size() > type.max()) {
+            throw new OvsdbException("ovsdb error", "applying the difference " + difference + " to " + this
+                    + " leaves " + result.size() + " elements in a column of type " + type.describe());
+        }
+        return result;
+    }
+
+    /**
+     * Orders two values of one type as Open vSwitch does ({@code ovsdb_datum_compare_3way}): fewer elements first,
+     * then element by element, keys before values.
+     */
+    public static int compare(Datum a, Datum b) {
+        if (a.keys.length != b.keys.length) {
+            return a.keys.length < b.keys.length ? -1 : 1;
+        }
+        for (int i = 0; i < a.keys.length; i++) {
+            int c = AtomicType.compare(a.keys[i], b.keys[i]);
+            if (c != 0) {
+                return c;
+            }
+        }
+        if (a.values != null) {
+            for (int i = 0; i < a.values.length; i++) {
+                int c = AtomicType.compare(a.values[i], b.values[i]);
+                if (c != 0) {
+                    return c;
+                }
+            }
+        }
+        return 0;
     }
 
     /** The wire form: a bare atom for one element of a set, else {@code ["set",...]} or {@code ["map",...]}. */

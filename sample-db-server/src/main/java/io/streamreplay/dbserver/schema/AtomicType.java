@@ -51,6 +51,29 @@ public enum AtomicType {
             int c = Long.compareUnsigned(x.getMostSignificantBits(), y.getMostSignificantBits());
             return c != 0 ? c : Long.compareUnsigned(x.getLeastSignificantBits(), y.getLeastSignificantBits());
         }
+        if (a instanceof String) {
+            return compareStrings((String) a, (String) b);
+        }
         return ((Comparable<Object>) a).compareTo(b);
+    }
+
+    /**
+     * Strings in code point order, which is the byte order of their UTF-8 that Open vSwitch sorts by; it differs
+     * from {@link String#compareTo} only where a character beyond the BMP meets one from U+E000 up.
+     */
+    private static int compareStrings(String a, String b) {
+        int n = Math.min(a.length(), b.length());
+        for (int i = 0; i < n; i++) {
+            char x = a.charAt(i);
+            char y = b.charAt(i);
+            if (x != y) {
+                if (x >= Character.MIN_SURROGATE && y >= Character.MIN_SURROGATE
+                        && Character.isSurrogate(x) != Character.isSurrogate(y)) {
+                    return Character.isSurrogate(x) ? 1 : -1;
+                }
+                return x - y;
+            }
+        }
+        return a.length() - b.length();
     }
 }

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import io.streamreplay.dbserver.MemberParser;
 import io.streamreplay.dbserver.MemberParser.Kind;
+import io.streamreplay.dbserver.JsonText;
 import io.streamreplay.dbserver.OvsdbException;
 import io.streamreplay.jsonrpc.Json;
 import java.util.ArrayList;
@@ -29,6 +30,7 @@ public final class BaseType {
     private static final Pattern UUID_TEXT =
             Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
     private static final long UINT_MAX = 4294967295L;
+    private static final Pattern BARE_WORD = Pattern.compile("[A-Za-z_][A-Za-z0-9_.-]*");
 
     private final AtomicType type;
     private final Object[] enumeration;
@@ -227,28 +229,31 @@ public final class BaseType {
                 }
                 break;
             default:
-                if (json.isArray() && json.size() == 2 && json.get(0).isTextual() && json.get(1).isTextual()) {
-                    String kind = json.get(0).textValue();
-                    String text = json.get(1).textValue();
-                    if (kind.equals("uuid")) {
-                        if (!UUID_TEXT.matcher(text).matches()) {
-                            throw OvsdbException.syntax(json, "\"" + text + "\" is not a valid UUID");
-                        }
-                        return UUID.fromString(text);
-                    }
-                    if (kind.equals("named-uuid")) {
-                        if (names == null) {
-                            throw OvsdbException.syntax(json, "named-uuid not allowed here");
-                        }
-                        if (!MemberParser.isId(text)) {
-                            throw OvsdbException.syntax(json, "\"" + text + "\" is not a valid <id>");
-                        }
-                        return names.resolve(text);
-                    }
-                }
-                break;
+                return uuidFromJson(json, names);
         }
         throw OvsdbException.syntax(json, "expected " + type.jsonName());
+    }
+
+    /** {@code ["uuid", TEXT]}, or {@code ["named-uuid", ID]} where names are allowed; as Open vSwitch words it. */
+    private static Object uuidFromJson(JsonNode json, NamedUuids names) throws OvsdbException {
+        if (isPair(json, "uuid")) {
+            String text = json.get(1).textValue();
+            if (!UUID_TEXT.matcher(text).matches()) {
+                throw OvsdbException.syntax(json, "\"" + text + "\" is not a valid UUID");
+            }
+            return UUID.fromString(text);
+        }
+        if (names != null && isPair(json, "named-uuid")) {
+            if (!MemberParser.isId(json.get(1).textValue())) {
+                throw OvsdbException.syntax(json, "named-uuid string is not a valid <id>");
+            }
+            return names.resolve(json.get(1).textValue());
+        }
+        throw OvsdbException.syntax(json, "expected [\"uuid\", <string>]");
+    }
+
+    private static boolean isPair(JsonNode json, String tag) {
+        return json.isArray() && json.size() == 2 && tag.equals(json.get(0).textValue()) && json.get(1).isTextual();
     }
 
     /** Writes one atom of this type. */
@@ -268,6 +273,26 @@ public final class BaseType {
         return Json.NODES.arrayNode().add("uuid").add(atom.toString());
     }
 
+    /**
+     * One atom in the bare text form of Open vSwitch's errors ({@code ovsdb_atom_to_string}): integers in decimal, reals as {@code %.15g}, strings
+     * quoted when a bare word would not do.
+     */
+    public static String atomToText(Object atom) {
+        if (atom instanceof Double real) {
+            return JsonText.real(real);
+        }
+        if (atom instanceof String text) {
+            if (!BARE_WORD.matcher(text).matches() || text.equals("true") || text.equals("false")
+                    || isUuid(text)) {
+                StringBuilder quoted = new StringBuilder();
+                JsonText.string(text, quoted);
+                return quoted.toString();
+            }
+            return text;
+        }
+        return atom.toString();
+    }
+
     /** Whether {@code text} is a UUID in the canonical 8-4-4-4-12 form. */
     public static boolean isUuid(String text) {
         return UUID_TEXT.matcher(text).matches();
@@ -281,11 +306,12 @@ public final class BaseType {
     public void checkConstraints(Object atom) throws OvsdbException {
         if (enumeration != null) {
             if (Arrays.binarySearch(enumeration, atom, AtomicType::compare) < 0) {
-                StringBuilder allowed = new StringBuilder();
+                List<String> allowed = new ArrayList<>();
                 for (Object value : enumeration) {
-                    allowed.append(allowed.length() == 0 ? "" : ", ").append(display(value));
+                    allowed.add(atomToText(value));
                 }
-                throw violation(display(atom) + " is not one of the allowed values ([" + allowed + "])");
+                throw violation(atomToText(atom) + " is not one of the allowed values ([" + String.join(", ",
+                        allowed) + "])");
             }
             return;
         }
@@ -302,14 +328,18 @@ public final class BaseType {
             case REAL: {
                 double value = (Double) atom;
                 if (value < minReal || value > maxReal) {
-                    throw violation(rangeText(realText(value), minReal != Double.NEGATIVE_INFINITY,
-                            realText(minReal), maxReal != Double.POSITIVE_INFINITY, realText(maxReal),
+                    throw violation(rangeText(JsonText.real(value), minReal != Double.NEGATIVE_INFINITY,
+                            JsonText.real(minReal), maxReal != Double.POSITIVE_INFINITY, JsonText.real(maxReal),
                             value < minReal));
                 }
                 break;
             }
             case STRING: {
                 String value = (String) atom;
+                String invalid = invalidUtf8(value);
+                if (invalid != null) {
+                    throw violation("not a valid UTF-8 string: invalid UTF-8 sequence " + invalid);
+                }
                 long length = value.codePointCount(0, value.length());
                 if (length < minLength) {
                     throw violation("\"" + value + "\" length " + length + " is less than minimum allowed length "
@@ -335,13 +365,24 @@ public final class BaseType {
                 : value + " is greater than maximum allowed value " + max;
     }
 
-    private static String realText(double value) {
-        return value == Math.rint(value) && Math.abs(value) < 1e15 ? Long.toString((long) value)
-                : Double.toString(value);
-    }
-
-    private static String display(Object atom) {
-        return atom instanceof Double real ? realText(real) : atom.toString();
+    /**
+     * The first bytes Open vSwitch's UTF-8 check would refuse in {@code text} encoded as UTF-8, or null if it is
+     * valid: a lone surrogate (which reaches a string only through a {@code \\uDC00} escape; the JSON reader refuses
+     * every other invalid sequence) encodes as {@code 0xed} and a second byte that check stops at.
+     */
+    private static String invalidUtf8(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (Character.isSurrogate(c)) {
+                if (Character.isHighSurrogate(c) && i + 1 < text.length()
+                        && Character.isLowSurrogate(text.charAt(i + 1))) {
+                    i++;
+                    continue;
+                }
+                return String.format("0x%02x 0x%02x", 0xe0 | (c >> 12), 0x80 | ((c >> 6) & 0x3f));
+            }
+        }
+        return null;
     }
 
     private static OvsdbException violation(String details) {

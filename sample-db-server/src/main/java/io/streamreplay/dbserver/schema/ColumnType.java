@@ -127,18 +127,32 @@ public final class ColumnType {
         return json;
     }
 
-    /** How OVS names the type in errors, such as {@code "map of (string, string) pairs"}. */
+    /**
+     * How Open vSwitch names the type in errors ({@code ovsdb_type_to_english}): {@code integer},
+     * {@code set of up to 1 integers}, {@code set of 1 or more strings}, {@code map of (string, string) pairs}.
+     */
     public String describe() {
         if (isScalar()) {
             return key.describe();
         }
-        String limit = max == UNLIMITED ? "" : (min == 0 ? "up to " : "1 to ") + max + " ";
-        if (value != null) {
-            return "map of " + limit + "(" + key.describe() + ", " + value.describe() + ") pairs";
+        StringBuilder text = new StringBuilder(value == null ? "set" : "map");
+        if (max == UNLIMITED) {
+            text.append(min > 0 ? " of " + min + " or more" : " of");
+        } else if (min > 0) {
+            text.append(" of ").append(min).append(" to ").append(max);
+        } else {
+            text.append(" of up to ").append(max);
         }
-        if (isOptionalScalar()) {
-            return "optional " + key.describe();
+        if (value == null) {
+            text.append(' ').append(key.describe()).append('s');
+        } else {
+            text.append(" (").append(key.describe()).append(", ").append(value.describe()).append(") pairs");
         }
-        return "set of " + limit + key.describe() + "s";
+        return text.toString();
+    }
+
+    /** {@link #max()} as Open vSwitch prints it in errors: an unlimited maximum is {@code UINT_MAX}. */
+    public long maxForDisplay() {
+        return max == UNLIMITED ? 4294967295L : max;
     }
 }

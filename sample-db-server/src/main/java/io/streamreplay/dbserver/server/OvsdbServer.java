@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import io.streamreplay.dbserver.MemberParser;
 import io.streamreplay.dbserver.OvsdbException;
+import io.streamreplay.dbserver.ShashOrder;
 import io.streamreplay.dbserver.data.Database;
 import io.streamreplay.dbserver.data.RowChange;
 import io.streamreplay.dbserver.data.Table;
@@ -73,6 +74,8 @@ public final class OvsdbServer implements JsonRpcServer.Handler {
     private final UuidSource uuids;
     private final UUID serverId;
     private final Map<String, Served> databases = new TreeMap<>();
+    /** The databases as {@code list_dbs} names them: ovsdb-server's hash order of files, then {@code _Server}. */
+    private final List<String> listOrder;
     private final List<DatabaseFile> files;
     private final Map<JsonRpcSession, ClientSession> clients = new LinkedHashMap<>();
     private final LockTable locks = new LockTable();
@@ -97,6 +100,10 @@ public final class OvsdbServer implements JsonRpcServer.Handler {
         }
         Database server = ServerDatabase.create(schemas, uuids);
         databases.put(ServerDatabase.NAME, new Served(server, null, true, server.schema().toJson()));
+        List<String> added = new ArrayList<>();
+        schemas.forEach(schema -> added.add(schema.name()));
+        added.add(ServerDatabase.NAME);
+        this.listOrder = ShashOrder.of(added);
     }
 
     /** The names of the served databases, {@code _Server} included, sorted. */
@@ -220,7 +227,7 @@ public final class OvsdbServer implements JsonRpcServer.Handler {
         switch (request.method()) {
             case "list_dbs": {
                 ArrayNode names = Json.array();
-                databases.keySet().forEach(names::add);
+                listOrder.forEach(names::add);
                 return names;
             }
             case "get_schema":
@@ -281,7 +288,7 @@ public final class OvsdbServer implements JsonRpcServer.Handler {
         Served served = database(request);
         for (Trigger trigger : triggers) {
             if (trigger.client == client && trigger.request.id().equals(request.id())) {
-                throw OvsdbException.syntax(null, "transact: duplicate request ID");
+                throw OvsdbException.syntax(request.params(), "transact: duplicate request ID");
             }
         }
         Trigger trigger = new Trigger(client, request, served, nowMillis());

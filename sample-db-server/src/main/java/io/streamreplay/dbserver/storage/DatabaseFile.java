@@ -206,10 +206,10 @@ public final class DatabaseFile implements AutoCloseable {
                         throw OvsdbException.syntax(rowJson, "unknown column " + column.getKey() + " in table "
                                 + name);
                     }
-                    Datum value = Datum.fromJson(column.getValue(), schema.type(), null);
-                    if (isDiff && old != null && schema.type().isComposite()) {
-                        value = row.get(schema.index()).diff(value);
-                    }
+                    Datum value = isDiff && old != null && schema.type().isComposite()
+                            ? row.get(schema.index()).applyDiff(Datum.diffFromJson(column.getValue(),
+                                    schema.type()), schema.type())
+                            : Datum.fromJson(column.getValue(), schema.type(), null);
                     row = row.with(schema.index(), value);
                 }
                 list.add(new RowChange(old, row));

@@ -65,7 +65,7 @@ public final class Condition {
                 case EXCLUDES:
                     return value.excludes(argument);
                 default:
-                    if (value.isEmpty() || argument.isEmpty()) {
+                    if (value.isEmpty()) {
                         return false;
                     }
                     int c = AtomicType.compare(value.scalar(), argument.scalar());
@@ -112,8 +112,10 @@ public final class Condition {
         String functionName = json.get(1).textValue();
         Function function = Function.named(functionName);
         if (function == null) {
-            throw new OvsdbException("unknown function", "No function named " + functionName + ".", json);
+            throw new OvsdbException("unknown function", "No function named " + functionName + ".");
         }
+        // The argument's type, relaxed as Open vSwitch relaxes it: an ordering takes exactly one atom even on an
+        // optional column, and includes/excludes keep a scalar column's count.
         ColumnType type = column.type();
         if (function.isOrdering()) {
             AtomicType atomic = type.key().type();
@@ -123,9 +125,10 @@ public final class Condition {
                         + "\" operator may not be applied to column " + columnName + " of type " + type.describe()
                         + ".");
             }
-        } else if (function == Function.INCLUDES) {
+            type = type.withCounts(1, type.max());
+        } else if (function == Function.INCLUDES && !type.isScalar()) {
             type = type.withCounts(0, type.max());
-        } else if (function == Function.EXCLUDES) {
+        } else if (function == Function.EXCLUDES && !type.isScalar()) {
             type = type.withCounts(0, ColumnType.UNLIMITED);
         }
         return new Clause(column, function, Datum.fromJson(json.get(2), type, names), false);

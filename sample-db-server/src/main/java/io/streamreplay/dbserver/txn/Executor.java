@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.streamreplay.dbserver.MemberParser;
 import io.streamreplay.dbserver.MemberParser.Kind;
 import io.streamreplay.dbserver.OvsdbException;
+import io.streamreplay.dbserver.ShashOrder;
 import io.streamreplay.dbserver.data.Database;
 import io.streamreplay.dbserver.data.Datum;
 import io.streamreplay.dbserver.data.Row;
@@ -126,53 +127,77 @@ public final class Executor {
         return new Outcome(results, 0);
     }
 
+    /**
+     * Runs one operation. As in Open vSwitch, each operation reads all its members first (in Open vSwitch's order, the
+     * first problem being the one reported), an unused member overrides any later error, and only then is a write
+     * to a read-only database refused.
+     */
     private JsonNode operation(JsonNode json, String prefix) throws OvsdbException, Parked {
         MemberParser members = MemberParser.of(json, prefix);
-        String op = members.required("op", Kind.STRING).textValue();
-        switch (op) {
-            case "insert":
-                return insert(members);
-            case "select":
-                return select(members);
-            case "update":
-                return update(members);
-            case "mutate":
-                return mutate(members);
-            case "delete":
-                return delete(members);
-            case "wait":
-                return waitFor(members);
-            case "commit": {
-                boolean durable = members.required("durable", Kind.BOOLEAN).booleanValue();
-                members.finish();
-                checkWritable(op);
-                if (durable) {
-                    txn.requestDurable();
+        String op = members.required("op", Kind.ID).textValue();
+        JsonNode result;
+        boolean writes = true;
+        try {
+            switch (op) {
+                case "insert":
+                    result = insert(members);
+                    break;
+                case "select":
+                    result = select(members);
+                    writes = false;
+                    break;
+                case "update":
+                    result = update(members);
+                    break;
+                case "mutate":
+                    result = mutate(members);
+                    break;
+                case "delete":
+                    result = delete(members);
+                    break;
+                case "wait":
+                    result = waitFor(members);
+                    writes = false;
+                    break;
+                case "commit":
+                    if (members.required("durable", Kind.BOOLEAN).booleanValue()) {
+                        txn.requestDurable();
+                    }
+                    result = Json.NODES.objectNode();
+                    break;
+                case "abort":
+                    throw new OvsdbException("aborted", "aborted by request");
+                case "comment":
+                    txn.addComment(members.required("comment", Kind.STRING).textValue());
+                    result = Json.NODES.objectNode();
+                    writes = false;
+                    break;
+                case "assert": {
+                    String lock = members.required("lock", Kind.ID).textValue();
+                    if (!ownsLock.test(lock)) {
+                        throw new OvsdbException("not owner", "Asserted lock " + lock + " not held.");
+                    }
+                    result = Json.NODES.objectNode();
+                    writes = false;
+                    break;
                 }
-                return Json.NODES.objectNode();
+                default:
+                    throw members.error("No operation \"" + op + "\"");
             }
-            case "abort":
-                members.finish();
-                throw new OvsdbException("aborted", "aborted by request");
-            case "comment":
-                txn.addComment(members.required("comment", Kind.STRING).textValue());
-                members.finish();
-                return Json.NODES.objectNode();
-            case "assert": {
-                String lock = members.required("lock", Kind.ID).textValue();
-                members.finish();
-                if (!ownsLock.test(lock)) {
-                    throw new OvsdbException("not owner", "Asserted lock " + lock + " not held.");
-                }
-                return Json.NODES.objectNode();
-            }
-            default:
-                throw members.error("No operation \"" + op + "\"");
+        } catch (OvsdbException | Parked e) {
+            members.finish();
+            throw e;
         }
+        members.finish();
+        if (writes && readOnly) {
+            throw new OvsdbException("not allowed", op + " operation not allowed on table in reserved database "
+                    + db.name());
+        }
+        return result;
     }
 
     private Table table(MemberParser members) throws OvsdbException {
-        String name = members.required("table", Kind.STRING).textValue();
+        String name = members.required("table", Kind.ID).textValue();
         Table table = db.table(name);
         if (table == null) {
             throw members.error("No table named " + name + ".");
@@ -180,38 +205,27 @@ public final class Executor {
         return table;
     }
 
-    private void checkWritable(String op) throws OvsdbException {
-        if (readOnly) {
-            throw new OvsdbException("not allowed", op + " operation not allowed on table in reserved database "
-                    + db.name());
-        }
-    }
-
     private JsonNode insert(MemberParser members) throws OvsdbException {
         Table table = table(members);
-        JsonNode rowJson = members.required("row", Kind.OBJECT);
-        JsonNode uuidName = members.optional("uuid-name", Kind.ID);
         JsonNode uuidJson = members.optional("uuid", Kind.STRING);
-        members.finish();
-        checkWritable("insert");
-        UUID uuid;
+        JsonNode uuidName = members.optional("uuid-name", Kind.ID);
+        JsonNode rowJson = members.required("row", Kind.OBJECT);
+        UUID uuid = null;
         if (uuidJson != null) {
             if (!BaseType.isUuid(uuidJson.textValue())) {
-                throw members.error("bad uuid");
+                throw OvsdbException.syntax(uuidJson, "bad uuid");
             }
             uuid = UUID.fromString(uuidJson.textValue());
             if (txn.get(table, uuid) != null || txn.deletedHere(table, uuid)) {
                 throw new OvsdbException("duplicate uuid", "This UUID would duplicate a UUID already present within"
-                        + " the table or deleted within the same transaction.");
+                        + " the table or deleted within the same transaction.", uuidJson);
             }
-        } else {
-            uuid = null;
         }
         if (uuidName != null) {
             String name = uuidName.textValue();
             if (!definedSymbols.add(name)) {
                 throw new OvsdbException("duplicate uuid-name", "This \"uuid-name\" appeared on an earlier"
-                        + " \"insert\" operation.");
+                        + " \"insert\" operation.", uuidName);
             }
             uuid = uuid != null ? uuid : names.resolve(name);
             symbols.put(name, uuid);
@@ -219,23 +233,21 @@ public final class Executor {
         if (uuid == null) {
             uuid = txn.newUuid();
         }
-        Row row = table.newRow(uuid, txn.newUuid());
+        Row[] row = {table.newRow(uuid, txn.newUuid())};
         Set<ColumnSchema> given = new HashSet<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = rowJson.fields(); it.hasNext();) {
-            Map.Entry<String, JsonNode> member = it.next();
-            ColumnSchema column = column(table.schema(), member.getKey());
-            if (column.isImplicit()) {
-                throw immutable(table, column);
+        readRow(table.schema(), rowJson, (column, value) -> {
+            if (!column.isImplicit()) {
+                // As in Open vSwitch, a row's own _uuid and _version are the server's whatever the row says.
+                row[0] = row[0].with(column.index(), value);
             }
-            row = row.with(column.index(), Datum.fromJson(member.getValue(), column.type(), names));
             given.add(column);
-        }
+        });
         for (ColumnSchema column : table.schema().columns()) {
             if (!column.isImplicit() && !given.contains(column)) {
-                row.get(column.index()).checkConstraints(column.type());
+                row[0].get(column.index()).checkConstraints(column.type());
             }
         }
-        txn.insert(table, row);
+        txn.insert(table, row[0]);
         ObjectNode result = Json.NODES.objectNode();
         result.set("uuid", BaseType.atomToJson(uuid));
         return result;
@@ -243,36 +255,64 @@ public final class Executor {
 
     private JsonNode select(MemberParser members) throws OvsdbException {
         Table table = table(members);
-        Condition where = Condition.fromJson(members.required("where", Kind.ARRAY), table.schema(), names);
-        List<ColumnSchema> columns = columns(table.schema(), members.optional("columns", Kind.ARRAY));
-        members.finish();
-        ArrayNode rows = Json.array();
-        for (Row row : txn.select(table, where)) {
-            ObjectNode rowJson = rows.addObject();
+        JsonNode whereJson = members.required("where", Kind.ARRAY);
+        JsonNode columnsJson = members.optional("columns", Kind.ARRAY);
+        JsonNode sortJson = members.optional("sort", Kind.ARRAY);
+        Condition where = Condition.fromJson(whereJson, table.schema(), names);
+        List<ColumnSchema> columns = columns(table.schema(), columnsJson);
+        List<ColumnSchema> sort = sortJson == null ? List.of() : columns(table.schema(), sortJson);
+        List<Row> rows = distinct(txn.select(table, where), columns);
+        if (!sort.isEmpty()) {
+            rows.sort((a, b) -> {
+                for (ColumnSchema column : sort) {
+                    int c = Datum.compare(a.get(column.index()), b.get(column.index()));
+                    if (c != 0) {
+                        return c;
+                    }
+                }
+                return 0;
+            });
+        }
+        ArrayNode rowsJson = Json.array();
+        for (Row row : rows) {
+            ObjectNode rowJson = rowsJson.addObject();
             for (ColumnSchema column : columns) {
                 rowJson.set(column.name(), row.get(column.index()).toJson());
             }
         }
         ObjectNode result = Json.NODES.objectNode();
-        result.set("rows", rows);
+        result.set("rows", rowsJson);
         return result;
+    }
+
+    /** The first row of each distinct projection onto {@code columns}, in order (Open vSwitch's select). */
+    private static List<Row> distinct(List<Row> rows, List<ColumnSchema> columns) {
+        if (rows.size() < 2) {
+            return new ArrayList<>(rows);
+        }
+        Set<List<Datum>> seen = new HashSet<>();
+        List<Row> kept = new ArrayList<>(rows.size());
+        for (Row row : rows) {
+            if (seen.add(project(row, columns))) {
+                kept.add(row);
+            }
+        }
+        return kept;
     }
 
     private JsonNode update(MemberParser members) throws OvsdbException {
         Table table = table(members);
-        Condition where = Condition.fromJson(members.required("where", Kind.ARRAY), table.schema(), names);
+        JsonNode whereJson = members.required("where", Kind.ARRAY);
         JsonNode rowJson = members.required("row", Kind.OBJECT);
-        members.finish();
-        checkWritable("update");
         Map<ColumnSchema, Datum> values = new LinkedHashMap<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = rowJson.fields(); it.hasNext();) {
-            Map.Entry<String, JsonNode> member = it.next();
-            ColumnSchema column = column(table.schema(), member.getKey());
-            if (!column.isMutable()) {
-                throw immutable(table, column);
+        readRow(table.schema(), rowJson, values::put);
+        for (String name : ShashOrder.of(MemberParser.fieldNames(rowJson))) {
+            if (!table.schema().column(name).isMutable()) {
+                throw new OvsdbException("constraint violation", "Cannot update immutable column " + name
+                        + " in table " + table.name() + ".", members.object());
             }
-            values.put(column, Datum.fromJson(member.getValue(), column.type(), names));
         }
+        Condition where = Condition.fromJson(whereJson, table.schema(), names);
         List<Row> matches = txn.select(table, where);
         for (Row row : matches) {
             Row updated = row;
@@ -286,14 +326,13 @@ public final class Executor {
 
     private JsonNode mutate(MemberParser members) throws OvsdbException {
         Table table = table(members);
-        Condition where = Condition.fromJson(members.required("where", Kind.ARRAY), table.schema(), names);
+        JsonNode whereJson = members.required("where", Kind.ARRAY);
         JsonNode mutationsJson = members.required("mutations", Kind.ARRAY);
-        members.finish();
-        checkWritable("mutate");
         List<Mutation> mutations = new ArrayList<>();
         for (JsonNode mutation : mutationsJson) {
             mutations.add(Mutation.fromJson(mutation, table.schema(), names));
         }
+        Condition where = Condition.fromJson(whereJson, table.schema(), names);
         List<Row> matches = txn.select(table, where);
         for (Row row : matches) {
             Row mutated = row;
@@ -307,10 +346,9 @@ public final class Executor {
     }
 
     private JsonNode delete(MemberParser members) throws OvsdbException {
+        JsonNode whereJson = members.required("where", Kind.ARRAY);
         Table table = table(members);
-        Condition where = Condition.fromJson(members.required("where", Kind.ARRAY), table.schema(), names);
-        members.finish();
-        checkWritable("delete");
+        Condition where = Condition.fromJson(whereJson, table.schema(), names);
         List<Row> matches = txn.select(table, where);
         for (Row row : matches) {
             txn.delete(table, row.uuid());
@@ -318,39 +356,48 @@ public final class Executor {
         return count(matches.size());
     }
 
+    /**
+     * A {@code wait}: the distinct projections of the matching rows onto {@code columns} must be (or, for
+     * {@code "!="}, must not be) the distinct projections of {@code rows}, Open vSwitch's rule: equal when every
+     * actual projection is expected and both sets have the same size.
+     */
     private JsonNode waitFor(MemberParser members) throws OvsdbException, Parked {
-        Table table = table(members);
-        Condition where = Condition.fromJson(members.required("where", Kind.ARRAY), table.schema(), names);
-        List<ColumnSchema> columns = columns(table.schema(), members.optional("columns", Kind.ARRAY));
-        String until = members.required("until", Kind.STRING).textValue();
-        JsonNode rowsJson = members.required("rows", Kind.ARRAY);
         JsonNode timeoutJson = members.optional("timeout", Kind.INTEGER);
-        members.finish();
-        if (!until.equals("==") && !until.equals("!=")) {
-            throw members.error("\"until\" must be \"==\" or \"!=\"");
-        }
+        JsonNode whereJson = members.required("where", Kind.ARRAY);
+        JsonNode columnsJson = members.optional("columns", Kind.ARRAY);
+        JsonNode untilJson = members.required("until", Kind.STRING);
+        JsonNode rowsJson = members.required("rows", Kind.ARRAY);
+        Table table = table(members);
+        Condition where = Condition.fromJson(whereJson, table.schema(), names);
+        List<ColumnSchema> columns = columns(table.schema(), columnsJson);
         long timeout = timeoutJson == null ? Long.MAX_VALUE : timeoutJson.asLong();
         if (timeout < 0) {
-            throw members.error("timeout must be nonnegative");
+            throw OvsdbException.syntax(timeoutJson, "timeout must be nonnegative");
+        }
+        String until = untilJson.textValue();
+        if (!until.equals("==") && !until.equals("!=")) {
+            throw OvsdbException.syntax(untilJson, "\"until\" must be \"==\" or \"!=\"");
         }
         Set<List<Datum>> expected = new HashSet<>();
         for (JsonNode rowJson : rowsJson) {
             if (!rowJson.isObject()) {
-                throw OvsdbException.syntax(rowJson, "Object expected.");
+                throw OvsdbException.syntax(rowJson, "row must be JSON object");
             }
-            Row row = table.newRow(new UUID(0, 0), new UUID(0, 0));
-            for (Iterator<Map.Entry<String, JsonNode>> it = rowJson.fields(); it.hasNext();) {
-                Map.Entry<String, JsonNode> member = it.next();
-                ColumnSchema column = column(table.schema(), member.getKey());
-                row = row.with(column.index(), Datum.fromJson(member.getValue(), column.type(), names));
+            Row[] row = {table.newRow(new UUID(0, 0), new UUID(0, 0))};
+            readRow(table.schema(), rowJson, (column, value) -> row[0] = row[0].with(column.index(), value));
+            expected.add(project(row[0], columns));
+        }
+        Set<List<Datum>> actual = new HashSet<>();
+        boolean equal = true;
+        for (Row row : txn.select(table, where)) {
+            List<Datum> projection = project(row, columns);
+            if (!expected.contains(projection)) {
+                equal = false;
+                break;
             }
-            expected.add(project(row, columns));
+            actual.add(projection);
         }
-        List<Row> actual = txn.select(table, where);
-        boolean equal = actual.size() == expected.size();
-        for (Iterator<Row> it = actual.iterator(); equal && it.hasNext();) {
-            equal = expected.contains(project(it.next(), columns));
-        }
+        equal = equal && actual.size() == expected.size();
         if (equal != until.equals("==")) {
             if (elapsedMillis >= timeout) {
                 // The timeout rather than the measured wait goes in the text, so that a replay repeats it exactly.
@@ -370,14 +417,43 @@ public final class Executor {
         return values;
     }
 
-    private static ColumnSchema column(TableSchema table, String name) throws OvsdbException {
+    /** Receives the columns of a row object and their values. */
+    @FunctionalInterface
+    private interface RowReader {
+        void column(ColumnSchema column, Datum value) throws OvsdbException;
+    }
+
+    /**
+     * Reads the members of a row object into {@code reader}. On a problem, the one reported is the one Open vSwitch
+     * would meet first: it reads a row's members in its hash table's order.
+     */
+    private void readRow(TableSchema table, JsonNode rowJson, RowReader reader) throws OvsdbException {
+        try {
+            for (Iterator<Map.Entry<String, JsonNode>> it = rowJson.fields(); it.hasNext();) {
+                Map.Entry<String, JsonNode> member = it.next();
+                ColumnSchema column = column(table, member.getKey(), rowJson);
+                reader.column(column, Datum.fromJson(member.getValue(), column.type(), names));
+            }
+        } catch (OvsdbException e) {
+            for (String name : ShashOrder.of(MemberParser.fieldNames(rowJson))) {
+                ColumnSchema column = column(table, name, rowJson);
+                Datum.fromJson(rowJson.get(name), column.type(), names);
+            }
+            throw e;
+        }
+    }
+
+    /** Column {@code name} of {@code table}, named in the object {@code row}. */
+    private static ColumnSchema column(TableSchema table, String name, JsonNode row) throws OvsdbException {
         ColumnSchema column = table.column(name);
         if (column == null) {
-            throw new OvsdbException("unknown column", "No column " + name + " in table " + table.name() + ".");
+            throw new OvsdbException("unknown column", "No column " + name + " in table " + table.name() + ".",
+                    row);
         }
         return column;
     }
 
+    /** A {@code columns} or {@code sort} member: distinct column names (all columns if absent). */
     private static List<ColumnSchema> columns(TableSchema table, JsonNode json) throws OvsdbException {
         if (json == null) {
             return List.copyOf(table.columns());
@@ -387,18 +463,16 @@ public final class Executor {
             if (!name.isTextual()) {
                 throw OvsdbException.syntax(json, "array of distinct column names expected");
             }
-            ColumnSchema column = column(table, name.textValue());
+            ColumnSchema column = table.column(name.textValue());
+            if (column == null) {
+                throw OvsdbException.syntax(json, name.textValue() + " is not a valid column name");
+            }
             if (columns.contains(column)) {
                 throw OvsdbException.syntax(json, "array of distinct column names expected");
             }
             columns.add(column);
         }
         return columns;
-    }
-
-    private static OvsdbException immutable(Table table, ColumnSchema column) {
-        return new OvsdbException("constraint violation", "Cannot update immutable column " + column.name()
-                + " in table " + table.name() + ".");
     }
 
     private static JsonNode count(int n) {

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.streamreplay.dbserver.OvsdbException;
 import io.streamreplay.dbserver.data.Datum;
 import io.streamreplay.dbserver.schema.AtomicType;
-import io.streamreplay.dbserver.schema.BaseType;
 import io.streamreplay.dbserver.schema.ColumnSchema;
 import io.streamreplay.dbserver.schema.ColumnType;
 import io.streamreplay.dbserver.schema.NamedUuids;
@@ -64,7 +63,7 @@ final class Mutation {
         String mutatorName = json.get(1).textValue();
         Mutator mutator = Mutator.named(mutatorName);
         if (mutator == null) {
-            throw new OvsdbException("unknown mutator", "No mutator named " + mutatorName + ".", json);
+            throw new OvsdbException("unknown mutator", "No mutator named " + mutatorName + ".");
         }
         ColumnType type = column.type();
         JsonNode value = json.get(2);
@@ -75,14 +74,17 @@ final class Mutation {
                 if (type.isScalar()) {
                     throw mismatch(json, mutator, column);
                 }
-                if (mutator == Mutator.DELETE && type.isMap() && !(value.isArray() && value.size() == 2
-                        && "map".equals(value.get(0).textValue()))) {
-                    // Deleting from a map by key: a set of keys.
+                ColumnType argumentType = type.withCounts(0, mutator == Mutator.INSERT ? type.max()
+                        : ColumnType.UNLIMITED);
+                try {
+                    argument = Datum.fromJson(value, argumentType, names);
+                } catch (OvsdbException e) {
+                    if (mutator == Mutator.INSERT || !type.isMap()) {
+                        throw e;
+                    }
+                    // Deleting from a map by key, as Open vSwitch tries when the value is not a map: a set of keys.
                     argument = Datum.fromJson(value, new ColumnType(type.key(), null, 0, ColumnType.UNLIMITED),
                             names);
-                } else {
-                    argument = Datum.fromJson(value, type.withCounts(0, mutator == Mutator.INSERT ? type.max()
-                            : ColumnType.UNLIMITED), names);
                 }
                 break;
             default: {
@@ -92,8 +94,7 @@ final class Mutation {
                 if (!numeric || type.isMap()) {
                     throw mismatch(json, mutator, column);
                 }
-                BaseType base = type.key().withoutConstraints();
-                argument = Datum.of(base.atomFromJson(value, names));
+                argument = Datum.fromJson(value, new ColumnType(type.key().withoutConstraints(), null, 1, 1), names);
                 break;
             }
         }
@@ -109,39 +110,36 @@ final class Mutation {
         return column;
     }
 
-    /** The column's value after the mutation, checked against the column's type. */
+    /** The column's value after the mutation, checked against the column's type as Open vSwitch checks it. */
     Datum apply(Datum value) throws OvsdbException {
-        ColumnType type = column.type();
-        Datum result;
         switch (mutator) {
-            case INSERT:
-                result = value.union(argument);
-                break;
-            case DELETE:
-                result = value.minus(argument);
-                break;
+            case INSERT: {
+                Datum result = value.union(argument);
+                result.checkCount(column.type());
+                return result;
+            }
+            case DELETE: {
+                Datum result = value.minus(argument);
+                result.checkCount(column.type());
+                return result;
+            }
             default:
-                result = arithmetic(value);
-                break;
+                return arithmetic(value);
         }
-        if (result.size() < type.min() || result.size() > type.max()) {
-            throw new OvsdbException("constraint violation", "Attempted to store " + result.size()
-                    + " elements in " + type.describe() + ".");
-        }
-        return result;
     }
 
+    /** Every element changed first (a range error stops it), then each checked, then the set for duplicates. */
     private Datum arithmetic(Datum value) throws OvsdbException {
         Object[] atoms = new Object[value.size()];
         for (int i = 0; i < atoms.length; i++) {
-            Object atom;
             if (value.key(i) instanceof Long) {
-                atom = integer((Long) value.key(i), (Long) argument.scalar());
+                atoms[i] = integer((Long) value.key(i), (Long) argument.scalar());
             } else {
-                atom = real((Double) value.key(i), (Double) argument.scalar());
+                atoms[i] = real((Double) value.key(i), ((Number) argument.scalar()).doubleValue());
             }
+        }
+        for (Object atom : atoms) {
             column.type().key().checkConstraints(atom);
-            atoms[i] = atom;
         }
         Datum result = Datum.ofUnsorted(atoms, null);
         if (result == null) {
@@ -172,7 +170,10 @@ final class Mutation {
                     if (y == 0) {
                         throw divisionByZero();
                     }
-                    return y == -1 ? 0 : x % y;
+                    if (x == Long.MIN_VALUE && y == -1) {
+                        throw new ArithmeticException();
+                    }
+                    return x % y;
             }
         } catch (ArithmeticException e) {
             throw new OvsdbException("range error", "Result of \"" + mutator.text + "\" operation is out of range.");
@@ -198,7 +199,9 @@ final class Mutation {
                 result = x / y;
                 break;
         }
-        if (!Double.isFinite(result)) {
+        // A subnormal result is refused too: Open vSwitch's JSON reader refuses such a number, so a database file
+        // holding one could not be read back.
+        if (!Double.isFinite(result) || (result != 0 && Math.abs(result) < Double.MIN_NORMAL)) {
             throw new OvsdbException("range error", "Result of \"" + mutator.text + "\" operation is out of range.");
         }
         return result;
