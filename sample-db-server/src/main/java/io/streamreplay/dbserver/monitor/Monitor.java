@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.streamreplay.dbserver.MemberParser;
 import io.streamreplay.dbserver.MemberParser.Kind;
 import io.streamreplay.dbserver.OvsdbException;
+import io.streamreplay.dbserver.ShashOrder;
 import io.streamreplay.dbserver.data.Database;
 import io.streamreplay.dbserver.data.Datum;
 import io.streamreplay.dbserver.data.Row;
@@ -29,8 +30,8 @@ import java.util.UUID;
  * and kinds of change it wants, under which conditions, and how to encode them: {@code <table-updates>} for
  * {@code monitor}, {@code <table-updates2>} for {@code monitor_cond} and {@code monitor_cond_since}.
  *
- * <p>Several monitor requests for one table are merged: the union of their columns and selections, and a row
- * matches if any request's condition holds.
+ * <p>Several monitor requests for one table may name different columns (naming one twice is refused, as in Open
+ * vSwitch); their selections are merged, and a row matches if any request's condition holds.
  *
  * <p>Loop thread only.
  */
@@ -96,24 +97,23 @@ public final class Monitor {
     }
 
     /**
-     * Parses the {@code {table: monitor-request or [monitor-request...]}} object of a monitor request.
+     * Parses the {@code {table: monitor-request or [monitor-request...]}} object of a monitor request, as Open
+     * vSwitch does: tables in its hash order, each request's members checked first, then its columns (none may be
+     * named twice for one table), then its condition.
      *
      * @param id the client's monitor id, echoed in every notification
+     * @param requests an object (the caller checks, since Open vSwitch does so before it looks for a duplicate id)
      */
     public static Monitor fromJson(JsonNode id, Version version, Database db, JsonNode requests)
             throws OvsdbException {
-        if (!requests.isObject()) {
-            throw OvsdbException.syntax(requests, "monitor requests must be an object");
-        }
         Map<Table, TableMonitor> tables = new LinkedHashMap<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = requests.fields(); it.hasNext();) {
-            Map.Entry<String, JsonNode> entry = it.next();
-            Table table = db.table(entry.getKey());
+        for (String name : ShashOrder.of(MemberParser.fieldNames(requests))) {
+            Table table = db.table(name);
             if (table == null) {
-                throw OvsdbException.syntax(requests, "no table named " + entry.getKey());
+                throw OvsdbException.syntax(null, "no table named " + name);
             }
             TableMonitor monitor = new TableMonitor(table);
-            JsonNode value = entry.getValue();
+            JsonNode value = requests.get(name);
             if (value.isArray()) {
                 for (JsonNode request : value) {
                     addRequest(monitor, request, version);
@@ -127,53 +127,53 @@ public final class Monitor {
     }
 
     private static void addRequest(TableMonitor monitor, JsonNode json, Version version) throws OvsdbException {
-        MemberParser members = MemberParser.of(json);
+        TableSchema schema = monitor.table.schema();
+        MemberParser members = MemberParser.of(json, "Parsing table " + schema.name() + " failed: ");
+        JsonNode where = version == Version.V1 ? null : members.optional("where", Kind.ARRAY);
         JsonNode columns = members.optional("columns", Kind.ARRAY);
         JsonNode select = members.optional("select", Kind.OBJECT);
-        JsonNode where = version == Version.V1 ? null : members.optional("where", Kind.ARRAY);
         members.finish();
-        TableSchema schema = monitor.table.schema();
-        List<ColumnSchema> requested = new ArrayList<>();
-        if (columns == null) {
-            for (ColumnSchema column : schema.columns()) {
-                if (column.index() != ColumnSchema.UUID_INDEX) {
-                    requested.add(column);
-                }
-            }
-        } else {
-            for (JsonNode name : columns) {
-                ColumnSchema column = name.isTextual() ? schema.column(name.textValue()) : null;
-                if (column == null) {
-                    throw OvsdbException.syntax(columns, name + " is not a valid column name");
-                }
-                if (requested.contains(column)) {
-                    throw OvsdbException.syntax(columns, "column " + name.textValue() + " mentioned more than once");
-                }
-                requested.add(column);
-            }
-        }
-        for (ColumnSchema column : requested) {
-            if (!monitor.columns.contains(column)) {
-                monitor.columns.add(column);
-            }
-        }
-        MemberParser flags = select == null ? null : MemberParser.of(select);
-        monitor.initial |= flag(flags, "initial");
-        monitor.insert |= flag(flags, "insert");
-        monitor.delete |= flag(flags, "delete");
-        monitor.modify |= flag(flags, "modify");
-        if (flags != null) {
+        if (select != null) {
+            MemberParser flags = MemberParser.of(select, "Parsing table " + schema.name() + " select failed: ");
+            monitor.initial |= flag(flags, "initial");
+            monitor.insert |= flag(flags, "insert");
+            monitor.delete |= flag(flags, "delete");
+            monitor.modify |= flag(flags, "modify");
             flags.finish();
-        }
-        if (where != null) {
-            monitor.where.add(Condition.fromJson(where, schema, null));
         } else {
-            monitor.where.add(Condition.ALL);
+            monitor.initial = monitor.insert = monitor.delete = monitor.modify = true;
         }
+        if (columns != null) {
+            for (JsonNode name : columns) {
+                if (!name.isTextual()) {
+                    throw OvsdbException.syntax(columns, "array of column names expected");
+                }
+                ColumnSchema column = schema.column(name.textValue());
+                if (column == null) {
+                    throw OvsdbException.syntax(columns, name.textValue() + " is not a valid column name");
+                }
+                addColumn(monitor, column, columns);
+            }
+        } else {
+            for (ColumnSchema column : schema.hashOrder()) {
+                if (column.index() != ColumnSchema.UUID_INDEX) {
+                    addColumn(monitor, column, null);
+                }
+            }
+        }
+        monitor.where.add(where == null ? Condition.ALL : Condition.fromJson(where, schema, null));
+    }
+
+    private static void addColumn(TableMonitor monitor, ColumnSchema column, JsonNode columns)
+            throws OvsdbException {
+        if (monitor.columns.contains(column)) {
+            throw OvsdbException.syntax(columns, "column " + column.name() + " mentioned more than once");
+        }
+        monitor.columns.add(column);
     }
 
     private static boolean flag(MemberParser select, String name) throws OvsdbException {
-        JsonNode value = select == null ? null : select.optional(name, Kind.BOOLEAN);
+        JsonNode value = select.optional(name, Kind.BOOLEAN);
         return value == null || value.booleanValue();
     }
 
@@ -297,28 +297,30 @@ public final class Monitor {
      */
     public ObjectNode changeConditions(JsonNode requests) throws OvsdbException {
         if (!requests.isObject()) {
-            throw OvsdbException.syntax(requests, "monitor_cond_change requests must be an object");
+            throw OvsdbException.syntax(null, "monitor-cond-change-requests must be object");
         }
         Map<TableMonitor, List<Condition>> replacements = new LinkedHashMap<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = requests.fields(); it.hasNext();) {
-            Map.Entry<String, JsonNode> entry = it.next();
-            Table table = db.table(entry.getKey());
-            TableMonitor monitor = table == null ? null : tables.get(table);
-            if (monitor == null) {
-                throw OvsdbException.syntax(requests, "no table named " + entry.getKey() + " in monitor session");
+        for (String name : ShashOrder.of(MemberParser.fieldNames(requests))) {
+            Table table = db.table(name);
+            if (table == null) {
+                throw OvsdbException.syntax(null, "no table named " + name);
             }
-            if (!entry.getValue().isArray()) {
-                throw OvsdbException.syntax(requests, "table " + entry.getKey()
-                        + " no monitor-cond-change JSON array");
+            TableMonitor monitor = tables.get(table);
+            if (monitor == null) {
+                throw OvsdbException.syntax(null, "no table named " + name + " in monitor session");
+            }
+            if (!requests.get(name).isArray()) {
+                throw OvsdbException.syntax(null, "table " + name + " no monitor-cond-change JSON array");
             }
             List<Condition> conditions = new ArrayList<>();
-            for (JsonNode request : entry.getValue()) {
-                MemberParser members = MemberParser.of(request);
-                if (request.has("columns")) {
-                    throw OvsdbException.syntax(request, "changing columns is unsupported");
-                }
+            for (JsonNode request : requests.get(name)) {
+                MemberParser members = MemberParser.of(request, "Parsing table " + name + " failed: ");
+                JsonNode columns = members.optional("columns", Kind.ARRAY);
                 JsonNode where = members.optional("where", Kind.ARRAY);
                 members.finish();
+                if (columns != null) {
+                    throw OvsdbException.syntax(request, "changing columns is unsupported");
+                }
                 conditions.add(where == null ? Condition.ALL : Condition.fromJson(where, table.schema(), null));
             }
             replacements.put(monitor, conditions);

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.streamreplay.dbserver.MemberParser;
 import io.streamreplay.dbserver.MemberParser.Kind;
 import io.streamreplay.dbserver.OvsdbException;
+import io.streamreplay.dbserver.ShashOrder;
 import io.streamreplay.jsonrpc.Json;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -29,6 +30,7 @@ public final class TableSchema {
     private final long maxRows;
     private final Boolean isRootJson;
     private final List<List<ColumnSchema>> indexes;
+    private List<ColumnSchema> hashOrder;
     private boolean root;
 
     private TableSchema(String name, Map<String, ColumnSchema> columns, long maxRows, Boolean isRootJson,
@@ -126,6 +128,26 @@ public final class TableSchema {
     /** Every column, implicit ones first, in row order. */
     public Collection<ColumnSchema> columns() {
         return byIndex;
+    }
+
+    /**
+     * Every column in the order Open vSwitch's table schema iterates them: {@code _uuid} and {@code _version} go in
+     * first, then the columns in the hash order of the schema's JSON object, and the whole is iterated in hash order
+     * again. Open vSwitch orders the two rows of an index conflict by comparing their columns in this order.
+     */
+    public List<ColumnSchema> hashOrder() {
+        List<ColumnSchema> order = hashOrder;
+        if (order == null) {
+            List<String> jsonOrder = new ArrayList<>();
+            byIndex.stream().filter(column -> !column.isImplicit()).forEach(column -> jsonOrder.add(column.name()));
+            List<String> inserted = new ArrayList<>(List.of("_uuid", "_version"));
+            inserted.addAll(ShashOrder.of(jsonOrder));
+            List<ColumnSchema> columnsInOrder = new ArrayList<>();
+            ShashOrder.of(inserted).forEach(name -> columnsInOrder.add(columns.get(name)));
+            order = List.copyOf(columnsInOrder);
+            hashOrder = order;
+        }
+        return order;
     }
 
     /** The number of columns, implicit ones included: the length of a row. */

@@ -354,28 +354,35 @@ public final class OvsdbServer implements JsonRpcServer.Handler {
         client.session.send(Message.notification(monitor.version().notification(), params));
     }
 
+    /** A monitor request, checked in Open vSwitch's order with its errors. */
     private JsonNode monitor(ClientSession client, Message request, Monitor.Version version)
             throws OvsdbException {
         Served served = database(request);
         ArrayNode params = request.params();
+        // Open vSwitch checks the count for monitor_cond and monitor_cond_since only (a short "monitor" request
+        // crashes ovsdb-server 3.1); we refuse a short one of every kind.
         int expected = version == Monitor.Version.V3 ? 4 : 3;
-        if (params.size() != expected) {
+        if (version == Monitor.Version.V1 ? params.size() < expected : params.size() != expected) {
             throw OvsdbException.syntax(params, "invalid parameters");
         }
         JsonNode id = params.get(1);
-        if (client.monitors.containsKey(id)) {
-            throw OvsdbException.syntax(params, "duplicate monitor ID");
+        JsonNode requests = params.get(2);
+        if (!requests.isObject()) {
+            throw OvsdbException.syntax(requests, "monitor-requests must be object");
         }
+        if (client.monitors.containsKey(id)) {
+            throw OvsdbException.syntax(id, "duplicate monitor ID");
+        }
+        Monitor monitor = Monitor.fromJson(id, version, served.db(), requests);
         if (version == Monitor.Version.V3) {
             JsonNode lastId = params.get(3);
             if (!lastId.isTextual()) {
-                throw OvsdbException.syntax(params, "last-txn-id must be string");
+                throw OvsdbException.syntax(lastId, "last-txn-id must be string");
             }
             if (!BaseType.isUuid(lastId.textValue())) {
-                throw OvsdbException.syntax(params, "last-txn-id must be UUID format.");
+                throw OvsdbException.syntax(lastId, "last-txn-id must be UUID format.");
             }
         }
-        Monitor monitor = Monitor.fromJson(id, version, served.db(), params.get(2));
         client.monitors.put(id, monitor);
         ObjectNode initial = monitor.initial();
         if (version == Monitor.Version.V3) {
@@ -392,11 +399,11 @@ public final class OvsdbServer implements JsonRpcServer.Handler {
         }
         Monitor monitor = client.monitors.get(params.get(0));
         if (monitor == null) {
-            throw OvsdbException.syntax(params, "unknown monitor session");
+            throw OvsdbException.syntax(params.get(0), "unknown monitor session");
         }
         JsonNode newId = params.get(1);
         if (!newId.equals(params.get(0)) && client.monitors.containsKey(newId)) {
-            throw OvsdbException.syntax(params, "duplicate monitor ID");
+            throw OvsdbException.syntax(newId, "duplicate monitor ID");
         }
         ObjectNode updates = monitor.changeConditions(params.get(2));
         if (!newId.equals(params.get(0))) {

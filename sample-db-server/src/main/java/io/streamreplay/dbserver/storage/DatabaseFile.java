@@ -12,6 +12,7 @@ import io.streamreplay.dbserver.data.Table;
 import io.streamreplay.dbserver.data.UuidSource;
 import io.streamreplay.dbserver.schema.BaseType;
 import io.streamreplay.dbserver.schema.ColumnSchema;
+import io.streamreplay.dbserver.schema.ColumnType;
 import io.streamreplay.dbserver.schema.DatabaseSchema;
 import io.streamreplay.jsonrpc.Json;
 import java.io.IOException;
@@ -253,12 +254,13 @@ public final class DatabaseFile implements AutoCloseable {
      */
     public void write(Map<Table, List<RowChange>> changes, String comment, long dateMillis, boolean durable)
             throws IOException {
+        boolean asDiff = readableAsDiff(changes);
         ObjectNode json = Json.NODES.objectNode();
         for (Map.Entry<Table, List<RowChange>> entry : changes.entrySet()) {
             ObjectNode tableJson = Json.NODES.objectNode();
             for (RowChange change : entry.getValue()) {
                 JsonNode rowJson = change.row() == null ? NullNode.getInstance()
-                        : rowJson(entry.getKey(), change.old(), change.row());
+                        : rowJson(entry.getKey(), change.old(), change.row(), asDiff);
                 if (rowJson != null) {
                     tableJson.set(change.row() == null ? change.old().uuid().toString()
                             : change.row().uuid().toString(), rowJson);
@@ -275,13 +277,47 @@ public final class DatabaseFile implements AutoCloseable {
         if (!comment.isEmpty()) {
             json.put("_comment", comment);
         }
-        json.put("_is_diff", true);
+        if (asDiff) {
+            json.put("_is_diff", true);
+        }
         file.append(json, durable);
         recordsSinceSnapshot++;
     }
 
-    /** The stored form of a row: columns that differ from the default (new rows) or from the old row; or null. */
-    private static ObjectNode rowJson(Table table, Row old, Row row) {
+    /**
+     * Whether Open vSwitch's reader before its fixes of August 2023 (such as 3.1.0, which Debian 12 ships) reads
+     * these changes right as a difference record. It checks a difference against the column's element counts (a
+     * two-element set replaced by two others is a four-element difference), and it takes a difference to a column
+     * holding its non-empty default for the new value. Otherwise the record holds the changed columns' new values,
+     * without {@code _is_diff}, which every version reads.
+     */
+    private static boolean readableAsDiff(Map<Table, List<RowChange>> changes) {
+        for (Map.Entry<Table, List<RowChange>> entry : changes.entrySet()) {
+            Table table = entry.getKey();
+            for (RowChange change : entry.getValue()) {
+                if (change.old() == null || change.row() == null) {
+                    continue;
+                }
+                for (ColumnSchema column : table.schema().columns()) {
+                    ColumnType type = column.type();
+                    Datum before = change.old().get(column.index());
+                    Datum after = change.row().get(column.index());
+                    if (type.isComposite() && column.isPersistent() && !before.equals(after)
+                            && (before.diff(after).size() > type.max()
+                                    || (type.min() > 0 && before.equals(table.defaults()[column.index()])))) {
+                        return false;
+                    }
+                }
+            }
+        }
+        return true;
+    }
+
+    /**
+     * The stored form of a row: columns that differ from the default (new rows) or from the old row (as
+     * differences for sets and maps if {@code asDiff}); or null.
+     */
+    private static ObjectNode rowJson(Table table, Row old, Row row, boolean asDiff) {
         ObjectNode json = Json.NODES.objectNode();
         for (ColumnSchema column : table.schema().columns()) {
             if (column.isImplicit() || !column.isPersistent()) {
@@ -292,7 +328,7 @@ public final class DatabaseFile implements AutoCloseable {
             if (value.equals(before)) {
                 continue;
             }
-            json.set(column.name(), old != null && column.type().isComposite() ? before.diff(value).toJson()
+            json.set(column.name(), asDiff && old != null && column.type().isComposite() ? before.diff(value).toJson()
                     : value.toJson());
         }
         return old != null && json.isEmpty() ? null : json;
@@ -343,7 +379,7 @@ public final class DatabaseFile implements AutoCloseable {
                 }
                 ObjectNode tableJson = json.putObject(table.name());
                 for (Row row : table.rows()) {
-                    tableJson.set(row.uuid().toString(), rowJson(table, null, row));
+                    tableJson.set(row.uuid().toString(), rowJson(table, null, row, false));
                 }
             }
             json.put("_date", dateMillis);
