@@ -136,6 +136,11 @@ public final class JsonRpcConnection implements AutoCloseable {
                     }
                     return message;
                 }
+                // What parsing built from the last bytes counts against the budget before more are read.
+                report();
+                if (error != null) {
+                    return null;
+                }
                 input.clear();
                 int n = stream.recv(input);
                 if (n == 0) {
@@ -254,11 +259,11 @@ public final class JsonRpcConnection implements AutoCloseable {
     }
 
     /**
-     * What this connection holds for the {@link BufferBudget}: its backlog, and twice the bytes of the message
-     * received in part (parsing one takes about twice its size).
+     * What this connection holds for the {@link BufferBudget}: its backlog, and the message received in part, its
+     * bytes and the estimated heap of the tree parsed from them ({@link MessageParser#pendingBytes()}).
      */
     long bufferedBytes() {
-        return error != null ? 0 : backlogBytes + 2 * parser.pendingBytes();
+        return error != null ? 0 : backlogBytes + parser.pendingBytes();
     }
 
     /** Tells the budget of a change in what this connection holds; the budget may fail this connection or others. */

@@ -20,10 +20,16 @@ import java.util.ArrayDeque;
  * Splits a byte stream of back-to-back JSON texts into JSON values, incrementally: bytes may arrive split at any
  * boundary, even inside a multi-byte character, and parse the same.
  *
- * <p>Rules (those of Open vSwitch): white space between texts is ignored; each text must be an object or an array;
- * nesting is limited to {@value #MAX_DEPTH} levels; a text may not exceed the configured maximum size; numbers are
- * typed by value, so an integral number that fits in 64 bits ({@code 1.0}, {@code 1e2}) is an integer, and
- * anything else is a double. Once a {@link ProtocolException} is thrown the parser is unusable.
+ * <p>Rules (those of Open vSwitch's {@code lib/json.c}): white space between texts is ignored; each text must be an
+ * object or an array; nesting is limited to {@value #MAX_DEPTH} levels; a text may not exceed the configured maximum
+ * size; numbers are typed by value, so an integral number that fits in 64 bits ({@code 1.0}, {@code 1e2}) is an
+ * integer, and anything else is a double. What Open vSwitch's reader refuses is refused with its words, so that
+ * nothing it could not read back is ever taken in: a {@code \u0000} escape ("null bytes not supported in quoted
+ * strings"), a high surrogate escape not followed by a low one ("malformed escaped surrogate pair"), a number
+ * beyond the range of doubles or too small to be a normal one, and an exponent past its range ("number outside
+ * valid range", "exponent outside valid range"). Beyond Open vSwitch, which passes bytes through, input must be
+ * valid UTF-8 (no overlong forms, encoded surrogates or code points past U+10FFFF: "invalid UTF-8 sequence").
+ * Once a {@link ProtocolException} is thrown the parser is unusable.
  *
  * <p>Use: call {@link #next()} until it returns null, then {@link #feed} more bytes. Not thread-safe.
  */
@@ -39,6 +45,9 @@ public final class MessageParser {
     private String fieldName;
     private long fedBytes;
     private long messageStart;
+    /** The estimated heap of the tree built so far for the message in progress ({@link TreeCost}). */
+    private long treeBytes;
+    private final Utf8Check utf8 = new Utf8Check();
     private boolean failed;
 
     /** A parser rejecting any text longer than {@code maxMessageBytes}. */
@@ -58,9 +67,13 @@ public final class MessageParser {
         this.feeder = (ByteArrayFeeder) parser.getNonBlockingInputFeeder();
     }
 
-    /** Bytes fed since the last complete message: what the parser holds of the message in progress. */
+    /**
+     * What the parser holds of the message in progress, in bytes: the bytes fed since the last complete message
+     * (the text it buffers is at most that) plus the estimated heap of the tree built from them, which for some
+     * texts is many times their size.
+     */
     public long pendingBytes() {
-        return fedBytes - messageStart;
+        return fedBytes - messageStart + treeBytes;
     }
 
     /** Whether {@link #feed} may be called: everything fed so far has been parsed. */
@@ -76,6 +89,10 @@ public final class MessageParser {
     public void feed(byte[] bytes, int offset, int length) throws ProtocolException {
         if (failed) {
             throw new IllegalStateException("parser failed earlier");
+        }
+        long invalid = utf8.check(bytes, offset, length, fedBytes);
+        if (invalid >= 0) {
+            throw fail("JSON syntax error at byte " + invalid + ": invalid UTF-8 sequence " + utf8.sequence());
         }
         try {
             feeder.feedInput(bytes, offset, offset + length);
@@ -104,6 +121,7 @@ public final class MessageParser {
                 JsonNode done = consume(token);
                 if (done != null) {
                     messageStart = parser.currentLocation().getByteOffset();
+                    treeBytes = 0;
                     return done;
                 }
             }
@@ -119,22 +137,30 @@ public final class MessageParser {
     private JsonNode consume(JsonToken token) throws IOException {
         switch (token) {
             case START_OBJECT:
+                treeBytes += TreeCost.OBJECT;
                 return push(Json.NODES.objectNode());
             case START_ARRAY:
+                treeBytes += TreeCost.ARRAY;
                 return push(Json.NODES.arrayNode());
             case END_OBJECT:
             case END_ARRAY:
                 JsonNode closed = stack.pop();
                 return stack.isEmpty() ? closed : null;
             case FIELD_NAME:
-                fieldName = parser.currentName();
+                fieldName = checkString(parser.currentName());
                 return null;
-            case VALUE_STRING:
-                return add(TextNode.valueOf(parser.getText()));
+            case VALUE_STRING: {
+                String text = checkString(parser.getText());
+                treeBytes += TreeCost.text(text.length());
+                return add(TextNode.valueOf(text));
+            }
             case VALUE_NUMBER_INT:
+                treeBytes += TreeCost.NUMBER;
                 return add(parser.getNumberType() == JsonParser.NumberType.BIG_INTEGER
                         ? DoubleNode.valueOf(finite()) : LongNode.valueOf(parser.getLongValue()));
             case VALUE_NUMBER_FLOAT:
+                treeBytes += TreeCost.NUMBER;
+                checkExponent(parser.getText());
                 return add(number(finite()));
             case VALUE_TRUE:
                 return add(BooleanNode.TRUE);
@@ -147,16 +173,85 @@ public final class MessageParser {
         }
     }
 
-    /** Types a number by value, as Open vSwitch does: integral and within int64 means integer. */
     /**
-     * The current number as a double; a number beyond the range of doubles is an error, as in Open vSwitch, since
-     * it would become an infinity that JSON cannot write back.
+     * Refuses what Open vSwitch's reader refuses in a string: a NUL character, and a high surrogate without its
+     * low one. (Input is valid UTF-8, so either can only have come from a {@code \\u} escape. A lone low surrogate
+     * passes, as in Open vSwitch; the database refuses it in a string value.)
+     */
+    private String checkString(String text) throws ProtocolException {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == 0) {
+                throw fail(syntaxError("null bytes not supported in quoted strings"));
+            }
+            if (Character.isHighSurrogate(c)) {
+                if (i + 1 == text.length() || !Character.isLowSurrogate(text.charAt(i + 1))) {
+                    throw fail(syntaxError("malformed escaped surrogate pair"));
+                }
+                i++;
+            }
+        }
+        return text;
+    }
+
+    /**
+     * Refuses an exponent that Open vSwitch's {@code json_lex_number} finds out of its range, whatever the value:
+     * it keeps at most 19 or 20 significant digits, counting the others in a power of ten that, with the exponent,
+     * must stay within a C {@code int}.
+     */
+    private void checkExponent(String text) throws ProtocolException {
+        int e = Math.max(text.indexOf('e'), text.indexOf('E'));
+        if (e < 0) {
+            return;
+        }
+        long significand = 0;
+        long pow10 = 0;
+        int i = text.charAt(0) == '-' ? 1 : 0;
+        boolean fraction = false;
+        for (; i < e; i++) {
+            char c = text.charAt(i);
+            if (c == '.') {
+                fraction = true;
+            } else if (Long.compareUnsigned(significand, MAX_SIGNIFICAND) <= 0) {
+                significand = significand * 10 + (c - '0');
+                pow10 -= fraction ? 1 : 0;
+            } else if (!fraction) {
+                pow10++;
+            }
+        }
+        i = e + 1;
+        boolean negative = text.charAt(i) == '-';
+        if (text.charAt(i) == '-' || text.charAt(i) == '+') {
+            i++;
+        }
+        long exponent = 0;
+        for (; i < text.length(); i++) {
+            if (exponent >= Integer.MAX_VALUE / 10) {
+                throw fail(syntaxError("exponent outside valid range"));
+            }
+            exponent = exponent * 10 + (text.charAt(i) - '0');
+        }
+        if (negative ? pow10 < Integer.MIN_VALUE + exponent : pow10 > Integer.MAX_VALUE - exponent) {
+            throw fail(syntaxError("exponent outside valid range"));
+        }
+    }
+
+    /** {@code ULLONG_MAX / 10}: past it, Open vSwitch stops adding digits to the significand. */
+    private static final long MAX_SIGNIFICAND = Long.divideUnsigned(-1L, 10);
+
+    private String syntaxError(String reason) {
+        return "JSON syntax error at byte " + parser.currentTokenLocation().getByteOffset() + ": " + reason;
+    }
+
+    /**
+     * The current number as a double. A number beyond the range of doubles (it would become an infinity that JSON
+     * cannot write back) or too small to be a normal double is refused, as Open vSwitch refuses it: C's
+     * {@code strtod} reports both as out of range.
      */
     private double finite() throws IOException {
         double value = parser.getDoubleValue();
-        if (Double.isInfinite(value)) {
-            throw fail("number out of range at byte " + parser.currentTokenLocation().getByteOffset() + ": "
-                    + abbreviate(parser.getText()));
+        if (Double.isInfinite(value) || (value != 0 && Math.abs(value) < Double.MIN_NORMAL)) {
+            throw fail(syntaxError("number outside valid range: " + abbreviate(parser.getText())));
         }
         return value;
     }
@@ -189,8 +284,10 @@ public final class MessageParser {
         }
         if (top.isObject()) {
             ((ObjectNode) top).set(fieldName, value);
+            treeBytes += TreeCost.MEMBER;
         } else {
             ((ArrayNode) top).add(value);
+            treeBytes += TreeCost.ELEMENT;
         }
         return null;
     }

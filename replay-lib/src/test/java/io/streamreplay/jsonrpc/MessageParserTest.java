@@ -1,5 +1,6 @@
 package io.streamreplay.jsonrpc;
 
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -74,18 +75,87 @@ class MessageParserTest {
                 "beyond int64 is a real");
     }
 
+    /** The reason a stream holding {@code message} is refused for, after the position. */
+    private static String refusal(byte[] message) {
+        ProtocolException error = assertThrows(ProtocolException.class, () -> parseInChunks(message));
+        return error.getMessage().replaceFirst("^JSON syntax error at byte \\d+: ", "");
+    }
+
+    private static String refusal(String message) {
+        return refusal(message.getBytes(StandardCharsets.UTF_8));
+    }
+
     @Test
-    void numbersBeyondTheRangeOfDoublesAreRejectedNotTurnedIntoInfinity() {
-        for (String number : List.of("1.5e3817", "-1e400", "1" + "0".repeat(400))) {
-            MessageParser parser = new MessageParser(1 << 20);
-            ProtocolException error = assertThrows(ProtocolException.class, () -> {
-                byte[] bytes =
-                        ("{\"id\":1,\"method\":\"echo\",\"params\":[" + number + "]}").getBytes(StandardCharsets.UTF_8);
-                parser.feed(bytes, 0, bytes.length);
-                parser.next();
-            });
-            assertTrue(error.getMessage().startsWith("number out of range at byte 35: "), error.getMessage());
+    void numbersOpenVswitchCannotReadAreRefusedWithItsWords() {
+        // Beyond the range of doubles (it used to become an infinity, found by fuzzing), and too small to be a
+        // normal double: C's strtod says both are out of range, and ovsdb-server 3.1 drops the connection.
+        for (String number : List.of("1.5e3817", "-1e400", "1" + "0".repeat(400), "1e-310", "5e-324", "-2e-320")) {
+            String reason = refusal("{\"id\":1,\"method\":\"echo\",\"params\":[" + number + "]}");
+            assertTrue(reason.startsWith("number outside valid range: "), number + ": " + reason);
         }
+        // ovsdb-server 3.1 refuses these exponents whatever the value they give.
+        for (String number : List.of("0e99999999999", "1e-2147483649", "1.5E2147483647")) {
+            assertEquals("exponent outside valid range", refusal("[" + number + "]"), number);
+        }
+        // Underflow to zero and the smallest normal double are values, as in ovsdb-server 3.1.
+        assertEquals(0, parseOne("[1e-400]").get(0).asLong());
+        assertEquals(Double.MIN_NORMAL, parseOne("[2.2250738585072014e-308]").get(0).asDouble());
+        assertEquals(1e-300, parseOne("[1e-300]").get(0).asDouble());
+    }
+
+    @Test
+    void stringsOpenVswitchCannotReadAreRefusedWithItsWords() {
+        assertEquals("null bytes not supported in quoted strings", refusal("[\"a\\u0000b\"]"));
+        assertEquals("null bytes not supported in quoted strings", refusal("{\"a\\u0000\":1}"));
+        assertEquals("malformed escaped surrogate pair", refusal("[\"\\ud800\"]"));
+        assertEquals("malformed escaped surrogate pair", refusal("[\"\\ud800x\"]"));
+        assertEquals("malformed escaped surrogate pair", refusal("[\"\\ud800\\u0041\"]"));
+        assertEquals("malformed escaped surrogate pair", refusal("{\"\\udbff\":1}"));
+        // A pair is one character; a lone low surrogate passes, as in ovsdb-server (the database refuses it).
+        assertEquals("\ud83d\ude00", parseOne("[\"\\ud83d\\ude00\"]").get(0).asText());
+        assertEquals("\udc00", parseOne("[\"\\udc00\"]").get(0).asText());
+    }
+
+    @Test
+    void everyInvalidUtf8SequenceIsRefusedNamingItsBytes() {
+        // Overlong forms (0xc0 0x80 would be NUL), encoded surrogates, past U+10FFFF, stray and missing bytes.
+        assertEquals("invalid UTF-8 sequence 0xc0", refusal(bytes('[', '"', 0xc0, 0x80, '"', ']')));
+        assertEquals("invalid UTF-8 sequence 0xe0 0x80", refusal(bytes('[', '"', 0xe0, 0x80, 0x80, '"', ']')));
+        assertEquals("invalid UTF-8 sequence 0xed 0xa0", refusal(bytes('[', '"', 0xed, 0xa0, 0x80, '"', ']')));
+        assertEquals("invalid UTF-8 sequence 0xf4 0x90", refusal(bytes('[', '"', 0xf4, 0x90, 0x80, 0x80, '"', ']')));
+        assertEquals("invalid UTF-8 sequence 0x80", refusal(bytes('[', '"', 0x80, '"', ']')));
+        assertEquals("invalid UTF-8 sequence 0xc3 0x28", refusal(bytes('[', '"', 0xc3, 0x28, '"', ']')));
+        assertEquals("invalid UTF-8 sequence 0xff", refusal(bytes('[', '"', 0xff, '"', ']')));
+        // Valid sequences pass, split anywhere.
+        byte[] valid = "[\"\u00e9\u2603\ud83d\ude00\"]".getBytes(StandardCharsets.UTF_8);
+        for (int cut = 1; cut < valid.length; cut++) {
+            int at = cut;
+            assertEquals("\u00e9\u2603\ud83d\ude00", assertDoesNotThrow(() -> parseInChunks(valid, at)).get(0).get(0)
+                    .asText());
+        }
+    }
+
+    @Test
+    void whatParsingBuildsCountsNotOnlyTheBytesReceived() throws Exception {
+        // "{}," is three bytes of text and an object node, a map and an array slot of heap.
+        MessageParser parser = new MessageParser(1 << 20);
+        byte[] bytes = ("{\"id\":1,\"method\":\"echo\",\"params\":[" + "{},".repeat(10_000)).getBytes();
+        parser.feed(bytes, 0, bytes.length);
+        assertNull(parser.next());
+        long tree = 10_000 * (TreeCost.OBJECT + TreeCost.ELEMENT);
+        assertTrue(parser.pendingBytes() >= bytes.length + tree, parser.pendingBytes() + " bytes pending");
+    }
+
+    private static JsonNode parseOne(String text) {
+        return assertDoesNotThrow(() -> parseInChunks(text.getBytes(StandardCharsets.UTF_8))).get(0);
+    }
+
+    private static byte[] bytes(int... values) {
+        byte[] bytes = new byte[values.length];
+        for (int i = 0; i < values.length; i++) {
+            bytes[i] = (byte) values[i];
+        }
+        return bytes;
     }
 
     @Test

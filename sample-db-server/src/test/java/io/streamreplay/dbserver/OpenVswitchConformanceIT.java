@@ -17,6 +17,9 @@ import io.streamreplay.testing.Programs;
 import java.io.BufferedReader;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,6 +30,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -264,6 +268,89 @@ class OpenVswitchConformanceIT {
                 OvsdbTestClient client = OvsdbTestClient.connect("unix:" + dir.resolve("ours.sock"),
                         TlsConfig.none())) {
             assertEquals(expected, canonical(client.call("transact", "lab", Json.parse(select))));
+        }
+    }
+
+    @Test
+    void valuesOpenVswitchCannotReadAreRefusedAndNeverStored() throws Exception {
+        Path pristine = createDatabase(dir);
+        Files.copy(pristine, dir.resolve("ours.db"));
+        Files.copy(pristine, dir.resolve("theirs.db"));
+        Map<String, byte[]> refused = new TreeMap<>();
+        refused.put("null bytes not supported in quoted strings", insertOf("\"a\\u0000b\""));
+        refused.put("malformed escaped surrogate pair", insertOf("\"\\ud800x\""));
+        refused.put("number outside valid range", insertOf("1e-310"));
+        refused.put("exponent outside valid range", insertOf("0e99999999999"));
+        try (ServerProcess ours = startOurs(dir);
+                OpenVswitchServer theirs = OpenVswitchServer.start(dir, "theirs", dir.resolve("theirs.db"))) {
+            for (Map.Entry<String, byte[]> entry : refused.entrySet()) {
+                // Both servers drop the connection, saying why; neither stores anything.
+                assertTrue(closedAfter(dir.resolve("ours.sock"), entry.getValue()), entry.getKey());
+                assertTrue(closedAfter(dir.resolve("theirs.sock"), entry.getValue()), entry.getKey());
+                ours.awaitLine(Pattern.quote(entry.getKey()));
+            }
+            byte[] overlong = "[\"lab\",{\"op\":\"insert\",\"table\":\"t\",\"row\":{\"name\":\"\u00ff\"}}]"
+                    .getBytes(StandardCharsets.ISO_8859_1);
+            assertTrue(closedAfter(dir.resolve("ours.sock"), request(overlong)), "invalid UTF-8");
+            ours.awaitLine("invalid UTF-8 sequence 0xff");
+            try (OvsdbTestClient client = OvsdbTestClient.connect("unix:" + dir.resolve("ours.sock"),
+                    TlsConfig.none());
+                    OvsdbTestClient their = OvsdbTestClient.connect(theirs.remote(), TlsConfig.none())) {
+                // A lone low surrogate passes the JSON reader, and a string value refuses it as ovsdb-server does.
+                String lone = "{\"op\":\"insert\",\"table\":\"t\",\"row\":{\"name\":\"\\udc00\"}}";
+                JsonNode ourError = client.call("transact", "lab", Json.parse(lone)).get(0);
+                assertEquals(canonical(their.call("transact", "lab", Json.parse(lone)).get(0)), canonical(ourError));
+                assertEquals("not a valid UTF-8 string: invalid UTF-8 sequence 0xed 0xb0",
+                        ourError.get("details").asText());
+                // A real result too small to be normal would be written as a number no reader takes back.
+                client.call("transact", "lab", Json.parse("{\"op\":\"insert\",\"table\":\"t\",\"row\":"
+                        + "{\"name\":\"tiny\",\"r\":1e-300}}"));
+                JsonNode tiny = client.call("transact", "lab", Json.parse("{\"op\":\"mutate\",\"table\":\"t\","
+                        + "\"where\":[[\"name\",\"==\",\"tiny\"]],\"mutations\":[[\"r\",\"*=\",1e-10]]}")).get(0);
+                assertEquals("range error", tiny.get("error").asText(), tiny.toString());
+            }
+            ours.requestExit(dir.resolve("ours.ctl"));
+            assertEquals(0, ours.waitFor(30), ours.consoleText());
+        }
+        Programs.Result log = Programs.exec(dir, List.of("ovsdb-tool", "show-log", "-m", "ours.db"), 30);
+        assertEquals(0, log.status(), log.output());
+        Programs.Result query = Programs.exec(dir, List.of("ovsdb-tool", "query", "ours.db", "[\"lab\",{\"op\":"
+                + "\"select\",\"table\":\"t\",\"where\":[],\"columns\":[\"name\",\"r\"]}]"), 30);
+        assertEquals(0, query.status(), query.output());
+        assertEquals(canonical("[{\"rows\":[{\"name\":\"tiny\",\"r\":1e-300}]}]"), canonical(query.output()));
+    }
+
+    /** A transact request inserting a row whose name (or real) is the JSON text {@code value}. */
+    private static byte[] insertOf(String value) {
+        String column = value.startsWith("\"") ? "name" : "r";
+        return request(("[\"lab\",{\"op\":\"insert\",\"table\":\"t\",\"row\":{\"" + column + "\":" + value
+                + "}}]").getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static byte[] request(byte[] params) {
+        byte[] head = "{\"id\":1,\"method\":\"transact\",\"params\":".getBytes(StandardCharsets.UTF_8);
+        byte[] message = new byte[head.length + params.length + 1];
+        System.arraycopy(head, 0, message, 0, head.length);
+        System.arraycopy(params, 0, message, head.length, params.length);
+        message[message.length - 1] = '}';
+        return message;
+    }
+
+    /** Whether the server at {@code socket} closes the connection, with no reply, after {@code message}. */
+    private static boolean closedAfter(Path socket, byte[] message) throws Exception {
+        try (SocketChannel channel = SocketChannel.open(UnixDomainSocketAddress.of(socket))) {
+            channel.write(ByteBuffer.wrap(message));
+            channel.configureBlocking(false);
+            ByteBuffer input = ByteBuffer.allocate(4096);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (System.nanoTime() < deadline) {
+                int n = channel.read(input);
+                if (n < 0) {
+                    return input.position() == 0;
+                }
+                Thread.sleep(10);
+            }
+            return false;
         }
     }
 
