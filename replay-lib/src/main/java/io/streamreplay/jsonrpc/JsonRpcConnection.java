@@ -17,7 +17,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Errors are a sticky status, not exceptions: once {@link #error()} is non-null (the peer closed the stream, it
  * broke the protocol, the stream failed, or the backlog overflowed) the connection sends and receives nothing
- * more, and its owner should close it. End of stream is an {@link EOFException} status.
+ * more, and its owner should close it. End of stream is an {@link EOFException} status, set once everything queued
+ * before and after it has been sent: a peer that shuts down its sending side after pipelining requests (a
+ * half-close) still gets the replies to every request that was read.
  *
  * <p>Loop thread only.
  */
@@ -38,6 +40,8 @@ public final class JsonRpcConnection implements AutoCloseable {
     private IOException error;
     /** The first bytes received, kept until a message completes, to tell a peer of another protocol. */
     private byte[] opening = new byte[0];
+    /** Whether the peer has closed its side: nothing more to read, and the end once the backlog is sent. */
+    private boolean inputClosed;
     private final BufferBudget budget;
     /** What {@link #budget} was last told this connection holds. */
     private long reported;
@@ -89,6 +93,9 @@ public final class JsonRpcConnection implements AutoCloseable {
         } catch (IOException e) {
             fail(e);
         }
+        if (inputClosed && backlog.isEmpty()) {
+            fail(new EOFException(name() + ": connection closed by peer"));
+        }
         report();
     }
 
@@ -138,7 +145,7 @@ public final class JsonRpcConnection implements AutoCloseable {
                 }
                 // What parsing built from the last bytes counts against the budget before more are read.
                 report();
-                if (error != null) {
+                if (error != null || inputClosed) {
                     return null;
                 }
                 input.clear();
@@ -147,7 +154,9 @@ public final class JsonRpcConnection implements AutoCloseable {
                     return null;
                 }
                 if (n < 0) {
-                    fail(new EOFException(name() + ": connection closed by peer"));
+                    // Replies to what was read still go out; the end comes once they are sent (see run()).
+                    inputClosed = true;
+                    run();
                     return null;
                 }
                 receivedBytes += n;
@@ -212,7 +221,7 @@ public final class JsonRpcConnection implements AutoCloseable {
     public void waitRecv(PollLoop loop, String where) {
         if (error != null || !parser.needsInput()) {
             loop.wakeImmediately(where);
-        } else {
+        } else if (!inputClosed) {
             stream.waitRecv(loop, where);
         }
     }

@@ -334,10 +334,10 @@ public final class SampleDbServer implements Callable<Integer> {
                 }
             }
             stopOnSignals(replay);
-            OvsdbServer server = new OvsdbServer(loop, uuids, files);
-            long probes = replay.isActive() ? 0 : PROBE_INTERVAL_MILLIS;
             // Sized from the heap of the recorded run, so that a replay drops the same clients at the same point.
             Limits limits = Limits.forHeap(replay.source("heap").observe(Runtime.getRuntime()::maxMemory));
+            OvsdbServer server = new OvsdbServer(loop, uuids, files, limits.maxBacklogBytes());
+            long probes = replay.isActive() ? 0 : PROBE_INTERVAL_MILLIS;
             try (JsonRpcServer rpc = new JsonRpcServer(loop, streams, limits, probes, server);
                     ControlServer controlServer = new ControlServer(loop, streams, control, PROGRAM
                             + " (streamreplay) " + VERSION)) {

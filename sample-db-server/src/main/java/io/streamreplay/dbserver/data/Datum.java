@@ -8,6 +8,7 @@ import io.streamreplay.dbserver.schema.BaseType;
 import io.streamreplay.dbserver.schema.ColumnType;
 import io.streamreplay.dbserver.schema.NamedUuids;
 import io.streamreplay.jsonrpc.Json;
+import io.streamreplay.jsonrpc.TreeCost;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -348,6 +349,31 @@ public final class Datum {
             }
         }
         return 0;
+    }
+
+    /** The estimated heap of {@link #toJson()}'s tree, in bytes ({@link TreeCost}), without building it. */
+    public long jsonCost() {
+        if (values == null && keys.length == 1) {
+            return atomCost(keys[0]);
+        }
+        long cost = 2 * TreeCost.ARRAY + 3 * TreeCost.ELEMENT + TreeCost.text(3) + keys.length * TreeCost.ELEMENT;
+        for (int i = 0; i < keys.length; i++) {
+            cost += atomCost(keys[i]);
+            if (values != null) {
+                cost += TreeCost.ARRAY + 2 * TreeCost.ELEMENT + atomCost(values[i]);
+            }
+        }
+        return cost;
+    }
+
+    private static long atomCost(Object atom) {
+        if (atom instanceof String) {
+            return TreeCost.text(((String) atom).length());
+        }
+        if (atom instanceof java.util.UUID) {
+            return TreeCost.ARRAY + 2 * TreeCost.ELEMENT + TreeCost.text(4) + TreeCost.text(36);
+        }
+        return atom instanceof Boolean ? 0 : TreeCost.NUMBER;
     }
 
     /** The wire form: a bare atom for one element of a set, else {@code ["set",...]} or {@code ["map",...]}. */

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.streamreplay.dbserver.MemberParser;
 import io.streamreplay.dbserver.MemberParser.Kind;
 import io.streamreplay.dbserver.OvsdbException;
+import io.streamreplay.dbserver.ReplyBudget;
 import io.streamreplay.dbserver.ShashOrder;
 import io.streamreplay.dbserver.data.Database;
 import io.streamreplay.dbserver.data.Datum;
@@ -16,6 +17,7 @@ import io.streamreplay.dbserver.schema.ColumnSchema;
 import io.streamreplay.dbserver.schema.TableSchema;
 import io.streamreplay.dbserver.txn.Condition;
 import io.streamreplay.jsonrpc.Json;
+import io.streamreplay.jsonrpc.TreeCost;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Iterator;
@@ -194,8 +196,12 @@ public final class Monitor {
         return db;
     }
 
-    /** The contents of the monitored rows now, for the reply to the monitor request. */
-    public ObjectNode initial() {
+    /**
+     * The contents of the monitored rows now, for the reply to the monitor request.
+     *
+     * @param budget what the reply may take; a {@code "resources exhausted"} error once it would take more
+     */
+    public ObjectNode initial(ReplyBudget budget) throws OvsdbException {
         ObjectNode updates = Json.NODES.objectNode();
         for (TableMonitor monitor : tables.values()) {
             if (!monitor.initial) {
@@ -204,6 +210,12 @@ public final class Monitor {
             ObjectNode tableUpdates = Json.NODES.objectNode();
             for (Row row : monitor.table.rows()) {
                 if (monitor.matches(row)) {
+                    long cost = TreeCost.MEMBER + TreeCost.text(36) + 2 * TreeCost.OBJECT + TreeCost.MEMBER
+                            + monitor.columns.size() * TreeCost.MEMBER;
+                    for (ColumnSchema column : monitor.columns) {
+                        cost += row.get(column.index()).jsonCost();
+                    }
+                    budget.charge(cost);
                     tableUpdates.set(row.uuid().toString(), version == Version.V1
                             ? single("new", allColumns(monitor, row)) : single("initial", nonDefault(monitor, row)));
                 }

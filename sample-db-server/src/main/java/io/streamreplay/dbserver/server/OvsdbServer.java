@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import io.streamreplay.dbserver.MemberParser;
 import io.streamreplay.dbserver.OvsdbException;
+import io.streamreplay.dbserver.ReplyBudget;
 import io.streamreplay.dbserver.ShashOrder;
 import io.streamreplay.dbserver.data.Database;
 import io.streamreplay.dbserver.data.RowChange;
@@ -71,6 +72,7 @@ public final class OvsdbServer implements JsonRpcServer.Handler {
     }
 
     private final PollLoop loop;
+    private final long maxReplyBytes;
     private final UuidSource uuids;
     private final UUID serverId;
     private final Map<String, Served> databases = new TreeMap<>();
@@ -84,10 +86,23 @@ public final class OvsdbServer implements JsonRpcServer.Handler {
     private boolean committedSinceTriggersRan;
 
     /**
+     * A server whose replies are not bounded.
+     *
      * @param files the databases to serve, already opened
      * @param uuids the source of every UUID the server makes, the server id included
      */
     public OvsdbServer(PollLoop loop, UuidSource uuids, List<DatabaseFile> files) {
+        this(loop, uuids, files, Long.MAX_VALUE);
+    }
+
+    /**
+     * @param files the databases to serve, already opened
+     * @param uuids the source of every UUID the server makes, the server id included
+     * @param maxReplyBytes the heap a reply to {@code transact} or a monitor request may take while it is built
+     *     ({@link ReplyBudget}); a request whose reply would take more gets a {@code "resources exhausted"} error
+     */
+    public OvsdbServer(PollLoop loop, UuidSource uuids, List<DatabaseFile> files, long maxReplyBytes) {
+        this.maxReplyBytes = maxReplyBytes;
         this.loop = loop;
         this.uuids = uuids;
         this.serverId = uuids.next();
@@ -307,7 +322,7 @@ public final class OvsdbServer implements JsonRpcServer.Handler {
         }
         ClientSession client = trigger.client;
         Executor executor = new Executor(trigger.served.db(), uuids, trigger.served.readOnly(),
-                lock -> locks.owns(lock, client), nowMillis() - trigger.startMillis);
+                lock -> locks.owns(lock, client), nowMillis() - trigger.startMillis).limitReply(maxReplyBytes);
         Executor.Outcome outcome = executor.execute(operations, (txn, changes) -> commit(trigger.served, txn,
                 changes));
         if (outcome.parked()) {
@@ -383,8 +398,8 @@ public final class OvsdbServer implements JsonRpcServer.Handler {
                 throw OvsdbException.syntax(lastId, "last-txn-id must be UUID format.");
             }
         }
+        ObjectNode initial = monitor.initial(new ReplyBudget(maxReplyBytes));
         client.monitors.put(id, monitor);
-        ObjectNode initial = monitor.initial();
         if (version == Monitor.Version.V3) {
             // Like a standalone ovsdb-server, keep no transaction history: always send everything.
             return Json.array().add(BooleanNode.FALSE).add(ZERO_UUID).add(initial);

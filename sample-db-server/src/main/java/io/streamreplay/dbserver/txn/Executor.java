@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.streamreplay.dbserver.MemberParser;
 import io.streamreplay.dbserver.MemberParser.Kind;
 import io.streamreplay.dbserver.OvsdbException;
+import io.streamreplay.dbserver.ReplyBudget;
 import io.streamreplay.dbserver.ShashOrder;
 import io.streamreplay.dbserver.data.Database;
 import io.streamreplay.dbserver.data.Datum;
@@ -19,6 +20,7 @@ import io.streamreplay.dbserver.schema.ColumnSchema;
 import io.streamreplay.dbserver.schema.NamedUuids;
 import io.streamreplay.dbserver.schema.TableSchema;
 import io.streamreplay.jsonrpc.Json;
+import io.streamreplay.jsonrpc.TreeCost;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -78,6 +80,7 @@ public final class Executor {
     private final Map<String, UUID> symbols = new HashMap<>();
     private final Set<String> definedSymbols = new HashSet<>();
     private final NamedUuids names;
+    private ReplyBudget reply = ReplyBudget.unlimited();
 
     /**
      * @param readOnly whether write operations are refused (the {@code _Server} database)
@@ -91,6 +94,17 @@ public final class Executor {
         this.elapsedMillis = elapsedMillis;
         this.txn = new Transaction(db, uuids);
         this.names = name -> symbols.computeIfAbsent(name, n -> txn.newUuid());
+    }
+
+    /**
+     * Bounds the heap the results may take while they are built: past {@code maxBytes}, the operation that would
+     * exceed it fails with {@code "resources exhausted"} (and the transaction with it).
+     *
+     * @return this executor
+     */
+    public Executor limitReply(long maxBytes) {
+        this.reply = new ReplyBudget(maxBytes);
+        return this;
     }
 
     /**
@@ -275,6 +289,11 @@ public final class Executor {
         }
         ArrayNode rowsJson = Json.array();
         for (Row row : rows) {
+            long cost = TreeCost.OBJECT + TreeCost.ELEMENT + columns.size() * TreeCost.MEMBER;
+            for (ColumnSchema column : columns) {
+                cost += row.get(column.index()).jsonCost();
+            }
+            reply.charge(cost);
             ObjectNode rowJson = rowsJson.addObject();
             for (ColumnSchema column : columns) {
                 rowJson.set(column.name(), row.get(column.index()).toJson());
