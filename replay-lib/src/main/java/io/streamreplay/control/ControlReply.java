@@ -4,7 +4,7 @@ package io.streamreplay.control;
  * The outcome of a control command: text for the user, marked as success or error.
  *
  * @param ok whether the command succeeded
- * @param text what to print; by convention it ends with a newline when not empty
+ * @param text what to print; the control server ends it with a newline when it is not empty and has none
  */
 public record ControlReply(boolean ok, String text) {
 

@@ -60,7 +60,8 @@ class ControlServerTest {
     }
 
     @Test
-    void errorsUseTheUnixctlTexts() throws Exception {
+    void errorsUseTheUnixctlTextsEndingWithANewline() throws Exception {
+        // Like every reply Open vSwitch's unixctl sends: ovs-appctl prints its own message after it, on its own line.
         Message unknown = client.call("frob");
         assertEquals(Message.Type.ERROR, unknown.type());
         assertEquals("\"frob\" is not a valid command (use \"list-commands\" to see a list of valid commands)\n",

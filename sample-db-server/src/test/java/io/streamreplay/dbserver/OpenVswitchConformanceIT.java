@@ -272,6 +272,31 @@ class OpenVswitchConformanceIT {
     }
 
     @Test
+    void controlSocketErrorsReadAsOpenVswitchsDoInOvsAppctl() throws Exception {
+        Files.copy(createDatabase(dir), dir.resolve("theirs.db"));
+        try (OpenVswitchServer theirs = OpenVswitchServer.start(dir, "theirs", dir.resolve("theirs.db"))) {
+            for (List<String> command : List.of(List.of("exit", "extra"), List.of("frobnicate"),
+                    List.of("version", "x"), List.of("ovsdb-server/compact", "nope"),
+                    List.of("ovsdb-server/list-dbs", "x"))) {
+                Programs.Result ours = appctl(sharedDir.resolve("ours.ctl"), command);
+                Programs.Result their = appctl(theirs.control(), command);
+                assertEquals(their.status(), ours.status(), command.toString());
+                assertEquals(their.output().replace(theirs.control().toString(), "CTL"),
+                        ours.output().replace(sharedDir.resolve("ours.ctl").toString(), "CTL"), command.toString());
+            }
+        }
+        Programs.Result extra = appctl(sharedDir.resolve("ours.ctl"), List.of("exit", "extra"));
+        assertEquals("\"exit\" command takes at most 0 arguments\novs-appctl: CTL: server returned an error\n",
+                extra.output().replace(sharedDir.resolve("ours.ctl").toString(), "CTL"));
+    }
+
+    private static Programs.Result appctl(Path control, List<String> command) throws Exception {
+        List<String> line = new ArrayList<>(List.of("ovs-appctl", "-t", control.toString()));
+        line.addAll(command);
+        return Programs.exec(null, line, 30);
+    }
+
+    @Test
     void valuesOpenVswitchCannotReadAreRefusedAndNeverStored() throws Exception {
         Path pristine = createDatabase(dir);
         Files.copy(pristine, dir.resolve("ours.db"));
