@@ -10,6 +10,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,7 +22,8 @@ import org.slf4j.LoggerFactory;
  * {@value #MESSAGES_PER_RUN} messages per session so that one busy peer cannot starve the others. Failed accepted
  * sessions are closed and reported to {@link Handler#disconnected}; an outgoing session is reported to
  * {@link Handler#connected} each time it connects and to {@link Handler#disconnected} each time it loses its
- * connection, and reconnects. A listener that fails to accept logs the error and keeps listening.
+ * connection, and reconnects. A listener that fails to accept logs the error (rate-limited) and keeps listening,
+ * trying again after a growing delay.
  *
  * <p>Loop thread only.
  */
@@ -54,8 +56,25 @@ public final class JsonRpcServer implements AutoCloseable {
     private final long probeInterval;
     private final Handler handler;
     private final List<PassiveStream> listeners = new ArrayList<>();
+    private final Map<PassiveStream, AcceptBackoff> backoffs = new LinkedHashMap<>();
     private final List<JsonRpcSession> sessions = new ArrayList<>();
     private final Map<JsonRpcSession, Reported> outgoing = new LinkedHashMap<>();
+
+    /**
+     * A listener whose accept failed (descriptors exhausted, say): it is not tried again, nor waited on, before
+     * {@code retryAt}, the delay doubling from {@value #FIRST_BACKOFF_MILLIS} ms to {@value #MAX_BACKOFF_MILLIS} ms
+     * while it keeps failing, so that a failure that lasts costs neither a busy loop nor a recorded event per
+     * iteration. Its log lines are rate-limited as Open vSwitch limits its "accept failed" lines (one a minute after
+     * a burst of five).
+     */
+    private static final class AcceptBackoff {
+        final LogRateLimit log = new LogRateLimit(1, 5);
+        long delayMillis;
+        long retryAt = Long.MIN_VALUE;
+    }
+
+    private static final long FIRST_BACKOFF_MILLIS = 100;
+    private static final long MAX_BACKOFF_MILLIS = 2000;
 
     /** What the handler was last told about an outgoing session. */
     private static final class Reported {
@@ -85,6 +104,7 @@ public final class JsonRpcServer implements AutoCloseable {
     public PassiveStream listen(String name) throws IOException {
         PassiveStream listener = provider.listen(name);
         listeners.add(listener);
+        backoffs.put(listener, new AcceptBackoff());
         log.info("{}: listening", listener.name());
         return listener;
     }
@@ -153,17 +173,31 @@ public final class JsonRpcServer implements AutoCloseable {
     }
 
     private void accept(PassiveStream listener) {
+        AcceptBackoff backoff = backoffs.get(listener);
+        if (loop.now() < backoff.retryAt) {
+            return;
+        }
         for (int i = 0; i < MESSAGES_PER_RUN; i++) {
             Stream stream;
             try {
                 stream = listener.accept();
             } catch (IOException e) {
-                log.warn("{}", e.getMessage());
+                backoff.delayMillis = backoff.delayMillis == 0 ? FIRST_BACKOFF_MILLIS
+                        : Math.min(MAX_BACKOFF_MILLIS, 2 * backoff.delayMillis);
+                backoff.retryAt = loop.now() + TimeUnit.MILLISECONDS.toNanos(backoff.delayMillis);
+                String dropped = backoff.log.admit(loop.now());
+                if (dropped != null) {
+                    if (!dropped.isEmpty()) {
+                        log.warn("{}", dropped);
+                    }
+                    log.warn("{}; trying again in {} ms", e.getMessage(), backoff.delayMillis);
+                }
                 return;
             }
             if (stream == null) {
                 return;
             }
+            backoff.delayMillis = 0;
             log.info("{}: new connection on {}", stream.name(), listener.name());
             JsonRpcSession session = JsonRpcSession.accepted(loop, stream, limits, probeInterval, budget);
             sessions.add(session);
@@ -174,7 +208,12 @@ public final class JsonRpcServer implements AutoCloseable {
     /** Registers what the listeners and sessions wait for. */
     public void waitAll(String where) {
         for (PassiveStream listener : listeners) {
-            listener.waitAccept(loop, where);
+            AcceptBackoff backoff = backoffs.get(listener);
+            if (loop.now() < backoff.retryAt) {
+                loop.waitUntil(backoff.retryAt, where + " (accept backoff)");
+            } else {
+                listener.waitAccept(loop, where);
+            }
         }
         for (JsonRpcSession session : sessions) {
             session.waitAll(loop, where);
@@ -211,5 +250,6 @@ public final class JsonRpcServer implements AutoCloseable {
             listener.close();
         }
         listeners.clear();
+        backoffs.clear();
     }
 }

@@ -12,15 +12,21 @@ final class ReplayCursor implements AutoCloseable {
     private final Replay replay;
     private final RecordReader reader;
     private Record head;
+    /** A problem met reading ahead, reported when the record is asked for. */
+    private IOException unread;
     private boolean closed;
 
     ReplayCursor(Replay replay, RecordReader reader) {
         this.replay = replay;
         this.reader = reader;
+        readAhead();
     }
 
     /** The next record, or null when the file has no more. */
     Record head() {
+        if (unread != null) {
+            throw replay.fail("corrupt recording: " + unread.getMessage());
+        }
         if (head == null && !closed) {
             try {
                 head = reader.peek();
@@ -32,6 +38,25 @@ final class ReplayCursor implements AutoCloseable {
             }
         }
         return head;
+    }
+
+    /**
+     * Reads the next record ahead, so that the replay knows which file holds the next event even when the
+     * application is not asking this one for now (a listener it does not wait on while it backs off). A problem
+     * reading it is reported only when the record is asked for, as without reading ahead.
+     */
+    private void readAhead() {
+        if (head == null && !closed && unread == null) {
+            try {
+                head = reader.peek();
+            } catch (IOException e) {
+                unread = e;
+                return;
+            }
+            if (head != null) {
+                replay.headAt(head.seq(), this);
+            }
+        }
     }
 
     /** The next record if it is due now, else null; nothing is due beyond the replay's stop point. */
@@ -57,6 +82,7 @@ final class ReplayCursor implements AutoCloseable {
         replay.delivered(head, this);
         reader.advance();
         head = null;
+        readAhead();
     }
 
     /** The name recorded in the file header. */

@@ -11,10 +11,13 @@ import io.streamreplay.jsonrpc.Json;
 import io.streamreplay.jsonrpc.Message;
 import io.streamreplay.jsonrpc.MessageParser;
 import io.streamreplay.stream.TlsConfig;
+import java.io.IOException;
+import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -107,7 +110,7 @@ class ResourceLimitsIT {
                         Thread.sleep(5);
                     }
                     dropped = !out.hasRemaining() && channel.read(ByteBuffer.allocate(1)) < 0;
-                } catch (java.io.IOException e) {
+                } catch (IOException e) {
                     dropped = true; // the server closed the connection while we were still sending
                 }
             }
@@ -155,6 +158,76 @@ class ResourceLimitsIT {
                 assertTrue(results.get(i).isNull());
             }
             assertEquals("[\"still served\"]", client.call("echo", "still served").toString());
+        }
+    }
+
+    @Test
+    void outOfDescriptorsTheServerBacksOffAndLogsAndRecordsLittle() throws Exception {
+        Path run = Files.createDirectories(dir.resolve("descriptors"));
+        ServerProcess.createDatabase(run, RecordReplayIT.SCHEMA);
+        Path runSocket = run.resolve("db.sock");
+        List<String> recordArgs = List.of("kv.db", "--remote=punix:" + runSocket, "--control=" + run.resolve("ctl"),
+                "--log-file=server.log", "--replay-record=recording");
+        List<SocketChannel> clients = new ArrayList<>();
+        try (ServerProcess limited = ServerProcess.startWithFileLimit(run, run.resolve("record.out"), recordArgs,
+                128)) {
+            limited.awaitLine("serving");
+            try {
+                // More clients than descriptors: the server runs out, and its listener stays readable. A connect
+                // while the listen queue is full fails at once (non-blocking); it is tried again a little later.
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+                while (clients.size() < 200 && !limited.consoleText().contains("accept failed")
+                        && System.nanoTime() < deadline) {
+                    SocketChannel client = SocketChannel.open(StandardProtocolFamily.UNIX);
+                    client.configureBlocking(false);
+                    try {
+                        client.connect(UnixDomainSocketAddress.of(runSocket));
+                        clients.add(client);
+                    } catch (IOException e) {
+                        client.close();
+                        Thread.sleep(10);
+                    }
+                }
+                limited.awaitLine("accept failed");
+                long cpuBefore = cpuTicks(limited.pid());
+                long logBefore = Files.size(run.resolve("server.log"));
+                long recordingBefore = size(run.resolve("recording"));
+                Thread.sleep(5000);
+                long cpu = cpuTicks(limited.pid()) - cpuBefore;
+                long log = Files.size(run.resolve("server.log")) - logBefore;
+                long recording = size(run.resolve("recording")) - recordingBefore;
+                System.out.printf("out of descriptors for 5 s: %d CPU ticks, %d bytes of log, %d bytes of"
+                        + " recording%n", cpu, log, recording);
+                // It used to spin at 100 % (500 ticks), writing megabytes of log and recording.
+                assertTrue(cpu < 100, cpu + " ticks of CPU in 5 s");
+                assertTrue(log < 2048, log + " bytes of log in 5 s");
+                assertTrue(recording < 16 * 1024, recording + " bytes of recording in 5 s");
+            } finally {
+                for (SocketChannel client : clients) {
+                    client.close();
+                }
+            }
+            // Descriptors free again: the server accepts and serves once its backoff passes.
+            try (OvsdbTestClient client = OvsdbTestClient.connect("unix:" + runSocket, TlsConfig.none())) {
+                client.call("transact", "kvdb", insert("after-exhaustion", 1));
+            }
+            limited.requestExit(run.resolve("ctl"));
+            assertEquals(0, limited.waitFor(30), limited.consoleText());
+        }
+        String log = Files.readString(run.resolve("server.log"));
+        assertTrue(log.contains("accept failed: Too many open files; trying again in 100 ms"), log);
+    }
+
+    /** User and system CPU time of process {@code pid} so far, in clock ticks (1/100 s). */
+    private static long cpuTicks(long pid) throws Exception {
+        String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+    }
+
+    private static long size(Path directory) throws Exception {
+        try (var files = Files.walk(directory)) {
+            return files.filter(Files::isRegularFile).mapToLong(file -> file.toFile().length()).sum();
         }
     }
 

@@ -49,6 +49,25 @@ public final class ServerProcess implements AutoCloseable {
         return new ServerProcess(process, console);
     }
 
+    /**
+     * Runs the server as {@link #start} does, with at most {@code maxDescriptors} open files ({@code ulimit -n}); the
+     * process is the server's JVM itself ({@code exec}), so {@link #pid()} is its.
+     */
+    public static ServerProcess startWithFileLimit(Path dir, Path console, List<String> args, int maxDescriptors)
+            throws IOException {
+        List<String> command = new ArrayList<>(List.of("bash", "-c", "ulimit -n " + maxDescriptors + " && exec \"$@\"",
+                "bash", java(), "-Xmx256m", "-jar", JAR.toString()));
+        command.addAll(args);
+        Process process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
+                .redirectOutput(console.toFile()).start();
+        return new ServerProcess(process, console);
+    }
+
+    /** The process id. */
+    public long pid() {
+        return process.pid();
+    }
+
     /** Runs the server to completion and returns its exit status. */
     public static int run(Path dir, Path console, List<String> args, long timeoutSeconds) throws Exception {
         try (ServerProcess server = start(dir, console, args)) {
