@@ -139,7 +139,8 @@ class MessageParserTest {
     void whatParsingBuildsCountsNotOnlyTheBytesReceived() throws Exception {
         // "{}," is three bytes of text and an object node, a map and an array slot of heap.
         MessageParser parser = new MessageParser(1 << 20);
-        byte[] bytes = ("{\"id\":1,\"method\":\"echo\",\"params\":[" + "{},".repeat(10_000)).getBytes();
+        String message = "{\"id\":1,\"method\":\"echo\",\"params\":[" + "{},".repeat(10_000);
+        byte[] bytes = message.getBytes(StandardCharsets.UTF_8);
         parser.feed(bytes, 0, bytes.length);
         assertNull(parser.next());
         long tree = 10_000 * (TreeCost.OBJECT + TreeCost.ELEMENT);

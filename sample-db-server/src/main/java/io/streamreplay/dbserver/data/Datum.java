@@ -367,8 +367,8 @@ public final class Datum {
     }
 
     private static long atomCost(Object atom) {
-        if (atom instanceof String) {
-            return TreeCost.text(((String) atom).length());
+        if (atom instanceof String text) {
+            return TreeCost.text(text.length());
         }
         if (atom instanceof java.util.UUID) {
             return TreeCost.ARRAY + 2 * TreeCost.ELEMENT + TreeCost.text(4) + TreeCost.text(36);

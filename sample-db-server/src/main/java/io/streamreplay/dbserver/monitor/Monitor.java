@@ -20,7 +20,6 @@ import io.streamreplay.jsonrpc.Json;
 import io.streamreplay.jsonrpc.TreeCost;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

@@ -51,8 +51,8 @@ public enum AtomicType {
             int c = Long.compareUnsigned(x.getMostSignificantBits(), y.getMostSignificantBits());
             return c != 0 ? c : Long.compareUnsigned(x.getLeastSignificantBits(), y.getLeastSignificantBits());
         }
-        if (a instanceof String) {
-            return compareStrings((String) a, (String) b);
+        if (a instanceof String x) {
+            return compareStrings(x, (String) b);
         }
         return ((Comparable<Object>) a).compareTo(b);
     }

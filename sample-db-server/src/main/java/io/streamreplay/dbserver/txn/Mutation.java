@@ -132,8 +132,8 @@ final class Mutation {
     private Datum arithmetic(Datum value) throws OvsdbException {
         Object[] atoms = new Object[value.size()];
         for (int i = 0; i < atoms.length; i++) {
-            if (value.key(i) instanceof Long) {
-                atoms[i] = integer((Long) value.key(i), (Long) argument.scalar());
+            if (value.key(i) instanceof Long x) {
+                atoms[i] = integer(x, (Long) argument.scalar());
             } else {
                 atoms[i] = real((Double) value.key(i), ((Number) argument.scalar()).doubleValue());
             }

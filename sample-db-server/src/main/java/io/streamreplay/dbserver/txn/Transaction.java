@@ -439,10 +439,10 @@ public final class Transaction {
         List<ColumnSchema> columns = table.schema().indexes().get(index);
         List<String> names = new ArrayList<>();
         columns.forEach(column -> names.add("\"" + column.name() + "\""));
+        String rows = describe("First", a, columns) + "  " + describe("Second", b, columns);
         return new OvsdbException("constraint violation", "Transaction causes multiple rows in \"" + table.name()
                 + "\" table to have identical values (" + indexValues(a.row, columns) + ") for index on column"
-                + (columns.size() > 1 ? "s " : " ") + DatumText.englishList(names) + ".  " + describe("First", a,
-                        columns) + "  " + describe("Second", b, columns));
+                + (columns.size() > 1 ? "s " : " ") + DatumText.englishList(names) + ".  " + rows);
     }
 
     /** Open vSwitch's order of two rows: column by column, in its hash order of the table's columns. */
