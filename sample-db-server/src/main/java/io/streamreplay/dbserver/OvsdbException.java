@@ -20,6 +20,8 @@ public final class OvsdbException extends Exception {
 
     private final String tag;
     private final transient JsonNode syntax;
+    /** The system's words for an I/O failure, Open vSwitch's {@code io-error} member; null for other errors. */
+    private final String ioError;
 
     public OvsdbException(String tag, String details) {
         this(tag, details, null);
@@ -27,9 +29,23 @@ public final class OvsdbException extends Exception {
 
     /** @param syntax the offending JSON, sent back as text with sorted members (as Open vSwitch does); may be null */
     public OvsdbException(String tag, String details, JsonNode syntax) {
+        this(tag, details, syntax, null);
+    }
+
+    private OvsdbException(String tag, String details, JsonNode syntax, String ioError) {
         super(details);
         this.tag = tag;
         this.syntax = syntax;
+        this.ioError = ioError;
+    }
+
+    /**
+     * An {@code "I/O error"} as Open vSwitch reports one ({@code ovsdb_io_error}): {@code details} says what failed
+     * ({@code kv.db: write failed}), and the {@code io-error} member the system's reason
+     * ({@code No space left on device}).
+     */
+    public static OvsdbException io(String details, String reason) {
+        return new OvsdbException("I/O error", details, null, reason);
     }
 
     /** A {@code "syntax error"} about {@code json}. */
@@ -49,10 +65,10 @@ public final class OvsdbException extends Exception {
 
     /** The same error with {@code prefix} before its details (as OVS does for "Parsing ovsdb operation ..."). */
     public OvsdbException withPrefix(String prefix) {
-        return new OvsdbException(tag, prefix + getMessage(), syntax);
+        return new OvsdbException(tag, prefix + getMessage(), syntax, ioError);
     }
 
-    /** {@code {"error":TAG,"details":TEXT,"syntax":JSON-TEXT}}. */
+    /** {@code {"error":TAG,"details":TEXT,"syntax":JSON-TEXT,"io-error":TEXT}}, without the members it lacks. */
     public ObjectNode toJson() {
         ObjectNode json = Json.NODES.objectNode();
         json.put("error", tag);
@@ -61,6 +77,9 @@ public final class OvsdbException extends Exception {
         }
         if (syntax != null) {
             json.put("syntax", JsonText.sorted(syntax));
+        }
+        if (ioError != null) {
+            json.put("io-error", ioError);
         }
         return json;
     }

@@ -348,6 +348,49 @@ class OpenVswitchConformanceIT {
         assertEquals(canonical("[{\"rows\":[{\"name\":\"tiny\",\"r\":1e-300}]}]"), canonical(query.output()));
     }
 
+    @Test
+    void aFullDiskIsReportedAsOvsdbServerReportsIt() throws Exception {
+        Path pristine = createDatabase(dir);
+        Path ourDisk = dir.resolve("our-disk");
+        Path theirDisk = dir.resolve("their-disk");
+        Programs.mountSmallDisk(ourDisk, 256);
+        Programs.mountSmallDisk(theirDisk, 256);
+        try {
+            Path ourDb = Files.copy(pristine, ourDisk.resolve("ours.db"));
+            Path theirDb = Files.copy(pristine, theirDisk.resolve("theirs.db"));
+            JsonNode ourError;
+            JsonNode theirError;
+            try (ServerProcess ours = ServerProcess.start(dir, dir.resolve("ours.out"), List.of(ourDb.toString(),
+                    "--remote=punix:" + dir.resolve("ours.sock"), "--control=" + dir.resolve("ours.ctl")));
+                    OpenVswitchServer theirs = OpenVswitchServer.start(dir, "theirs", theirDb)) {
+                ours.awaitLine("serving");
+                ourError = fillUntilRefused("unix:" + dir.resolve("ours.sock"));
+                theirError = fillUntilRefused(theirs.remote());
+            }
+            assertEquals(canonical(theirError).replace(theirDb.toString(), "DB"),
+                    canonical(ourError).replace(ourDb.toString(), "DB"));
+            assertJson("{\"error\":\"I/O error\",\"details\":\"DB: write failed\",\"io-error\":\"No space left on"
+                    + " device\"}", Json.parse(canonical(ourError).replace(ourDb.toString(), "DB")));
+        } finally {
+            Programs.unmount(ourDisk);
+            Programs.unmount(theirDisk);
+        }
+    }
+
+    /** Inserts rows of 3,000 bytes until the server refuses one (at most 200); returns its error. */
+    private static JsonNode fillUntilRefused(String remote) throws Exception {
+        try (OvsdbTestClient client = OvsdbTestClient.connect(remote, TlsConfig.none())) {
+            for (int i = 0; i < 200; i++) {
+                JsonNode results = client.call("transact", "lab", Json.parse("{\"op\":\"insert\",\"table\":\"t\","
+                        + "\"row\":{\"name\":\"" + "f".repeat(3000) + "\",\"number\":" + i + "}}"));
+                if (results.size() > 1) {
+                    return results.get(1);
+                }
+            }
+        }
+        throw new AssertionError("200 rows of 3,000 bytes fit on a 256 KiB disk");
+    }
+
     /** A transact request inserting a row whose name (or real) is the JSON text {@code value}. */
     private static byte[] insertOf(String value) {
         String column = value.startsWith("\"") ? "name" : "r";

@@ -343,7 +343,9 @@ public final class OvsdbServer implements JsonRpcServer.Handler {
             served.file().write(changes, txn.comment(), loop.clock().wallMillis(), txn.isDurable());
         } catch (IOException e) {
             log.error("{}: cannot write a transaction: {}", served.file().path(), e.toString());
-            throw new OvsdbException("I/O error", "writing " + served.file().path() + " failed: " + e.getMessage());
+            // As ovsdb-server words it: what failed in details, the system's reason in io-error.
+            throw OvsdbException.io(served.file().path() + ": write failed", e.getMessage() == null ? e.toString()
+                    : e.getMessage());
         }
         served.db().apply(changes);
         stats.transactions++;
