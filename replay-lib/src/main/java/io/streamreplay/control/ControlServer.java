@@ -37,6 +37,13 @@ public final class ControlServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ControlServer.class);
 
     private final JsonRpcServer server;
+    /**
+     * Control commands and their replies are a few lines of text: a message up to 1 MiB, 4 MiB queued for one
+     * client, 16 MiB held for all (what parsing builds included), so that no control client, even one of the
+     * socket's owner, can make the server hold much of its heap.
+     */
+    static final Limits LIMITS = new Limits(1L << 20, 4L << 20, 16L << 20);
+
     private final PassiveStream listener;
     private final Map<String, ControlCommand> commands = new TreeMap<>();
     private boolean exitRequested;
@@ -49,7 +56,7 @@ public final class ControlServer implements AutoCloseable {
      * @throws IOException if the socket cannot be created
      */
     public ControlServer(PollLoop loop, StreamProvider streams, Path path, String version) throws IOException {
-        this.server = new JsonRpcServer(loop, streams, Limits.DEFAULT, 0, this::handle);
+        this.server = new JsonRpcServer(loop, streams, LIMITS, 0, this::handle);
         this.listener = server.listen("punix:" + path);
         if (Files.exists(path)) {
             Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rw-------"));

@@ -7,7 +7,7 @@ import java.util.Set;
 /**
  * The memory one {@link JsonRpcServer} may hold for all its accepted connections together
  * ({@link Limits#maxTotalBufferedBytes()}): each connection reports every change of what it holds (its send backlog,
- * plus a message received in part: its bytes and the estimated heap of what parsing built from them), and when the total passes the limit the connection holding
+ * plus a message received in part: twice its bytes and the estimated heap of what parsing built from them), and when the total passes the limit the connection holding
  * the most is failed, then the next, until the total is back within it.
  *
  * <p>The check runs at the change itself, not once per loop iteration, so that the same input drops the same
@@ -45,7 +45,7 @@ final class BufferBudget {
                     }
                 }
                 largest.overBudget(new IOException(largest.name() + ": dropped: the server holds " + total
-                        + " bytes for its clients (unread replies, messages received in part and parsed so far), over its limit of "
+                        + " bytes for its clients (unread replies, messages received in part), over its limit of "
                         + limit + "; this client held the most (" + largest.bufferedBytes() + ")"));
             }
         } finally {

@@ -268,8 +268,8 @@ public final class JsonRpcConnection implements AutoCloseable {
     }
 
     /**
-     * What this connection holds for the {@link BufferBudget}: its backlog, and the message received in part, its
-     * bytes and the estimated heap of the tree parsed from them ({@link MessageParser#pendingBytes()}).
+     * What this connection holds for the {@link BufferBudget}: its backlog, and the message received in part, twice
+     * its bytes and the estimated heap of the tree parsed from them ({@link MessageParser#pendingBytes()}).
      */
     long bufferedBytes() {
         return error != null ? 0 : backlogBytes + parser.pendingBytes();

@@ -6,8 +6,8 @@ package io.streamreplay.jsonrpc;
  * @param maxMessageBytes the largest JSON text accepted from a peer; a larger one fails the connection
  * @param maxBacklogBytes the most bytes queued for a peer that does not read; past it the connection fails
  * @param maxTotalBufferedBytes the most bytes a {@link JsonRpcServer} holds for all its peers together: queued for
- *     peers that do not read, plus messages received in part (their bytes and the estimated heap of what parsing
- *     built from them, {@link TreeCost}); past it, the peer holding the most is dropped
+ *     peers that do not read, plus messages received in part (twice their bytes, and the estimated heap of what
+ *     parsing built from them, {@link TreeCost}); past it, the peer holding the most is dropped
  */
 public record Limits(long maxMessageBytes, long maxBacklogBytes, long maxTotalBufferedBytes) {
 

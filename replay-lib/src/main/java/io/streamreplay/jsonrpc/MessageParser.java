@@ -68,12 +68,12 @@ public final class MessageParser {
     }
 
     /**
-     * What the parser holds of the message in progress, in bytes: the bytes fed since the last complete message
-     * (the text it buffers is at most that) plus the estimated heap of the tree built from them, which for some
-     * texts is many times their size.
+     * What the parser holds of the message in progress, in bytes: twice the bytes fed since the last complete
+     * message (a token in progress, a long string say, is held as UTF-16 text) plus the estimated heap of the tree
+     * built from them ({@link TreeCost}), which for some texts is many times their size.
      */
     public long pendingBytes() {
-        return fedBytes - messageStart + treeBytes;
+        return 2 * (fedBytes - messageStart) + treeBytes;
     }
 
     /** Whether {@link #feed} may be called: everything fed so far has been parsed. */

@@ -2,6 +2,7 @@ package io.streamreplay.control;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.streamreplay.jsonrpc.Message;
 import io.streamreplay.poll.PollLoop;
@@ -10,10 +11,16 @@ import io.streamreplay.stream.TlsConfig;
 import io.streamreplay.stream.TransportRegistry;
 import io.streamreplay.testing.CounterClient;
 import io.streamreplay.testing.CounterServer;
+import java.io.IOException;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -69,6 +76,28 @@ class ControlServerTest {
         assertEquals("\"version\" command takes at most 0 arguments\n", client.call("version", "x").error()
                 .asText());
         assertEquals("\"count\" command takes at most 0 arguments\n", client.call("count", 1).error().asText());
+    }
+
+    @Test
+    void aMessageOverTheControlLimitCostsOnlyItsSender() throws Exception {
+        try (SocketChannel channel = SocketChannel.open(UnixDomainSocketAddress.of(socket))) {
+            String huge = "{\"id\":1,\"method\":\"version\",\"params\":[\"" + "x".repeat(2 << 20) + "\"]}";
+            ByteBuffer out = ByteBuffer.wrap(huge.getBytes(StandardCharsets.UTF_8));
+            channel.configureBlocking(false);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            boolean closed = false;
+            while (!closed && System.nanoTime() < deadline) {
+                try {
+                    channel.write(out);
+                    closed = channel.read(ByteBuffer.allocate(1)) < 0;
+                } catch (IOException e) {
+                    closed = true;
+                }
+                Thread.sleep(1);
+            }
+            assertTrue(closed, "a 2 MiB control message is refused");
+        }
+        assertEquals("counter-server (streamreplay) test\n", client.call("version").result().asText());
     }
 
     @Test

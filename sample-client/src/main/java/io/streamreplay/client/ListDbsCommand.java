@@ -6,7 +6,7 @@ import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
-/** {@code list-dbs [SERVER]}: the server's databases, one per line. */
+/** {@code list-dbs [SERVER]}: the server's databases, one per line, sorted as {@code ovsdb-client} sorts them. */
 @Command(name = "list-dbs", mixinStandardHelpOptions = true, description = "Lists the server's databases.")
 final class ListDbsCommand extends ClientCommand {
 
@@ -16,7 +16,10 @@ final class ListDbsCommand extends ClientCommand {
     @Override
     protected int run(ClientRuntime runtime, TableWriter out) throws ClientException {
         try (OvsdbClient client = runtime.connect(options.server(args))) {
-            client.call("list_dbs").forEach(name -> out.line(name.asText()));
+            // ovsdb-server lists them in its hash table's order; ovsdb-client sorts them, and so do we.
+            List<String> names = new ArrayList<>();
+            client.call("list_dbs").forEach(name -> names.add(name.asText()));
+            names.stream().sorted().forEach(out::line);
         }
         return 0;
     }
