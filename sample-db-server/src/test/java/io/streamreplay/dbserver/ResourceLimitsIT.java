@@ -207,9 +207,20 @@ class ResourceLimitsIT {
                     client.close();
                 }
             }
-            // Descriptors free again: the server accepts and serves once its backoff passes.
-            try (OvsdbTestClient client = OvsdbTestClient.connect("unix:" + runSocket, TlsConfig.none())) {
-                client.call("transact", "kvdb", insert("after-exhaustion", 1));
+            // Descriptors free again: once its backoff (at most 2 s) passes, the server accepts what waits in its
+            // listen queue, and a new client that could not even queue before is served.
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            OvsdbTestClient client = null;
+            while (client == null) {
+                try {
+                    client = OvsdbTestClient.connect("unix:" + runSocket, TlsConfig.none());
+                } catch (IOException e) {
+                    assertTrue(System.nanoTime() < deadline, "the listen queue never drained: " + e);
+                    Thread.sleep(50);
+                }
+            }
+            try (OvsdbTestClient served = client) {
+                served.call("transact", "kvdb", insert("after-exhaustion", 1));
             }
             limited.requestExit(run.resolve("ctl"));
             assertEquals(0, limited.waitFor(30), limited.consoleText());
