@@ -181,6 +181,10 @@ public final class MessageParser {
     private String checkString(String text) throws ProtocolException {
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
+            // One comparison lets through all but NUL, surrogates and U+E000 up, which are looked at closely.
+            if ((char) (c - 1) < Character.MIN_SURROGATE - 1) {
+                continue;
+            }
             if (c == 0) {
                 throw fail(syntaxError("null bytes not supported in quoted strings"));
             }
