@@ -14,6 +14,7 @@ import io.streamreplay.jsonrpc.Json;
 import io.streamreplay.jsonrpc.Message;
 import io.streamreplay.stream.TlsConfig;
 import io.streamreplay.testing.Programs;
+import io.streamreplay.testing.Tiers;
 import java.io.BufferedReader;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -37,6 +38,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.io.TempDir;
@@ -47,6 +49,7 @@ import org.junit.jupiter.api.io.TempDir;
  * one database that {@code ovsdb-tool create} made, and every reply must be the same: results, error tags, details
  * and {@code syntax} texts, once the UUIDs each server makes are numbered by first appearance.
  */
+@Tag(Tiers.SYSTEM)
 class OpenVswitchConformanceIT {
 
     /** The scripts, each run on fresh servers. */
