@@ -369,6 +369,9 @@ class OpenVswitchConformanceIT {
                 ours.awaitLine("serving");
                 ourError = fillUntilRefused("unix:" + dir.resolve("ours.sock"));
                 theirError = fillUntilRefused(theirs.remote());
+                // Both gone before their disks are unmounted (ovsdb-server's close waits for it).
+                ours.requestExit(dir.resolve("ours.ctl"));
+                ours.waitFor(30);
             }
             assertEquals(canonical(theirError).replace(theirDb.toString(), "DB"),
                     canonical(ourError).replace(ourDb.toString(), "DB"));
