@@ -326,8 +326,10 @@ public final class OvsdbServer implements JsonRpcServer.Handler {
         Executor.Outcome outcome = executor.execute(operations, (txn, changes) -> commit(trigger.served, txn,
                 changes));
         if (outcome.parked()) {
-            trigger.deadlineMillis = outcome.retryMillis() == Long.MAX_VALUE ? Long.MAX_VALUE
-                    : nowMillis() + outcome.retryMillis();
+            long now = nowMillis();
+            // Saturating: a timeout of nearly 2^63 ms must not overflow into a deadline in the past.
+            trigger.deadlineMillis = outcome.retryMillis() >= Long.MAX_VALUE - now ? Long.MAX_VALUE
+                    : now + outcome.retryMillis();
             return false;
         }
         client.session.send(Message.reply(outcome.results(), trigger.request.id()));
