@@ -14,6 +14,10 @@ import java.util.zip.CRC32C;
  * are, since both are sticky. An EOF ends only the receiving direction: sends after it, and their errors, are
  * still recorded (a half-closed peer may still read).
  *
+ * <p>The connection's outcome is recorded before anything else of the stream, even when the application reads or
+ * sends without calling {@link #connect()} first (a TLS handshake that completes inside a {@code recv}): a replay then
+ * learns the peer when the recorded run did.
+ *
  * <p>It reports {@link #needsProbes()} false: a recorded run must not depend on time. Loop thread only.
  */
 final class RecordingStream implements Stream {
@@ -66,6 +70,9 @@ final class RecordingStream implements Stream {
 
     @Override
     public int recv(ByteBuffer dst) throws IOException {
+        if (!connectRecorded && !connect()) {
+            return 0;
+        }
         int start = dst.position();
         int n;
         try {
@@ -87,6 +94,9 @@ final class RecordingStream implements Stream {
 
     @Override
     public int send(ByteBuffer src) throws IOException {
+        if (!connectRecorded && !connect()) {
+            return 0;
+        }
         int start = src.position();
         int n;
         try {
@@ -109,6 +119,9 @@ final class RecordingStream implements Stream {
     /** Recorded as {@code SEND_SHUTDOWN} once done, or as {@code SEND_ERROR} if it fails. */
     @Override
     public boolean shutdownSend() throws IOException {
+        if (!connectRecorded && !connect()) {
+            return false;
+        }
         boolean done;
         try {
             done = live.shutdownSend();

@@ -104,11 +104,12 @@ public final class StreamProxy implements Callable<Integer> {
             description = "The control socket (default: ${DEFAULT-VALUE} in the working directory).")
     private Path control;
 
-    // Not recorded, not served in a replay: it cannot change what the proxy does.
+    // Not recorded and never read by the loop: it cannot change what the proxy does. A replay does not take it
+    // from the recording (it opens no socket unless given --http itself).
     @ReplayNeutral
     @Option(names = "--http", paramLabel = "[IP:]PORT", description = "Serve /metrics (Prometheus), /stats (JSON)"
             + " and /health (200 while the upstream accepts connections, else 503) on PORT, on IP (default the"
-            + " loopback address). Not served in a replay.")
+            + " loopback address). A replay serves it only if given --http itself.")
     private String http;
 
     // Neutral: a replay restores the recorded run's counters from the recording's copy of the file.
@@ -262,6 +263,8 @@ public final class StreamProxy implements Callable<Integer> {
             recorded.commandLine = toRun.toArray(new String[0]);
             recorded.resolved = true;
             new CommandLine(recorded).parseArgs(recorded.commandLine);
+            // The recorded run's --http is not the replay's: a replay opens no socket unless given --http now.
+            recorded.http = http;
         } catch (IOException e) {
             log.error("{}", e.getMessage());
             return 1;
@@ -333,12 +336,10 @@ public final class StreamProxy implements Callable<Integer> {
                         args -> ControlReply.ok(stats.json(timing).toPrettyString() + "\n")));
                 controlServer.register(LogLevels.command(logLevels));
                 LogLevels.vlogCommands(logLevels).forEach(controlServer::register);
-                if (httpAddress != null && !replaying) {
+                if (httpAddress != null) {
                     endpoint = StatusEndpoint.start(httpAddress, new ProxyStatus(stats, new UpstreamProbe(upstream)));
                     log.info(ProxyLogging.OUTSIDE_REPLAY, "http: serving /metrics, /stats and /health on {}:{}",
                             endpoint.address().getAddress().getHostAddress(), endpoint.address().getPort());
-                } else if (httpAddress != null) {
-                    log.info(ProxyLogging.OUTSIDE_REPLAY, "http: not served in a replay, which opens no socket");
                 }
                 log.info("{} {} forwarding to {}", PROGRAM, VERSION, upstream);
                 serve(loop, forwarder, controlServer, stats, replaying ? null : saved);
