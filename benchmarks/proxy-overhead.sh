@@ -16,6 +16,7 @@ runs="${1:-5}"
 transactions="${2:-20000}"
 connections="${3:-1,8}"
 work="${4:-$(mktemp -d -t proxy-overhead.XXXXXX)}"
+mkdir -p "$work"
 
 sudo=""
 if [ "$(id -u)" != 0 ]; then sudo="sudo -n"; fi
@@ -42,21 +43,25 @@ port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); p
   --log-file="$work/ovsdb.log" 2> ovsdb.err &
 pids+=($!)
 
-start_proxy() {  # NAME EXTRA-ARGS...: starts a proxy in front of ovsdb-server; prints its port
+start_proxy() {  # NAME EXTRA-ARGS...: starts a proxy in front of ovsdb-server
   local name="$1"; shift
   "${proxy[@]}" --listen=ptcp:0:127.0.0.1 --upstream="tcp:127.0.0.1:$port" --control="$work/$name.ctl" "$@" \
-    2> "$name.log" &
+    > "$name.out" 2> "$name.log" &
   pids+=($!)
+}
+proxy_port() {  # NAME: waits for the proxy to listen; prints its port
   for _ in $(seq 100); do
-    if grep -q "listening, forwarding" "$name.log"; then
-      sed -n 's/.*ptcp:\([0-9]*\):127.0.0.1: listening.*/\1/p' "$name.log"; return
+    if grep -q "listening, forwarding" "$1.log"; then
+      sed -n 's/.*ptcp:\([0-9]*\):127.0.0.1: listening.*/\1/p' "$1.log"; return
     fi
     sleep 0.1
   done
-  echo "the proxy $name did not start:" >&2; cat "$name.log" >&2; exit 1
+  echo "the proxy $1 did not start:" >&2; cat "$1.log" >&2; exit 1
 }
-plain=$(start_proxy proxy)
-recording=$(start_proxy recording --replay-record="$work/recording")
+start_proxy proxy
+start_proxy recording --replay-record="$work/recording"
+plain=$(proxy_port proxy)
+recording=$(proxy_port recording)
 sleep 0.5
 
 echo "machine: $(nproc) cores, $(java -version 2>&1 | head -1), $(/usr/sbin/ovsdb-server --version | head -1)"
