@@ -3,7 +3,8 @@
 # upstream, sample-client bench as the client, directly and through the proxy (and through the proxy recording),
 # in alternating order, at each connection count. Prints per configuration the medians and the spread (min..max)
 # of throughput and request latency, the latency the proxy adds (p50, p99: proxy minus direct, pair by pair) and the
-# throughput ratio. Builds what it needs; installs Open vSwitch when missing.
+# throughput ratio. Each run starts ovsdb-server afresh on an empty database, so that no run inherits the rows of
+# the one before. Builds what it needs; installs Open vSwitch when missing.
 #
 # Usage: benchmarks/proxy-overhead.sh [RUNS [TRANSACTIONS [CONNECTIONS [WORK-DIR]]]]
 #   RUNS          pairs of runs per configuration (default 5)
@@ -37,11 +38,22 @@ cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2> /dev/null || true; done; 
 trap cleanup EXIT
 
 "${client[@]}" bench --print-schema > kv.ovsschema
-rm -f kv.db && ovsdb-tool create kv.db kv.ovsschema
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-/usr/sbin/ovsdb-server kv.db --remote="ptcp:$port:127.0.0.1" --unixctl="$work/ovsdb.ctl" --no-chdir \
-  --log-file="$work/ovsdb.log" 2> ovsdb.err &
-pids+=($!)
+ovsdb=""
+fresh_server() {  # (re)starts ovsdb-server on an empty database: every run starts from the same state
+  if [ -n "$ovsdb" ]; then kill "$ovsdb"; wait "$ovsdb" 2> /dev/null || true; fi
+  rm -f kv.db && ovsdb-tool create kv.db kv.ovsschema
+  /usr/sbin/ovsdb-server kv.db --remote="ptcp:$port:127.0.0.1" --unixctl="$work/ovsdb.ctl" --no-chdir \
+    --log-file="$work/ovsdb.log" 2> ovsdb.err &
+  ovsdb=$!
+  pids+=($ovsdb)
+  for _ in $(seq 100); do
+    if (exec 3<> "/dev/tcp/127.0.0.1/$port") 2> /dev/null; then return; fi
+    sleep 0.05
+  done
+  echo "ovsdb-server did not start:" >&2; cat ovsdb.err >&2; exit 1
+}
+fresh_server
 
 start_proxy() {  # NAME EXTRA-ARGS...: starts a proxy in front of ovsdb-server
   local name="$1"; shift
@@ -78,6 +90,7 @@ for c in ${connections//,/ }; do
         proxy) target="tcp:127.0.0.1:$plain" ;;
         recording) target="tcp:127.0.0.1:$recording" ;;
       esac
+      fresh_server
       out=$("${client[@]}" bench "$target" -n "$transactions" --connections "$c" --json --no-progress)
       echo "{\"mode\":\"$mode\",\"connections\":$c,\"run\":$run,\"result\":$out}" >> "$results"
     done
