@@ -20,7 +20,8 @@ public enum RecordType {
     LISTEN_ERROR(11, "listen"),
     ACCEPT_OK(12, "accept"),
     ACCEPT_ERROR(13, "accept"),
-    VALUE(14, "value");
+    VALUE(14, "value"),
+    SEND_SHUTDOWN(15, "send");
 
     private static final RecordType[] BY_CODE = new RecordType[16];
 

@@ -9,8 +9,14 @@ import java.util.zip.CRC32C;
 
 /**
  * Forwards every call to a live stream and records each result that a replay must reproduce: the connection's
- * outcome, every read (bytes, EOF or error), every send (the count accepted and a CRC-32C of those bytes). Calls
- * that transfer nothing are not recorded; the first error and the first EOF are, since both are sticky.
+ * outcome, every read (bytes, EOF or error), every send (the count accepted and a CRC-32C of those bytes), the
+ * shutdown of the sending side. Calls that transfer nothing are not recorded; the first error and the first EOF
+ * are, since both are sticky. An EOF ends only the receiving direction: sends after it, and their errors, are
+ * still recorded (a half-closed peer may still read).
+ *
+ * <p>The connection's outcome is recorded before anything else of the stream, even when the application reads or
+ * sends without calling {@link #connect()} first (a TLS handshake that completes inside a {@code recv}): a replay then
+ * learns the peer when the recorded run did.
  *
  * <p>It reports {@link #needsProbes()} false: a recorded run must not depend on time. Loop thread only.
  */
@@ -21,7 +27,10 @@ final class RecordingStream implements Stream {
     private final RecordWriter writer;
     private final CRC32C crc = new CRC32C();
     private boolean connectRecorded;
-    private boolean endRecorded;
+    /** Whether the stream's sticky failure (connecting, receiving or sending) was recorded. */
+    private boolean failureRecorded;
+    private boolean eofRecorded;
+    private boolean shutdownRecorded;
 
     RecordingStream(Stream live, Recording recording, RecordWriter writer) {
         this.live = live;
@@ -52,7 +61,7 @@ final class RecordingStream implements Stream {
         } catch (IOException e) {
             if (!connectRecorded) {
                 connectRecorded = true;
-                endRecorded = true;
+                failureRecorded = true;
                 recording.record(writer, RecordType.CONNECT_ERROR, RecordedError.encode(e));
             }
             throw e;
@@ -61,32 +70,39 @@ final class RecordingStream implements Stream {
 
     @Override
     public int recv(ByteBuffer dst) throws IOException {
+        if (!connectRecorded && !connect()) {
+            return 0;
+        }
         int start = dst.position();
         int n;
         try {
             n = live.recv(dst);
         } catch (IOException e) {
-            recordEnd(RecordType.RECV_ERROR, RecordedError.encode(e));
+            recordFailure(RecordType.RECV_ERROR, e);
             throw e;
         }
         if (n > 0) {
             ByteBuffer received = dst.duplicate();
             received.position(start).limit(start + n);
             recording.record(writer, RecordType.RECV_DATA, received);
-        } else if (n < 0) {
-            recordEnd(RecordType.RECV_EOF, ByteBuffer.allocate(0));
+        } else if (n < 0 && !eofRecorded && !failureRecorded) {
+            eofRecorded = true;
+            recording.record(writer, RecordType.RECV_EOF, ByteBuffer.allocate(0));
         }
         return n;
     }
 
     @Override
     public int send(ByteBuffer src) throws IOException {
+        if (!connectRecorded && !connect()) {
+            return 0;
+        }
         int start = src.position();
         int n;
         try {
             n = live.send(src);
         } catch (IOException e) {
-            recordEnd(RecordType.SEND_ERROR, RecordedError.encode(e));
+            recordFailure(RecordType.SEND_ERROR, e);
             throw e;
         }
         if (n > 0) {
@@ -100,10 +116,30 @@ final class RecordingStream implements Stream {
         return n;
     }
 
-    private void recordEnd(RecordType type, ByteBuffer payload) {
-        if (!endRecorded) {
-            endRecorded = true;
-            recording.record(writer, type, payload);
+    /** Recorded as {@code SEND_SHUTDOWN} once done, or as {@code SEND_ERROR} if it fails. */
+    @Override
+    public boolean shutdownSend() throws IOException {
+        if (!connectRecorded && !connect()) {
+            return false;
+        }
+        boolean done;
+        try {
+            done = live.shutdownSend();
+        } catch (IOException e) {
+            recordFailure(RecordType.SEND_ERROR, e);
+            throw e;
+        }
+        if (done && !shutdownRecorded) {
+            shutdownRecorded = true;
+            recording.record(writer, RecordType.SEND_SHUTDOWN, ByteBuffer.allocate(0));
+        }
+        return done;
+    }
+
+    private void recordFailure(RecordType type, IOException e) {
+        if (!failureRecorded) {
+            failureRecorded = true;
+            recording.record(writer, type, RecordedError.encode(e));
         }
     }
 
@@ -130,6 +166,13 @@ final class RecordingStream implements Stream {
     @Override
     public void close() {
         live.close();
+        recording.closeFile(writer);
+    }
+
+    /** Not recorded, as {@link #close()} is not: it brings nothing into the process. */
+    @Override
+    public void reset() {
+        live.reset();
         recording.closeFile(writer);
     }
 }

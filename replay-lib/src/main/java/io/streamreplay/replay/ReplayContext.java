@@ -247,6 +247,14 @@ public final class ReplayContext implements AutoCloseable {
         return recording != null ? recording.events() : replay != null ? replay.next() : 0;
     }
 
+    /**
+     * When replaying, the events the recording holds (as its manifest counts them; 0 for a recording that did not
+     * end cleanly, whose count is not known); otherwise 0. With {@link #events()}, a replay's progress.
+     */
+    public long recordedEvents() {
+        return replay == null ? 0 : replay.manifest().events();
+    }
+
     /** Why recording stopped early (disk full, I/O error), or null. */
     public IOException recordingFailure() {
         return recording == null ? null : recording.failure();

@@ -23,6 +23,7 @@ final class ReplayStream implements Stream {
     private String peer;
     private boolean connected;
     private boolean eof;
+    private boolean sendShutdown;
     private IOException failure;
     private int recvOffset;
     private int sendDone;
@@ -110,6 +111,9 @@ final class ReplayStream implements Stream {
     @Override
     public int send(ByteBuffer src) throws IOException {
         absorbConnect();
+        if (sendShutdown) {
+            throw new IllegalStateException(name + ": send after the sending side was shut down");
+        }
         Record due = cursor.due();
         if (due == null || !src.hasRemaining()) {
             return 0;
@@ -144,6 +148,29 @@ final class ReplayStream implements Stream {
     }
 
     @Override
+    public boolean shutdownSend() throws IOException {
+        absorbConnect();
+        if (sendShutdown) {
+            return true;
+        }
+        Record due = cursor.due();
+        if (due == null) {
+            return false;
+        }
+        if (due.type() == RecordType.SEND_ERROR) {
+            cursor.consume();
+            failure = RecordedError.decode(due.payload());
+            throw failure;
+        }
+        if (due.type() != RecordType.SEND_SHUTDOWN) {
+            return false;
+        }
+        cursor.consume();
+        sendShutdown = true;
+        return true;
+    }
+
+    @Override
     public void waitConnect(PollLoop loop, String where) {
         replay.waiting("connect", cursor);
         Record due = cursor.due();
@@ -167,7 +194,7 @@ final class ReplayStream implements Stream {
         replay.waiting("send", cursor);
         Record due = cursor.due();
         if (failure != null || (due != null && (isConnect(due.type()) || due.type() == RecordType.SEND_OK
-                || due.type() == RecordType.SEND_ERROR))) {
+                || due.type() == RecordType.SEND_ERROR || due.type() == RecordType.SEND_SHUTDOWN))) {
             loop.wakeImmediately(where);
         }
     }
@@ -183,6 +210,11 @@ final class ReplayStream implements Stream {
 
     @Override
     public void close() {
+        cursor.close();
+    }
+
+    @Override
+    public void reset() {
         cursor.close();
     }
 }

@@ -3,6 +3,7 @@ package io.streamreplay.stream;
 import io.streamreplay.poll.PollLoop;
 import java.io.IOException;
 import java.net.SocketAddress;
+import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
@@ -20,6 +21,7 @@ public final class ChannelStream implements Stream {
     private final SocketChannel channel;
     private final boolean needsProbes;
     private boolean connected;
+    private boolean sendShutdown;
     private String peer = "";
     private IOException failure;
 
@@ -86,10 +88,34 @@ public final class ChannelStream implements Stream {
         if (!connect()) {
             return 0;
         }
+        checkSendOpen(name, sendShutdown);
         try {
             return channel.write(src);
         } catch (IOException e) {
             throw fail("send failed", e);
+        }
+    }
+
+    @Override
+    public boolean shutdownSend() throws IOException {
+        if (!connect()) {
+            return false;
+        }
+        if (!sendShutdown) {
+            try {
+                channel.shutdownOutput();
+            } catch (IOException e) {
+                throw fail("shutting down the sending side failed", e);
+            }
+            sendShutdown = true;
+        }
+        return true;
+    }
+
+    /** Refuses a send after {@link #shutdownSend()}: the caller's mistake, not the stream's failure. */
+    static void checkSendOpen(String name, boolean shutdown) {
+        if (shutdown) {
+            throw new IllegalStateException(name + ": send after the sending side was shut down");
         }
     }
 
@@ -132,6 +158,18 @@ public final class ChannelStream implements Stream {
         } catch (IOException e) {
             // Closing a socket can only fail for reasons the caller cannot act on; the descriptor is released.
         }
+    }
+
+    @Override
+    public void reset() {
+        try {
+            if (channel.supportedOptions().contains(StandardSocketOptions.SO_LINGER)) {
+                channel.setOption(StandardSocketOptions.SO_LINGER, 0);
+            }
+        } catch (IOException e) {
+            // A socket that already failed cannot take the option; closing it is all that is left.
+        }
+        close();
     }
 
     /** Records a sticky failure with the stream's name and the cause's reason, and returns it. */

@@ -116,6 +116,12 @@ public final class FaultyStreamProvider implements StreamProvider {
             return account(src, window, n);
         }
 
+        @Override
+        public boolean shutdownSend() throws IOException {
+            checkReset();
+            return stream.shutdownSend();
+        }
+
         /** Whether a stall is under way or starts now; a reset that is due is thrown first. */
         private boolean stalled() throws IOException {
             checkReset();
@@ -203,6 +209,11 @@ public final class FaultyStreamProvider implements StreamProvider {
         @Override
         public void close() {
             stream.close();
+        }
+
+        @Override
+        public void reset() {
+            stream.reset();
         }
     }
 }

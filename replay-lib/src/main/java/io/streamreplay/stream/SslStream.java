@@ -36,6 +36,8 @@ final class SslStream implements Stream {
     private boolean handshakeStarted;
     private boolean handshakeDone;
     private boolean inboundDone;
+    /** Whether {@link #shutdownSend()} was called: close_notify is wrapped, perhaps not yet written. */
+    private boolean sendShutdown;
     private IOException failure;
     private final long handshakeTimeoutNanos;
     /** The CA peers must chain to, for messages; null if peers are not verified. */
@@ -181,6 +183,7 @@ final class SslStream implements Stream {
         if (!connect()) {
             return 0;
         }
+        ChannelStream.checkSendOpen(name(), sendShutdown);
         try {
             int accepted = 0;
             while (src.hasRemaining() && flush()) {
@@ -194,6 +197,30 @@ final class SslStream implements Stream {
             return accepted;
         } catch (IOException e) {
             throw fail("send failed", e);
+        }
+    }
+
+    /**
+     * Sends {@code close_notify}, then shuts the TCP connection's sending side once the alert is written. Only TLS
+     * 1.3 lets the peer go on sending after that; TLS 1.2's closure is of both directions.
+     */
+    @Override
+    public boolean shutdownSend() throws IOException {
+        if (!connect()) {
+            return false;
+        }
+        try {
+            if (!sendShutdown) {
+                engine.closeOutbound();
+                SSLEngineResult wrapped;
+                do {
+                    wrapped = wrap(EMPTY);
+                } while (!engine.isOutboundDone() && wrapped.bytesProduced() > 0);
+                sendShutdown = true;
+            }
+            return flush() && tcp.shutdownSend();
+        } catch (IOException e) {
+            throw fail("shutting down the sending side failed", e);
         }
     }
 
@@ -253,8 +280,13 @@ final class SslStream implements Stream {
     }
 
     @Override
+    public void reset() {
+        tcp.reset();
+    }
+
+    @Override
     public void close() {
-        if (handshakeDone && failure == null) {
+        if (handshakeDone && failure == null && !sendShutdown) {
             try {
                 engine.closeOutbound();
                 wrap(EMPTY);

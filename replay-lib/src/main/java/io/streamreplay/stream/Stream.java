@@ -21,7 +21,10 @@ import java.nio.ByteBuffer;
  *   are the stream's responsibility; the caller must not offer them again.</li>
  *   <li>Failures are {@link IOException}s whose message begins with the stream's name. A failure is sticky: every
  *   later {@code connect}, {@code recv} or {@code send} throws it again.</li>
- *   <li>{@link #close()} releases the stream at once, discarding anything not yet transmitted; it never throws.</li>
+ *   <li>{@link #shutdownSend()} ends the sending direction only (a half-close): the peer reads end of stream after
+ *   every byte accepted before it, and this side goes on receiving until the peer ends its own direction.</li>
+ *   <li>{@link #close()} releases the stream at once, discarding anything not yet transmitted; it never throws.
+ *   {@link #reset()} does the same, and the peer sees a reset (TCP RST) rather than an orderly end.</li>
  * </ul>
  *
  * <p>Threading: a stream belongs to the thread of the loop it waits on; it is not thread-safe.
@@ -61,13 +64,27 @@ public interface Stream extends AutoCloseable {
      */
     int send(ByteBuffer src) throws IOException;
 
+    /**
+     * Ends the sending direction, as TCP's {@code shutdown(SHUT_WR)} does: once every byte already accepted has
+     * been transmitted, the peer reads end of stream; this side can still {@link #recv} whatever the peer sends
+     * until it ends its own direction. TLS sends its {@code close_notify} alert first. Later calls return
+     * {@code true} and do nothing; a {@link #send} after it is a programming error
+     * ({@link IllegalStateException}).
+     *
+     * @return {@code true} once the sending direction is shut down, {@code false} if that cannot complete now (the
+     *     stream is still connecting, TLS has not yet written its alert, a replay has not reached the recorded
+     *     shutdown): call again once {@link #waitSend} wakes the loop
+     * @throws IOException if the stream has failed (sticky)
+     */
+    boolean shutdownSend() throws IOException;
+
     /** Wakes {@code loop} when {@link #connect()} can make progress. */
     void waitConnect(PollLoop loop, String where);
 
     /** Wakes {@code loop} when {@link #recv} can return something other than {@code 0}. */
     void waitRecv(PollLoop loop, String where);
 
-    /** Wakes {@code loop} when {@link #send} can accept bytes. */
+    /** Wakes {@code loop} when {@link #send} can accept bytes or {@link #shutdownSend()} can make progress. */
     void waitSend(PollLoop loop, String where);
 
     /**
@@ -78,4 +95,11 @@ public interface Stream extends AutoCloseable {
 
     @Override
     void close();
+
+    /**
+     * Closes the stream at once, as {@link #close()} does, and makes the peer see the connection reset (TCP
+     * {@code RST}, through a zero linger time) rather than ended in order: for passing on a reset as it happened.
+     * Transports without resets (Unix-domain sockets) close normally. Never throws.
+     */
+    void reset();
 }

@@ -58,4 +58,9 @@ class RecordingStreamContractTest extends StreamContract {
             return "tcp:127.0.0.1:" + ((InetSocketAddress) probe.getLocalAddress()).getPort();
         }
     }
+
+    @Override
+    protected boolean resetReachesThePeerAsAnError() {
+        return true;
+    }
 }

@@ -31,4 +31,9 @@ class SslStreamContractTest extends StreamContract {
     protected String unreachableName() throws IOException {
         return "ssl:127.0.0.1:" + TcpStreamContractTest.unusedPort();
     }
+
+    @Override
+    protected boolean resetReachesThePeerAsAnError() {
+        return true;
+    }
 }

@@ -43,4 +43,9 @@ class TcpStreamContractTest extends StreamContract {
             return ((InetSocketAddress) probe.getLocalAddress()).getPort();
         }
     }
+
+    @Override
+    protected boolean resetReachesThePeerAsAnError() {
+        return true;
+    }
 }

@@ -113,6 +113,7 @@ public final class MemoryTransport implements Transport {
         private Pipe in;
         private Pipe out;
         private boolean closed;
+        private boolean sendShutdown;
 
         End(String name, String peer, IOException failure) {
             this.name = name;
@@ -154,10 +155,26 @@ public final class MemoryTransport implements Transport {
         @Override
         public int send(ByteBuffer src) throws IOException {
             check();
+            if (sendShutdown) {
+                throw new IllegalStateException(name + ": send after the sending side was shut down");
+            }
             if (out.closed) {
                 throw new IOException(name + ": connection reset by peer");
             }
             return out.write(src);
+        }
+
+        @Override
+        public boolean shutdownSend() throws IOException {
+            check();
+            sendShutdown = true;
+            out.closed = true;
+            return true;
+        }
+
+        @Override
+        public void reset() {
+            close();
         }
 
         private void check() throws IOException {

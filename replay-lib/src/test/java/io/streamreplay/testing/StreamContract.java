@@ -173,6 +173,78 @@ public abstract class StreamContract {
     }
 
     @Test
+    void shuttingDownTheSendingSideIsEndOfStreamForThePeerWhichCanStillReply() throws IOException {
+        try (Connection c = new Connection()) {
+            ByteBuffer request = ByteBuffer.wrap(new byte[] {1, 2, 3});
+            boolean[] shut = {false};
+            LoopDriver.runUntil(loop, () -> shut[0], () -> {
+                if (request.hasRemaining()) {
+                    send(c.client, request);
+                } else {
+                    shut[0] = shutdownSend(c.client);
+                }
+                c.client.waitSend(loop, "send, then shut down");
+            }, 10_000);
+            assertTrue(shutdownSend(c.client), "shutting down again does nothing");
+            assertThrows(IllegalStateException.class, () -> c.client.send(ByteBuffer.wrap(new byte[] {4})),
+                    "nothing may be sent after the shutdown");
+
+            assertArrayEquals(new byte[] {1, 2, 3}, readToEnd(c.accepted), "the request, then end of stream");
+
+            ByteBuffer reply = ByteBuffer.wrap(new byte[] {7, 7});
+            LoopDriver.runUntil(loop, () -> !reply.hasRemaining(), () -> {
+                send(c.accepted, reply);
+                c.accepted.waitSend(loop, "reply");
+            }, 10_000);
+            flushThenClose(c.accepted);
+            assertArrayEquals(new byte[] {7, 7}, readToEnd(c.client), "the half-closed side still receives");
+        }
+    }
+
+    /**
+     * Whether a {@link Stream#reset()} reaches the peer as an error (TCP and TLS: a reset), rather than as end of
+     * stream (Unix-domain sockets and the in-memory transport, which have no resets).
+     */
+    protected boolean resetReachesThePeerAsAnError() {
+        return false;
+    }
+
+    @Test
+    void aResetEndsThePeersStreamAsAnErrorWhereTheTransportHasResets() throws IOException {
+        try (Connection c = new Connection()) {
+            c.client.reset();
+            c.client.reset();
+            IOException[] error = {null};
+            int[] result = {0};
+            LoopDriver.runUntil(loop, () -> result[0] < 0 || error[0] != null, () -> {
+                try {
+                    result[0] = c.accepted.recv(ByteBuffer.allocate(16));
+                } catch (IOException e) {
+                    error[0] = e;
+                }
+                c.accepted.waitRecv(loop, "recv");
+            }, 10_000);
+            if (resetReachesThePeerAsAnError()) {
+                assertTrue(error[0] != null, "the peer sees a reset, not end of stream");
+                assertTrue(error[0].getMessage().startsWith(c.accepted.name() + ": "), error[0].getMessage());
+            }
+        }
+    }
+
+    /** Reads {@code stream} until end of stream; returns what it read. */
+    private byte[] readToEnd(Stream stream) {
+        ByteArrayOutputStream received = new ByteArrayOutputStream();
+        int[] result = {0};
+        ByteBuffer buffer = ByteBuffer.allocate(64);
+        LoopDriver.runUntil(loop, () -> result[0] < 0, () -> {
+            result[0] = recv(stream, buffer.clear());
+            received.write(buffer.array(), 0, Math.max(0, result[0]));
+            stream.waitRecv(loop, "recv to the end");
+        }, 10_000);
+        return received.toByteArray();
+    }
+
+    @Test
     void connectingToNobodyFailsNamingTheStreamAndTheFailureIsSticky() throws IOException {
         String name = unreachableName();
         IOException first;
@@ -295,6 +367,14 @@ public abstract class StreamContract {
     private static int send(Stream stream, ByteBuffer src) {
         try {
             return stream.send(src);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static boolean shutdownSend(Stream stream) {
+        try {
+            return stream.shutdownSend();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -6,6 +6,7 @@ import io.streamreplay.control.LogLevels;
 import io.streamreplay.dbserver.schema.DatabaseSchema;
 import io.streamreplay.dbserver.server.OvsdbServer;
 import io.streamreplay.dbserver.server.ServerControlCommands;
+import io.streamreplay.dbserver.server.ServerStatus;
 import io.streamreplay.dbserver.server.UuidGenerator;
 import io.streamreplay.dbserver.storage.DatabaseFile;
 import io.streamreplay.jsonrpc.Json;
@@ -21,6 +22,7 @@ import io.streamreplay.replay.ReplayMode;
 import io.streamreplay.replay.ReplayNeutral;
 import io.streamreplay.replay.ReplayOptions;
 import io.streamreplay.replay.StartingStateException;
+import io.streamreplay.status.StatusEndpoint;
 import io.streamreplay.stream.InvalidStreamNameException;
 import io.streamreplay.stream.StreamProvider;
 import io.streamreplay.stream.TlsConfig;
@@ -124,6 +126,13 @@ public final class SampleDbServer implements Callable<Integer> {
             + " the server runs, removed when it exits (also on SIGTERM and Ctrl-C); its directory must exist. A"
             + " replay writes none.")
     private Path pidFile;
+
+    // Not recorded, and not taken from the recording by a replay (which opens no socket unless told to here).
+    @ReplayNeutral
+    @Option(names = "--http", paramLabel = "[IP:]PORT", description = "Serve /metrics (Prometheus), /stats (JSON)"
+            + " and /health on PORT, on IP (default the loopback address): transactions, connections, monitors,"
+            + " the recording's state, a replay's progress. A replay serves it only if given --http itself.")
+    private String http;
 
     @Option(names = {"-p", "--private-key"}, paramLabel = "FILE", description = "TLS private key (PEM, PKCS#8).")
     private Path privateKey;
@@ -248,6 +257,14 @@ public final class SampleDbServer implements Callable<Integer> {
             log.error("{}", e.getMessage());
             return 2;
         }
+        if (http != null) {
+            try {
+                StatusEndpoint.parseAddress(http);
+            } catch (IllegalArgumentException e) {
+                log.error("--http={}", e.getMessage());
+                return 2;
+            }
+        }
         TransportRegistry transports = TransportRegistry.standard(tls);
         for (String remote : remotes) {
             try {
@@ -285,6 +302,8 @@ public final class SampleDbServer implements Callable<Integer> {
             recorded.commandLine = toRun.toArray(new String[0]);
             recorded.resolved = true;
             parser.parseArgs(recorded.commandLine);
+            // The recorded run's --http is not the replay's: a replay opens no socket unless given --http now.
+            recorded.http = http;
             SampleDbServer original = new SampleDbServer();
             new CommandLine(original).parseArgs(replayOptions.recordedCommandLine().toArray(new String[0]));
             recorded.recordedLogLevels = original.logLevels;
@@ -316,6 +335,7 @@ public final class SampleDbServer implements Callable<Integer> {
             return 1;
         }
         List<DatabaseFile> files = new ArrayList<>();
+        StatusEndpoint status = null;
         FileLock pidLock = null;
         Thread pidRemover = null;
         try {
@@ -349,6 +369,7 @@ public final class SampleDbServer implements Callable<Integer> {
                 commands.register(controlServer);
                 controlServer.register(LogLevels.command(logLevels));
                 LogLevels.vlogCommands(logLevels).forEach(controlServer::register);
+                status = startStatus(loop, commands, replay);
                 log.info("{} {} serving {}", PROGRAM, VERSION, server.databaseNames());
                 serve(loop, rpc, controlServer, server, commands);
             }
@@ -383,6 +404,9 @@ public final class SampleDbServer implements Callable<Integer> {
             log.error("{}", e.getMessage());
             return 1;
         } finally {
+            if (status != null) {
+                status.close();
+            }
             for (DatabaseFile file : files) {
                 try {
                     file.close();
@@ -400,6 +424,20 @@ public final class SampleDbServer implements Callable<Integer> {
             releasePidFile(pidLock);
             replay.close();
         }
+    }
+
+    /** Starts {@code --http}, if given, fed a snapshot each time the loop is about to block; returns it or null. */
+    private StatusEndpoint startStatus(PollLoop loop, ServerControlCommands commands, ReplayContext replay)
+            throws IOException {
+        if (http == null) {
+            return null;
+        }
+        ServerStatus source = new ServerStatus(commands, replay);
+        loop.beforeBlock(source::publish);
+        StatusEndpoint endpoint = StatusEndpoint.start(StatusEndpoint.parseAddress(http), source);
+        log.info(LogbackSetup.REPLAY_STATUS, "http: serving /metrics, /stats and /health on {}:{}",
+                endpoint.address().getAddress().getHostAddress(), endpoint.address().getPort());
+        return endpoint;
     }
 
     /**
