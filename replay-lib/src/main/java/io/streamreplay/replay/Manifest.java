@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
@@ -176,9 +177,16 @@ public record Manifest(String program, List<String> arguments, long startedMilli
     }
 
     private static FileChannel openOwnerOnly(Path file) throws IOException {
-        return FileChannel.open(file, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                LinkOption.NOFOLLOW_LINKS),
-                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        try {
+            return FileChannel.open(file, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                    LinkOption.NOFOLLOW_LINKS), PosixFilePermissions.asFileAttribute(
+                    PosixFilePermissions.fromString("rw-------")));
+        } catch (FileSystemException e) {
+            throw e;
+        } catch (IOException e) {
+            // The JDK's message for a link opened with NOFOLLOW_LINKS does not name the file.
+            throw new IOException(file + ": " + e.getMessage(), e);
+        }
     }
 
     private static void write(FileChannel channel, ByteBuffer bytes) throws IOException {

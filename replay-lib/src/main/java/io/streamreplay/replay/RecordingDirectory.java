@@ -7,6 +7,7 @@ import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -68,9 +69,18 @@ final class RecordingDirectory implements AutoCloseable {
             }
         }
         checkSafe(dir);
-        FileChannel lockChannel = FileChannel.open(dir.resolve(ReplayFormat.LOCK), Set.of(StandardOpenOption.CREATE,
-                StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS), PosixFilePermissions.asFileAttribute(
-                PosixFilePermissions.fromString("rw-------")));
+        Path lockFile = dir.resolve(ReplayFormat.LOCK);
+        FileChannel lockChannel;
+        try {
+            lockChannel = FileChannel.open(lockFile, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                    LinkOption.NOFOLLOW_LINKS), PosixFilePermissions.asFileAttribute(
+                    PosixFilePermissions.fromString("rw-------")));
+        } catch (FileSystemException e) {
+            throw e;
+        } catch (IOException e) {
+            // The JDK's message for a link opened with NOFOLLOW_LINKS does not name the file.
+            throw new IOException(lockFile + ": " + e.getMessage(), e);
+        }
         FileLock lock;
         try {
             lock = lockChannel.tryLock();

@@ -19,6 +19,7 @@ import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -129,8 +130,16 @@ public final class DatabaseFile implements AutoCloseable {
      */
     public static DatabaseFile open(Path path, UuidSource uuids) throws IOException, OvsdbException {
         Path lockPath = path.resolveSibling("." + path.getFileName() + ".~lock~");
-        FileChannel lockChannel = FileChannel.open(lockPath, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                LinkOption.NOFOLLOW_LINKS);
+        FileChannel lockChannel;
+        try {
+            lockChannel = FileChannel.open(lockPath, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                    LinkOption.NOFOLLOW_LINKS);
+        } catch (FileSystemException e) {
+            throw e;
+        } catch (IOException e) {
+            // The JDK's message for a link opened with NOFOLLOW_LINKS does not name the file.
+            throw new IOException(lockPath + ": " + e.getMessage(), e);
+        }
         FileLock lock = null;
         JsonRecordFile records = null;
         try {

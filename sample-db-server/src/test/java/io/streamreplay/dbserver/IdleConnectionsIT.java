@@ -1,0 +1,82 @@
+package io.streamreplay.dbserver;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.streamreplay.dbserver.testing.OvsdbTestClient;
+import io.streamreplay.dbserver.testing.ServerProcess;
+import io.streamreplay.jsonrpc.Json;
+import io.streamreplay.stream.TlsConfig;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Thousands of idle connections to a recording server with a small heap (128 MiB, so 128 MiB of direct memory):
+ * the recording's buffers are shared and bounded, so the server records them all and serves on, and its replay,
+ * on the same heap, opens every stream's file and ends as the recorded run did. (Each recorded stream used to hold
+ * 64 KiB of direct memory, and each replayed one 64 KiB of heap: 2,048 such connections were the end of both.)
+ */
+class IdleConnectionsIT {
+
+    private static final int CONNECTIONS = 2500;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void aRecordingServerWithASmallHeapHoldsThousandsOfIdleConnectionsAndItsReplayToo() throws Exception {
+        ServerProcess.createDatabase(dir, RecordReplayIT.SCHEMA);
+        List<String> args = List.of("kv.db", "--remote=punix:" + dir.resolve("db.sock"),
+                "--control=" + dir.resolve("ctl"));
+        List<String> record = new ArrayList<>(args);
+        record.add("--replay-record=recording");
+        List<SocketChannel> idle = new ArrayList<>();
+        try (ServerProcess server = ServerProcess.start(dir, dir.resolve("record.out"), List.of("-Xmx128m"),
+                record)) {
+            server.awaitLine("serving \\[");
+            try {
+                for (int i = 0; i < CONNECTIONS; i++) {
+                    SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX);
+                    channel.connect(UnixDomainSocketAddress.of(dir.resolve("db.sock")));
+                    idle.add(channel);
+                }
+                // Connections are accepted in order: once this one is served, every idle one has been accepted.
+                try (OvsdbTestClient client = OvsdbTestClient.connect("unix:" + dir.resolve("db.sock"),
+                        TlsConfig.none())) {
+                    JsonNode result = client.call("transact", "kvdb", Json.parse("{\"op\":\"insert\",\"table\":"
+                            + "\"kv\",\"row\":{\"name\":\"after the idle ones\"}}"));
+                    assertEquals(1, result.size(), result.toString());
+                }
+                assertEquals(CONNECTIONS + 1, server.consoleText().lines().filter(l -> l.contains(": new connection"
+                        + " on punix:")).count(), "every connection was accepted and recorded");
+                server.requestExit(dir.resolve("ctl"));
+                assertEquals(0, server.waitFor(60), server.consoleText());
+            } finally {
+                for (SocketChannel channel : idle) {
+                    channel.close();
+                }
+            }
+        }
+        assertTrue(Files.readString(dir.resolve("recording").resolve("manifest.json")).contains("\"complete\""));
+        List<JsonNode> recorded = RecordReplayIT.records(dir.resolve("kv.db"));
+
+        ServerProcess.restoreDatabase(dir);
+        List<String> replay = new ArrayList<>(args);
+        replay.add("--replay=recording");
+        int status;
+        try (ServerProcess replayed = ServerProcess.start(dir, dir.resolve("replay.out"), List.of("-Xmx128m"),
+                replay)) {
+            status = replayed.waitFor(120);
+        }
+        assertEquals(0, status, Files.readString(dir.resolve("replay.out")));
+        assertEquals(recorded, RecordReplayIT.records(dir.resolve("kv.db")));
+    }
+}

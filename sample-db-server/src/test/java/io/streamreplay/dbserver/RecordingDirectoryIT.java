@@ -1,0 +1,226 @@
+package io.streamreplay.dbserver;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.streamreplay.dbserver.testing.OvsdbTestClient;
+import io.streamreplay.dbserver.testing.ServerProcess;
+import io.streamreplay.jsonrpc.Json;
+import io.streamreplay.stream.TlsConfig;
+import io.streamreplay.testing.Programs;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.UserPrincipal;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The recording directory of a real server process: a restart with the same {@code --replay-record=DIR} (after the
+ * very crash that was to be recorded) keeps the earlier recording and is never blocked; a directory another user
+ * owns, or could write to, is refused and nothing in it is followed; a directory made unwritable mid-run
+ * ({@code chattr +i}) fails the recording, with errors in the server's {@code --log-file}, and its manifest is
+ * marked {@code failed} once it can be, so that the replay ends at the failure with status 0. Needs root (or
+ * passwordless sudo) for {@code chown} and {@code chattr}.
+ */
+class RecordingDirectoryIT {
+
+    @TempDir
+    Path dir;
+    private final List<Path> immutable = new ArrayList<>();
+
+    @BeforeEach
+    void createDatabase() throws Exception {
+        ServerProcess.createDatabase(dir, RecordReplayIT.SCHEMA);
+    }
+
+    @AfterEach
+    void makeWritableAgain() throws Exception {
+        for (Path path : immutable) {
+            Programs.asRoot(List.of("chattr", "-i", path.toString()), 30);
+        }
+    }
+
+    private List<String> args(String... more) {
+        List<String> args = new ArrayList<>(List.of("kv.db", "--remote=punix:" + dir.resolve("db.sock"),
+                "--control=" + dir.resolve("ctl")));
+        args.addAll(List.of(more));
+        return args;
+    }
+
+    @Test
+    void aRestartWithTheSameRecordingDirectoryKeepsTheRecordingOfTheCrashAndRecordsAnew() throws Exception {
+        try (ServerProcess server = ServerProcess.start(dir, dir.resolve("first.out"),
+                args("--replay-record=recording"))) {
+            server.awaitLine("serving \\[");
+            insert("before-the-crash", 5);
+            server.kill();
+        }
+        List<JsonNode> crashed = RecordReplayIT.records(dir.resolve("kv.db"));
+        Files.copy(dir.resolve("kv.db"), dir.resolve("after-crash.db"));
+        String log;
+        try (ServerProcess server = ServerProcess.start(dir, dir.resolve("second.out"),
+                args("--replay-record=recording", "--log-file=" + dir.resolve("server.log")))) {
+            server.awaitLine("serving \\[");
+            insert("after-the-restart", 3);
+            server.requestExit(dir.resolve("ctl"));
+            assertEquals(0, server.waitFor(30), server.consoleText());
+            log = Files.readString(dir.resolve("server.log"));
+        }
+        assertTrue(log.contains("|WARN |Recording|recording to recording: the recording that was there (started ")
+                && log.contains(", status 'recording') was moved to recording/previous-1"),
+                "the log file says where the earlier recording went:\n" + log);
+
+        ServerProcess.restoreDatabase(dir);
+        assertEquals(0, ServerProcess.run(dir, dir.resolve("replay-crash.out"),
+                args("--replay=recording/previous-1"), 60), Files.readString(dir.resolve("replay-crash.out")));
+        assertTrue(Files.readString(dir.resolve("replay-crash.out")).contains("the recorded process was killed or"
+                + " crashed here"));
+        assertEquals(crashed, RecordReplayIT.records(dir.resolve("kv.db")), "the crash's recording is whole");
+
+        Files.copy(dir.resolve("after-crash.db"), dir.resolve("kv.db"), StandardCopyOption.REPLACE_EXISTING);
+        assertEquals(0, ServerProcess.run(dir, dir.resolve("replay-restart.out"), args("--replay=recording"), 60),
+                Files.readString(dir.resolve("replay-restart.out")));
+        List<JsonNode> replayed = RecordReplayIT.records(dir.resolve("kv.db"));
+        assertEquals(crashed.size() + 3, replayed.size(), "and the restarted run's recording replays on the database"
+                + " it started from");
+        assertEquals(crashed, replayed.subList(0, crashed.size()));
+    }
+
+    @Test
+    void aDirectoryAnotherUserOwnsOrCanWriteToIsRefusedAndNothingInItIsFollowed() throws Exception {
+        Path victim = Files.writeString(dir.resolve("victim"), "untouched");
+        Path planted = dir.resolve("planted");
+        Files.createDirectory(planted);
+        Files.setPosixFilePermissions(planted, PosixFilePermissions.fromString("rwxrwxrwx"));
+        Files.createSymbolicLink(planted.resolve("manifest.json.tmp"), victim);
+        Files.createSymbolicLink(planted.resolve(".lock"), dir.resolve("created-through-a-link"));
+        UserPrincipal nobody = dir.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("nobody");
+        Files.setOwner(planted, nobody);
+
+        assertEquals(1, ServerProcess.run(dir, dir.resolve("foreign.out"), args("--replay-record=planted"), 30));
+        assertTrue(Files.readString(dir.resolve("foreign.out")).contains("planted: refusing to record into a"
+                + " directory owned by another user (nobody); a recording directory must belong to the recording"
+                + " process's user"), Files.readString(dir.resolve("foreign.out")));
+
+        Files.setOwner(planted, Files.getOwner(dir));
+        assertEquals(1, ServerProcess.run(dir, dir.resolve("open.out"), args("--replay-record=planted"), 30));
+        assertTrue(Files.readString(dir.resolve("open.out")).contains("planted: refusing to record into a directory"
+                + " that others can write to (mode rwxrwxrwx); make it writable by its owner only (chmod go-w)"),
+                Files.readString(dir.resolve("open.out")));
+
+        assertEquals("untouched", Files.readString(victim));
+        assertFalse(Files.exists(dir.resolve("created-through-a-link"), LinkOption.NOFOLLOW_LINKS));
+        assertEquals(List.of(".lock", "manifest.json.tmp"), list(planted), "nothing was created or moved there");
+    }
+
+    @Test
+    void aRecordingDirectoryMadeUnwritableMidRunFailsTheRecordingAndItsReplayEndsThereWithStatusZero()
+            throws Exception {
+        Path recording = dir.resolve("recording");
+        Path logFile = dir.resolve("server.log");
+        List<JsonNode> recorded;
+        try (ServerProcess server = ServerProcess.start(dir, dir.resolve("record.out"),
+                args("--replay-record=recording", "--log-file=" + logFile))) {
+            server.awaitLine("serving \\[");
+            insert("before", 3);
+            chattr("+i", recording);
+            insert("while-unwritable", 2);
+            assertTrue(Files.readString(recording.resolve("manifest.json")).contains("\"status\" : \"recording\""));
+            chattr("-i", recording);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (!Files.readString(recording.resolve("manifest.json")).contains("\"status\" : \"failed\"")
+                    && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+            }
+            insert("after", 1);
+            server.requestExit(dir.resolve("ctl"));
+            assertEquals(0, server.waitFor(30), server.consoleText());
+            recorded = RecordReplayIT.records(dir.resolve("kv.db"));
+        }
+        JsonNode manifest = Json.parse(Files.readString(recording.resolve("manifest.json")));
+        assertEquals("failed", manifest.get("status").asText(), "marked once it could be: " + manifest);
+        assertTrue(manifest.get("error").asText().contains("Operation not permitted"), manifest.toString());
+        String log = Files.readString(logFile);
+        assertTrue(log.contains("|ERROR|Recording|recording to recording stopped after "
+                + manifest.get("events").asLong() + " events: ") && log.contains("Operation not permitted"),
+                "the errors reach the server's log file:\n" + log);
+        assertTrue(log.contains("|ERROR|Recording|recording: cannot write the manifest ('failed')")
+                && log.contains("|WARN |Recording|recording: the manifest could be written at last"), log);
+        assertEquals(7, recorded.size(), "the server served on, unrecorded");
+
+        ServerProcess.restoreDatabase(dir);
+        int status = ServerProcess.run(dir, dir.resolve("replay.out"), args("--replay=recording"), 60);
+        String replay = Files.readString(dir.resolve("replay.out"));
+        assertEquals(0, status, replay);
+        assertTrue(replay.contains("reached after " + manifest.get("events").asLong() + " events; recording stopped"
+                + " here because writing it failed ("), replay);
+        List<JsonNode> replayed = RecordReplayIT.records(dir.resolve("kv.db"));
+        assertEquals(recorded.subList(0, 4), replayed, "the replay ends at the failure, after the first three");
+    }
+
+    @Test
+    void anEarlierRecordingThatCannotBeMovedAsideIsKeptAsItIsAndTheServerStartsUnrecorded() throws Exception {
+        Path recording = dir.resolve("recording");
+        try (ServerProcess server = ServerProcess.start(dir, dir.resolve("first.out"),
+                args("--replay-record=recording"))) {
+            server.awaitLine("serving \\[");
+            insert("first", 2);
+            server.kill();
+        }
+        String manifest = Files.readString(recording.resolve("manifest.json"));
+        List<String> files = list(recording);
+        chattr("+i", recording);
+
+        try (ServerProcess server = ServerProcess.start(dir, dir.resolve("second.out"),
+                args("--replay-record=recording"))) {
+            server.awaitLine("serving \\[");
+            insert("second", 1);
+            server.requestExit(dir.resolve("ctl"));
+            assertEquals(0, server.waitFor(30), server.consoleText());
+            assertTrue(server.consoleText().contains("|ERROR|Recording|recording to recording stopped after 0 events:"
+                    + " the recording that is there cannot be moved aside, and is kept as it is: "),
+                    server.consoleText());
+        }
+        assertEquals(4, RecordReplayIT.records(dir.resolve("kv.db")).size(), "the restart was not blocked");
+        int exit = ServerProcess.run(dir, dir.resolve("exit.out"), args("--replay-record=recording",
+                "--replay-record-on-error=exit"), 30);
+        assertEquals(5, exit, "under --replay-record-on-error=exit the failure stops the server at once: "
+                + Files.readString(dir.resolve("exit.out")));
+        chattr("-i", recording);
+        assertEquals(manifest, Files.readString(recording.resolve("manifest.json")), "the earlier manifest is kept");
+        assertEquals(files, list(recording), "and every file of the earlier recording");
+    }
+
+    private void insert(String prefix, int count) throws Exception {
+        try (OvsdbTestClient client = OvsdbTestClient.connect("unix:" + dir.resolve("db.sock"), TlsConfig.none())) {
+            for (int i = 0; i < count; i++) {
+                JsonNode result = client.call("transact", "kvdb", Json.parse("{\"op\":\"insert\",\"table\":\"kv\","
+                        + "\"row\":{\"name\":\"" + prefix + i + "\"}}"));
+                assertEquals(1, result.size(), result.toString());
+            }
+        }
+    }
+
+    private void chattr(String flag, Path path) throws Exception {
+        Programs.asRoot(List.of("chattr", flag, path.toString()), 30);
+        if (flag.equals("+i")) {
+            immutable.add(path);
+        }
+    }
+
+    private static List<String> list(Path dir) throws Exception {
+        try (var files = Files.list(dir)) {
+            return files.map(f -> f.getFileName().toString()).sorted().toList();
+        }
+    }
+}
