@@ -209,12 +209,12 @@ final class RecordReader implements AutoCloseable, BufferPool.Holder {
         if (buffer == null) {
             buffer = pool.acquire(this);
             buffer.limit(0);
-        } else {
-            pool.touch(this);
         }
         if (buffer.remaining() >= n) {
             return buffer.remaining();
         }
+        // The pool learns of a use at each refill only: a reader that refills least recently gives its buffer up.
+        pool.touch(this);
         buffer.compact();
         long readAt = offset + buffer.position();
         while (buffer.hasRemaining()) {

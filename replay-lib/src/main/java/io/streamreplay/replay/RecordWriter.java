@@ -102,13 +102,16 @@ final class RecordWriter implements AutoCloseable, BufferPool.Holder {
         append(type, seq, time, ByteBuffer.allocate(0));
     }
 
-    /** The buffer, with room for {@code n} more bytes: taken from the pool, or written out first if full. */
+    /**
+     * The buffer, with room for {@code n} more bytes: taken from the pool, or written out first if full. (The pool
+     * is not told of every use: writers give their buffers back each time the loop blocks, so the order in which
+     * they took them is recent enough.)
+     */
     private ByteBuffer take(int n) throws IOException {
         if (buffer == null) {
             buffer = pool.acquire(this);
         } else if (buffer.remaining() < n) {
             writeOut();
-        } else {
             pool.touch(this);
         }
         return buffer;

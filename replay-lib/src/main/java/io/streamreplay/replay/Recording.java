@@ -63,15 +63,24 @@ final class Recording implements AutoCloseable {
 
     /**
      * Starts recording into {@code dir}: creates it owner-only if needed, checks and locks it, moves an earlier
-     * recording there into {@code previous-N} (logging where), writes the manifest and its reserve. If the earlier
-     * recording cannot be moved or the manifest or its reserve cannot be written, the recording fails at once
-     * ({@link #failure()}), and the process may go on unrecorded; the earlier recording is never touched otherwise.
+     * recording there into {@code previous-N} (logging where), writes the manifest and its reserve. If the directory
+     * cannot be locked (made read-only), the earlier recording cannot be moved, or the manifest or its reserve
+     * cannot be written, the recording fails at once ({@link #failure()}), and the process may go on unrecorded;
+     * the earlier recording is never touched otherwise.
      *
-     * @throws IOException if the directory is unsafe (another user's, writable by others), holds files that are not
-     *     a recording's, or another process is recording into it
+     * @throws IOException if the directory cannot be created, is unsafe (another user's, writable by others), holds
+     *     files that are not a recording's, or another process is recording into it
      */
     static Recording start(Path dir, String program, List<String> arguments, Clock clock) throws IOException {
-        RecordingDirectory directory = RecordingDirectory.lock(dir);
+        RecordingDirectory directory = RecordingDirectory.open(dir);
+        IOException unlocked = null;
+        try {
+            directory.lock();
+        } catch (RecordingDirectory.LockedException e) {
+            throw e;
+        } catch (IOException e) {
+            unlocked = e;
+        }
         Recording recording;
         List<Path> earlier;
         try {
@@ -83,6 +92,11 @@ final class Recording implements AutoCloseable {
             throw e;
         }
         synchronized (recording) {
+            if (unlocked != null) {
+                recording.fail(new IOException("cannot lock the directory, and records nothing there: "
+                        + unlocked.getMessage(), unlocked), 0);
+                return recording;
+            }
             if (!earlier.isEmpty()) {
                 try {
                     Path moved = directory.moveAside(earlier);

@@ -39,23 +39,28 @@ final class RecordingDirectory implements AutoCloseable {
     private static final Set<PosixFilePermission> WRITABLE_BY_OTHERS = Set.of(PosixFilePermission.GROUP_WRITE,
             PosixFilePermission.OTHERS_WRITE);
 
-    private final Path dir;
-    private final FileChannel lockChannel;
-    private final FileLock lock;
+    /** Another process records into the directory: a second recorder is refused. */
+    static final class LockedException extends IOException {
+        LockedException(Path dir) {
+            super(dir + ": another process is recording into this directory");
+        }
+    }
 
-    private RecordingDirectory(Path dir, FileChannel lockChannel, FileLock lock) {
+    private final Path dir;
+    private FileChannel lockChannel;
+    private FileLock lock;
+
+    private RecordingDirectory(Path dir) {
         this.dir = dir;
-        this.lockChannel = lockChannel;
-        this.lock = lock;
     }
 
     /**
-     * Creates {@code dir} owner-only if it does not exist, checks that it is safe to record into, and locks it.
+     * Creates {@code dir} owner-only if it does not exist and checks that it is safe to record into.
      *
-     * @throws IOException naming the directory if it is not a directory, belongs to another user, is writable by
-     *     its group or others, or another process records into it
+     * @throws IOException naming the directory if it cannot be created, is not a directory, belongs to another
+     *     user, or is writable by its group or others
      */
-    static RecordingDirectory lock(Path dir) throws IOException {
+    static RecordingDirectory open(Path dir) throws IOException {
         if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
             Path parent = dir.toAbsolutePath().getParent();
             if (parent != null) {
@@ -69,10 +74,20 @@ final class RecordingDirectory implements AutoCloseable {
             }
         }
         checkSafe(dir);
+        return new RecordingDirectory(dir);
+    }
+
+    /**
+     * Locks the directory against a second recorder, creating the lock file (never through a link) if needed.
+     *
+     * @throws LockedException if another process records into it
+     * @throws IOException if the lock file cannot be created or locked (a directory made read-only, a link there)
+     */
+    void lock() throws IOException {
         Path lockFile = dir.resolve(ReplayFormat.LOCK);
-        FileChannel lockChannel;
+        FileChannel channel;
         try {
-            lockChannel = FileChannel.open(lockFile, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+            channel = FileChannel.open(lockFile, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                     LinkOption.NOFOLLOW_LINKS), PosixFilePermissions.asFileAttribute(
                     PosixFilePermissions.fromString("rw-------")));
         } catch (FileSystemException e) {
@@ -81,20 +96,21 @@ final class RecordingDirectory implements AutoCloseable {
             // The JDK's message for a link opened with NOFOLLOW_LINKS does not name the file.
             throw new IOException(lockFile + ": " + e.getMessage(), e);
         }
-        FileLock lock;
+        FileLock taken;
         try {
-            lock = lockChannel.tryLock();
+            taken = channel.tryLock();
         } catch (OverlappingFileLockException e) {
-            lock = null;
+            taken = null;
         } catch (IOException e) {
-            lockChannel.close();
+            channel.close();
             throw e;
         }
-        if (lock == null) {
-            lockChannel.close();
-            throw new IOException(dir + ": another process is recording into this directory");
+        if (taken == null) {
+            channel.close();
+            throw new LockedException(dir);
         }
-        return new RecordingDirectory(dir, lockChannel, lock);
+        lockChannel = channel;
+        lock = taken;
     }
 
     /**
@@ -196,13 +212,17 @@ final class RecordingDirectory implements AutoCloseable {
         return target;
     }
 
-    /** Releases the lock and removes the lock file. */
+    /** Releases the lock and removes the lock file, if the directory was locked. */
     @Override
     public void close() throws IOException {
+        if (lock == null) {
+            return;
+        }
         try {
             lock.release();
             lockChannel.close();
         } finally {
+            lock = null;
             Files.deleteIfExists(dir.resolve(ReplayFormat.LOCK));
         }
     }

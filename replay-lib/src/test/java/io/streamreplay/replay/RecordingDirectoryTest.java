@@ -146,8 +146,12 @@ class RecordingDirectoryTest {
         Path locked = Files.createDirectory(tmp.resolve("lock-link"), PosixFilePermissions.asFileAttribute(
                 PosixFilePermissions.fromString("rwx------")));
         Files.createSymbolicLink(locked.resolve(".lock"), outside.resolve("created-through-the-link"));
-        assertThrows(IOException.class, () -> ReplayContext.record(locked, PROGRAM, List.of()));
+        try (ReplayContext failed = ReplayContext.record(locked, PROGRAM, List.of())) {
+            assertTrue(failed.recordingFailure().getMessage().startsWith("cannot lock the directory, and records"
+                    + " nothing there: " + locked.resolve(".lock") + ": "), failed.recordingFailure().getMessage());
+        }
         assertFalse(Files.exists(outside.resolve("created-through-the-link")), "no file is created through a link");
+        assertEquals(Set.of(".lock"), names(locked), "and nothing is written in the directory");
     }
 
     @Test

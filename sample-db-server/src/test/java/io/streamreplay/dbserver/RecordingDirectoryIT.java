@@ -170,35 +170,48 @@ class RecordingDirectoryIT {
 
     @Test
     void anEarlierRecordingThatCannotBeMovedAsideIsKeptAsItIsAndTheServerStartsUnrecorded() throws Exception {
-        Path recording = dir.resolve("recording");
-        try (ServerProcess server = ServerProcess.start(dir, dir.resolve("first.out"),
-                args("--replay-record=recording"))) {
-            server.awaitLine("serving \\[");
-            insert("first", 2);
-            server.kill();
-        }
-        String manifest = Files.readString(recording.resolve("manifest.json"));
-        List<String> files = list(recording);
-        chattr("+i", recording);
+        // Killed, a recorder leaves its lock file, and the move fails; exited, it does not, and locking fails.
+        for (boolean killed : new boolean[] {true, false}) {
+            String name = killed ? "killed" : "exited";
+            Path recording = dir.resolve(name);
+            ServerProcess.restoreDatabase(dir);
+            try (ServerProcess server = ServerProcess.start(dir, dir.resolve(name + "-first.out"),
+                    args("--replay-record=" + name))) {
+                server.awaitLine("serving \\[");
+                insert("first", 2);
+                if (killed) {
+                    server.kill();
+                } else {
+                    server.requestExit(dir.resolve("ctl"));
+                    assertEquals(0, server.waitFor(30), server.consoleText());
+                }
+            }
+            String manifest = Files.readString(recording.resolve("manifest.json"));
+            List<String> files = list(recording);
+            chattr("+i", recording);
 
-        try (ServerProcess server = ServerProcess.start(dir, dir.resolve("second.out"),
-                args("--replay-record=recording"))) {
-            server.awaitLine("serving \\[");
-            insert("second", 1);
-            server.requestExit(dir.resolve("ctl"));
-            assertEquals(0, server.waitFor(30), server.consoleText());
-            assertTrue(server.consoleText().contains("|ERROR|Recording|recording to recording stopped after 0 events:"
-                    + " the recording that is there cannot be moved aside, and is kept as it is: "),
-                    server.consoleText());
+            try (ServerProcess server = ServerProcess.start(dir, dir.resolve(name + "-second.out"),
+                    args("--replay-record=" + name))) {
+                server.awaitLine("serving \\[");
+                insert("second", 1);
+                server.requestExit(dir.resolve("ctl"));
+                assertEquals(0, server.waitFor(30), server.consoleText());
+                assertTrue(server.consoleText().contains("|ERROR|Recording|recording to " + name + " stopped after 0"
+                        + " events: " + (killed ? "the recording that is there cannot be moved aside, and is kept as"
+                        + " it is: " : "cannot lock the directory, and records nothing there: ")),
+                        server.consoleText());
+            }
+            assertEquals(4, RecordReplayIT.records(dir.resolve("kv.db")).size(), name + ": the restart was not"
+                    + " blocked");
+            int exit = ServerProcess.run(dir, dir.resolve(name + "-exit.out"), args("--replay-record=" + name,
+                    "--replay-record-on-error=exit"), 30);
+            assertEquals(5, exit, name + ": under --replay-record-on-error=exit the failure stops the server at"
+                    + " once: " + Files.readString(dir.resolve(name + "-exit.out")));
+            chattr("-i", recording);
+            assertEquals(manifest, Files.readString(recording.resolve("manifest.json")), name + ": the earlier"
+                    + " manifest is kept");
+            assertEquals(files, list(recording), name + ": and every file of the earlier recording");
         }
-        assertEquals(4, RecordReplayIT.records(dir.resolve("kv.db")).size(), "the restart was not blocked");
-        int exit = ServerProcess.run(dir, dir.resolve("exit.out"), args("--replay-record=recording",
-                "--replay-record-on-error=exit"), 30);
-        assertEquals(5, exit, "under --replay-record-on-error=exit the failure stops the server at once: "
-                + Files.readString(dir.resolve("exit.out")));
-        chattr("-i", recording);
-        assertEquals(manifest, Files.readString(recording.resolve("manifest.json")), "the earlier manifest is kept");
-        assertEquals(files, list(recording), "and every file of the earlier recording");
     }
 
     private void insert(String prefix, int count) throws Exception {
