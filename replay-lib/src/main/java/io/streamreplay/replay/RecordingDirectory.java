@@ -24,7 +24,7 @@ import java.util.stream.Collectors;
 
 /**
  * The directory a process records into, made ready for it: created owner-only if missing, checked to be safe
- * (owned by this process's user and writable by nobody else, so that no other user can plant links or files in it),
+ * (owned by this process's user and not writable by others, so that no other user can plant links or files in it),
  * locked against a second recorder, and cleared of an earlier recording by moving that one into a numbered
  * subdirectory ({@code previous-N}) rather than deleting it.
  *
@@ -36,8 +36,6 @@ final class RecordingDirectory implements AutoCloseable {
     static final String PREVIOUS = "previous-";
 
     private static final Pattern PREVIOUS_NAME = Pattern.compile(Pattern.quote(PREVIOUS) + "(\\d{1,9})");
-    private static final Set<PosixFilePermission> WRITABLE_BY_OTHERS = Set.of(PosixFilePermission.GROUP_WRITE,
-            PosixFilePermission.OTHERS_WRITE);
 
     /** Another process records into the directory: a second recorder is refused. */
     static final class LockedException extends IOException {
@@ -58,7 +56,7 @@ final class RecordingDirectory implements AutoCloseable {
      * Creates {@code dir} owner-only if it does not exist and checks that it is safe to record into.
      *
      * @throws IOException naming the directory if it cannot be created, is not a directory, belongs to another
-     *     user, or is writable by its group or others
+     *     user, or is writable by others
      */
     static RecordingDirectory open(Path dir) throws IOException {
         if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
@@ -115,7 +113,8 @@ final class RecordingDirectory implements AutoCloseable {
 
     /**
      * Refuses a directory another user could change under the recorder: one owned by another user (or reached
-     * through a symbolic link owned by one), or writable by its group or by others.
+     * through a symbolic link owned by one), or writable by others ({@code o+w}). A directory writable by its group
+     * is accepted: with a umask of 002 and a group of one's own, that is how {@code mkdir} makes them.
      */
     private static void checkSafe(Path dir) throws IOException {
         long uid = new UnixSystem().getUid();
@@ -133,10 +132,10 @@ final class RecordingDirectory implements AutoCloseable {
                     + real.owner().getName() + "); a recording directory must belong to the recording process's"
                     + " user");
         }
-        if (real.permissions().stream().anyMatch(WRITABLE_BY_OTHERS::contains)) {
+        if (real.permissions().contains(PosixFilePermission.OTHERS_WRITE)) {
             throw new IOException(dir + ": refusing to record into a directory that others can write to (mode "
-                    + PosixFilePermissions.toString(real.permissions()) + "); make it writable by its owner only"
-                    + " (chmod go-w)");
+                    + PosixFilePermissions.toString(real.permissions()) + "); take their write permission away"
+                    + " (chmod o-w)");
         }
     }
 

@@ -114,14 +114,19 @@ class RecordingDirectoryTest {
 
     @Test
     void aDirectoryOthersCanWriteToOrAFileIsRefused() throws Exception {
-        for (String mode : List.of("rwxrwxrwx", "rwxrwx---", "rwx----w-")) {
+        for (String mode : List.of("rwxrwxrwx", "rwxr-xrwx", "rwx----w-")) {
             Path dir = Files.createDirectory(tmp.resolve("open-" + mode));
             Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString(mode));
             IOException refused = assertThrows(IOException.class, () -> ReplayContext.record(dir, PROGRAM,
                     List.of()));
             assertEquals(dir + ": refusing to record into a directory that others can write to (mode " + mode
-                    + "); make it writable by its owner only (chmod go-w)", refused.getMessage());
+                    + "); take their write permission away (chmod o-w)", refused.getMessage());
             assertEquals(Set.of(), names(dir), "nothing is created in it");
+        }
+        Path shared = Files.createDirectory(tmp.resolve("group"));
+        Files.setPosixFilePermissions(shared, PosixFilePermissions.fromString("rwxrwx---"));
+        try (ReplayContext accepted = ReplayContext.record(shared, PROGRAM, List.of())) {
+            assertEquals(null, accepted.recordingFailure(), "a directory its group can write to, as umask 002 makes");
         }
         Path file = Files.writeString(tmp.resolve("a-file"), "x");
         assertEquals(file + ": not a directory", assertThrows(IOException.class,

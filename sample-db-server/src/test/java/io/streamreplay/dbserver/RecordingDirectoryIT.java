@@ -115,7 +115,7 @@ class RecordingDirectoryIT {
         Files.setOwner(planted, Files.getOwner(dir));
         assertEquals(1, ServerProcess.run(dir, dir.resolve("open.out"), args("--replay-record=planted"), 30));
         assertTrue(Files.readString(dir.resolve("open.out")).contains("planted: refusing to record into a directory"
-                + " that others can write to (mode rwxrwxrwx); make it writable by its owner only (chmod go-w)"),
+                + " that others can write to (mode rwxrwxrwx); take their write permission away (chmod o-w)"),
                 Files.readString(dir.resolve("open.out")));
 
         assertEquals("untouched", Files.readString(victim));
