@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,9 +17,9 @@ import org.slf4j.LoggerFactory;
  * <p>Failure policy: if writing fails (disk full, I/O error), the recording logs one error, marks the manifest
  * {@code failed} with the number of events written before the failure (where a replay ends), closes its files and
  * records nothing more; the application keeps running undisturbed. A manifest that cannot be written (the directory
- * made read-only) is written again later, with a backoff from {@value #FIRST_RETRY_MILLIS} ms to
- * {@value #LAST_RETRY_MILLIS} ms, whenever the loop is about to block ({@link #retryManifest()}), and once more at
- * the end. A reserve for the manifest that cannot be written at start (a nearly full disk) is a failure at once.
+ * made read-only) is written again later ({@link ManifestWriter}) whenever the loop is about to block
+ * ({@link #retryManifest()}), and once more at the end. A reserve for the manifest that cannot be written at start
+ * (a nearly full disk) is a failure at once.
  *
  * <p>Threading: used from the loop thread, and from a shutdown hook when the process exits; every method is
  * synchronized so the hook's final flush cannot interleave with a record being written.
@@ -28,8 +27,6 @@ import org.slf4j.LoggerFactory;
 final class Recording implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(Recording.class);
-    static final long FIRST_RETRY_MILLIS = 1000;
-    static final long LAST_RETRY_MILLIS = 8000;
 
     private final Path dir;
     private final Clock clock;
@@ -37,14 +34,9 @@ final class Recording implements AutoCloseable {
     private final RecordingDirectory directory;
     private final BufferPool buffers = BufferPool.forWriting();
     private final Set<RecordWriter> writers = new LinkedHashSet<>();
-    private Manifest manifest;
+    private final ManifestWriter manifest;
     /** Whether this recording's manifest may be written: not before an earlier recording was moved out of the way. */
     private boolean ownsManifest;
-    /** A manifest that could not be written yet, or null. */
-    private Manifest unwritten;
-    private long retryAtNanos;
-    private long retryMillis;
-    private int manifestAttempts;
     private long nextSeq;
     /** Once failed: the number of events written before the failure. */
     private long writtenEvents;
@@ -58,7 +50,7 @@ final class Recording implements AutoCloseable {
         this.clock = clock;
         this.startNanos = clock.nanoTime();
         this.directory = directory;
-        this.manifest = manifest;
+        this.manifest = new ManifestWriter(dir, clock, log, manifest);
     }
 
     /**
@@ -103,14 +95,14 @@ final class Recording implements AutoCloseable {
                     log.warn("recording to {}: the recording that was there ({}) was moved to {}", dir,
                             describe(moved), moved);
                 } catch (IOException e) {
-                    recording.fail(new IOException("the recording that is there cannot be moved aside, and is kept"
-                            + " as it is: " + e.getMessage(), e), 0);
+                    recording.fail(new IOException("the recording that is there cannot be moved aside, so nothing is"
+                            + " recorded over it: " + e.getMessage(), e), 0);
                     return recording;
                 }
             }
             recording.ownsManifest = true;
             try {
-                if (!recording.manifest.write(dir)) {
+                if (!recording.manifest.writeFirst()) {
                     recording.fail(new IOException("no room to keep " + Manifest.RESERVE + " bytes in reserve for"
                             + " the manifest (the disk is nearly full)"), 0);
                     return recording;
@@ -237,17 +229,7 @@ final class Recording implements AutoCloseable {
      * @return milliseconds until the next attempt, or -1 if no manifest waits to be written
      */
     synchronized long retryManifest() {
-        if (unwritten == null) {
-            return -1;
-        }
-        long now = clock.nanoTime();
-        if (now - retryAtNanos >= 0) {
-            writeManifest(unwritten);
-            if (unwritten == null) {
-                return -1;
-            }
-        }
-        return Math.max(0, TimeUnit.NANOSECONDS.toMillis(retryAtNanos - now));
+        return manifest.retry();
     }
 
     /** Flushes and closes everything, marks the manifest complete (or failed), releases the lock. Idempotent. */
@@ -289,14 +271,9 @@ final class Recording implements AutoCloseable {
         }
         closed = true;
         if (failure == null) {
-            writeManifest(manifest.withEnd(status, nextSeq, error));
-        } else if (unwritten != null) {
-            writeManifest(unwritten);
+            manifest.write(manifest.current().withEnd(status, nextSeq, error));
         }
-        if (unwritten != null) {
-            log.error("{}: the manifest could not be written ({} attempts) and does not say how the recording"
-                    + " ended ('{}', {} events)", dir, manifestAttempts, unwritten.status(), unwritten.events());
-        }
+        manifest.flush();
         try {
             directory.close();
         } catch (IOException e) {
@@ -341,31 +318,7 @@ final class Recording implements AutoCloseable {
         }
         writers.clear();
         if (ownsManifest) {
-            writeManifest(manifest.withEnd(Manifest.FAILED, writtenEvents, e.getMessage()));
-        }
-    }
-
-    /** Writes {@code next} as the manifest, or keeps it to write again later if that fails. */
-    private void writeManifest(Manifest next) {
-        manifest = next;
-        manifestAttempts++;
-        try {
-            next.write(dir);
-            if (unwritten != null) {
-                log.warn("{}: the manifest could be written at last (attempt {}); it says '{}'", dir,
-                        manifestAttempts, next.status());
-            }
-            unwritten = null;
-        } catch (IOException e) {
-            if (unwritten == null) {
-                log.error("{}: cannot write the manifest ('{}'): {}; trying again every few seconds", dir,
-                        next.status(), e.getMessage());
-                retryMillis = FIRST_RETRY_MILLIS;
-            } else {
-                retryMillis = Math.min(LAST_RETRY_MILLIS, retryMillis * 2);
-            }
-            unwritten = next;
-            retryAtNanos = clock.nanoTime() + TimeUnit.MILLISECONDS.toNanos(retryMillis);
+            manifest.write(manifest.current().withEnd(Manifest.FAILED, writtenEvents, e.getMessage()));
         }
     }
 }

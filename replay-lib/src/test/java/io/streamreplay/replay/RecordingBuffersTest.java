@@ -55,9 +55,7 @@ class RecordingBuffersTest {
         List<SocketChannel> idle = new ArrayList<>();
         try {
             for (int i = 0; i < CONNECTIONS; i++) {
-                SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX);
-                channel.connect(UnixDomainSocketAddress.of(socket));
-                idle.add(channel);
+                idle.add(connect(socket));
             }
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
             while (connections(server) < CONNECTIONS + 1 && System.nanoTime() < deadline) {
@@ -93,5 +91,26 @@ class RecordingBuffersTest {
     private static long directMemoryUsed() {
         return ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class).stream()
                 .filter(pool -> pool.getName().equals("direct")).mapToLong(BufferPoolMXBean::getMemoryUsed).sum();
+    }
+
+    /**
+     * Connects to {@code socket}, waiting while its listen queue is full (a Unix socket's connect then fails with
+     * EAGAIN rather than blocking), for at most 30 s.
+     */
+    static SocketChannel connect(Path socket) throws Exception {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+        while (true) {
+            SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX);
+            try {
+                channel.connect(UnixDomainSocketAddress.of(socket));
+                return channel;
+            } catch (java.io.IOException e) {
+                channel.close();
+                if (System.nanoTime() > deadline || !String.valueOf(e.getMessage()).contains("temporarily")) {
+                    throw e;
+                }
+                Thread.sleep(10);
+            }
+        }
     }
 }

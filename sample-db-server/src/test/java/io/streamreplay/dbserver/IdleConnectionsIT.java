@@ -44,9 +44,7 @@ class IdleConnectionsIT {
             server.awaitLine("serving \\[");
             try {
                 for (int i = 0; i < CONNECTIONS; i++) {
-                    SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX);
-                    channel.connect(UnixDomainSocketAddress.of(dir.resolve("db.sock")));
-                    idle.add(channel);
+                    idle.add(connect(dir.resolve("db.sock")));
                 }
                 // Connections are accepted in order: once this one is served, every idle one has been accepted.
                 try (OvsdbTestClient client = OvsdbTestClient.connect("unix:" + dir.resolve("db.sock"),
@@ -78,5 +76,26 @@ class IdleConnectionsIT {
         }
         assertEquals(0, status, Files.readString(dir.resolve("replay.out")));
         assertEquals(recorded, RecordReplayIT.records(dir.resolve("kv.db")));
+    }
+
+    /**
+     * Connects to {@code socket}, waiting while its listen queue is full (a Unix socket's connect then fails with
+     * EAGAIN rather than blocking), for at most 30 s.
+     */
+    static SocketChannel connect(Path socket) throws Exception {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+        while (true) {
+            SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX);
+            try {
+                channel.connect(UnixDomainSocketAddress.of(socket));
+                return channel;
+            } catch (java.io.IOException e) {
+                channel.close();
+                if (System.nanoTime() > deadline || !String.valueOf(e.getMessage()).contains("temporarily")) {
+                    throw e;
+                }
+                Thread.sleep(10);
+            }
+        }
     }
 }
