@@ -2,7 +2,6 @@ package io.streamreplay.benchmarks;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.streamreplay.jsonrpc.Json;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;

@@ -16,6 +16,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -73,6 +74,8 @@ public record Manifest(String program, List<String> arguments, long startedMilli
     static final String CRASHED = "crashed";
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final FileAttribute<?> OWNER_ONLY = PosixFilePermissions.asFileAttribute(
+            PosixFilePermissions.fromString("rw-------"));
     /** Bytes held in reserve for the next write of the manifest. */
     static final int RESERVE = 16 * 1024;
 
@@ -179,8 +182,7 @@ public record Manifest(String program, List<String> arguments, long startedMilli
     private static FileChannel openOwnerOnly(Path file) throws IOException {
         try {
             return FileChannel.open(file, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                    LinkOption.NOFOLLOW_LINKS), PosixFilePermissions.asFileAttribute(
-                    PosixFilePermissions.fromString("rw-------")));
+                    LinkOption.NOFOLLOW_LINKS), OWNER_ONLY);
         } catch (FileSystemException e) {
             throw e;
         } catch (IOException e) {

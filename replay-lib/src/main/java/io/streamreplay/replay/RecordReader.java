@@ -47,7 +47,8 @@ final class RecordReader implements AutoCloseable, BufferPool.Holder {
         this.pool = pool;
         this.channel = FileChannel.open(file, StandardOpenOption.READ);
         try {
-            ByteBuffer fixed = readAt(0, ReplayFormat.FILE_HEADER_FIXED);
+            byte[] fixedBytes = readAt(0, ReplayFormat.FILE_HEADER_FIXED);
+            ByteBuffer fixed = ByteBuffer.wrap(fixedBytes);
             byte[] magic = new byte[ReplayFormat.MAGIC.length];
             fixed.get(magic);
             if (!Arrays.equals(magic, ReplayFormat.MAGIC)) {
@@ -63,12 +64,12 @@ final class RecordReader implements AutoCloseable, BufferPool.Holder {
             this.kind = FileKind.of(kindCode);
             this.openSeq = fixed.getLong();
             int nameLength = fixed.getShort() & 0xffff;
-            ByteBuffer rest = readAt(ReplayFormat.FILE_HEADER_FIXED, nameLength + 4);
-            this.name = new String(rest.array(), 0, nameLength, StandardCharsets.UTF_8);
+            byte[] rest = readAt(ReplayFormat.FILE_HEADER_FIXED, nameLength + 4);
+            this.name = new String(rest, 0, nameLength, StandardCharsets.UTF_8);
             crc.reset();
-            crc.update(fixed.array());
-            crc.update(rest.array(), 0, nameLength);
-            if (rest.getInt(nameLength) != (int) crc.getValue() || kind == null) {
+            crc.update(fixedBytes);
+            crc.update(rest, 0, nameLength);
+            if (ByteBuffer.wrap(rest).getInt(nameLength) != (int) crc.getValue() || kind == null) {
                 throw new CorruptRecordingException(file, 0, "file header checksum mismatch");
             }
             offset = ReplayFormat.fileHeaderLength(nameLength);
@@ -82,14 +83,15 @@ final class RecordReader implements AutoCloseable, BufferPool.Holder {
     }
 
     /** Exactly {@code n} bytes at {@code position}, or EOFException if the file ends first. */
-    private ByteBuffer readAt(long position, int n) throws IOException {
-        ByteBuffer bytes = ByteBuffer.allocate(n);
-        while (bytes.hasRemaining()) {
-            if (channel.read(bytes, position + bytes.position()) < 0) {
+    private byte[] readAt(long position, int n) throws IOException {
+        byte[] bytes = new byte[n];
+        ByteBuffer target = ByteBuffer.wrap(bytes);
+        while (target.hasRemaining()) {
+            if (channel.read(target, position + target.position()) < 0) {
                 throw new EOFException();
             }
         }
-        return bytes.flip();
+        return bytes;
     }
 
     Path file() {
@@ -144,7 +146,7 @@ final class RecordReader implements AutoCloseable, BufferPool.Holder {
         }
         int at = buffer.position();
         crc.reset();
-        crc.update(buffer.array(), at + 4, ReplayFormat.RECORD_HEADER - 4);
+        crc.update(buffer.array(), buffer.arrayOffset() + at + 4, ReplayFormat.RECORD_HEADER - 4);
         if (buffer.getInt(at) != (int) crc.getValue()) {
             throw new CorruptRecordingException(file, start, "record header checksum mismatch");
         }

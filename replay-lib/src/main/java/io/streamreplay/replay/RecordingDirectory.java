@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -35,6 +36,8 @@ final class RecordingDirectory implements AutoCloseable {
     /** The prefix of the subdirectories that keep earlier recordings: {@code previous-1}, {@code previous-2}, ... */
     static final String PREVIOUS = "previous-";
 
+    private static final FileAttribute<?> OWNER_ONLY = PosixFilePermissions.asFileAttribute(
+            PosixFilePermissions.fromString("rw-------"));
     private static final Pattern PREVIOUS_NAME = Pattern.compile(Pattern.quote(PREVIOUS) + "(\\d{1,9})");
 
     /** Another process records into the directory: a second recorder is refused. */
@@ -86,8 +89,7 @@ final class RecordingDirectory implements AutoCloseable {
         FileChannel channel;
         try {
             channel = FileChannel.open(lockFile, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                    LinkOption.NOFOLLOW_LINKS), PosixFilePermissions.asFileAttribute(
-                    PosixFilePermissions.fromString("rw-------")));
+                    LinkOption.NOFOLLOW_LINKS), OWNER_ONLY);
         } catch (FileSystemException e) {
             throw e;
         } catch (IOException e) {
@@ -166,10 +168,10 @@ final class RecordingDirectory implements AutoCloseable {
             }
         }
         if (!found.isEmpty() && !recording) {
-            throw new IOException(dir + ": the directory holds files that are not a recording's ("
-                    + found.stream().limit(3).map(p -> p.getFileName().toString()).sorted()
-                            .collect(Collectors.joining(", ")) + (found.size() > 3 ? ", ..." : "")
-                    + "); record into a directory of its own");
+            String names = found.stream().limit(3).map(p -> p.getFileName().toString()).sorted()
+                    .collect(Collectors.joining(", "));
+            throw new IOException(dir + ": the directory holds files that are not a recording's (" + names
+                    + (found.size() > 3 ? ", ..." : "") + "); record into a directory of its own");
         }
         // The manifest goes last: a move cut short leaves it with the rest of its recording.
         found.sort((a, b) -> Boolean.compare(isManifest(a), isManifest(b)));

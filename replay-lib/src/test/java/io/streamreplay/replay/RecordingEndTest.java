@@ -15,7 +15,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -46,17 +45,17 @@ class RecordingEndTest {
 
     private static Outcome replay(Path dir) throws IOException {
         ReplayContext replay = ReplayContext.replay(dir, SampleRecording.PROGRAM);
-        AtomicReference<CounterServer> server = new AtomicReference<>();
+        CounterServer server = null;
         RuntimeException end = null;
         try {
-            server.set(new CounterServer(replay, TransportRegistry.standard(TlsConfig.none()), sample.remotes(),
-                    sample.control()));
-            server.get().runUntilExit();
+            server = new CounterServer(replay, TransportRegistry.standard(TlsConfig.none()), sample.remotes(),
+                    sample.control());
+            server.runUntilExit();
         } catch (ReplayException e) {
             end = e;
         }
         replay.close();
-        return new Outcome(server.get() == null ? List.of() : server.get().events(), replay.events(), end);
+        return new Outcome(server == null ? List.of() : server.events(), replay.events(), end);
     }
 
     /** A copy of the sample whose manifest says what a killed process leaves: still {@code recording}. */

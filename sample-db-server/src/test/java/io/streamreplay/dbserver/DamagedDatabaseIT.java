@@ -30,8 +30,10 @@ import org.junit.jupiter.api.io.TempDir;
 class DamagedDatabaseIT {
 
     /** Open vSwitch's reproducer: a record of a table that does not exist, with the right length and SHA-1. */
-    private static final String BAD_TRANSACTION = "OVSDB JSON 15 ffbcdae4b0386265f9ea3280dd7c8f0b72a20e56\n"
-            + "{\"invalid\":{}}\n";
+    private static final String BAD_TRANSACTION = """
+            OVSDB JSON 15 ffbcdae4b0386265f9ea3280dd7c8f0b72a20e56
+            {"invalid":{}}
+            """;
 
     @TempDir
     Path dir;
@@ -63,7 +65,8 @@ class DamagedDatabaseIT {
         Path side = dir.resolve("kv.db.discarded-1");
         assertTrue(console.contains("|WARN |DatabaseFile|kv.db: the last record, at offset ")
                 && console.contains(", cannot be applied (syntax error: unknown table invalid); it was cut off the file"
-                + " and kept in " + side.getFileName() + "; the file is loaded up to it (1 transactions)"), console);
+                        + " and kept in " + side.getFileName() + "; the file is loaded up to it (1 transactions)"),
+                console);
         assertEquals(1, console.lines().filter(l -> l.contains("|WARN |") || l.contains("|ERROR|")).count(),
                 "one line:\n" + console);
         assertEquals(BAD_TRANSACTION, Files.readString(side), "the discarded record, byte for byte");

@@ -198,7 +198,7 @@ class RecordingDirectoryIT {
                 assertEquals(0, server.waitFor(30), server.consoleText());
                 assertTrue(server.consoleText().contains("|ERROR|Recording|recording to " + name + " stopped after 0"
                         + " events: " + (killed ? "the recording that is there cannot be moved aside, so nothing is"
-                        + " recorded over it: " : "cannot lock the directory, and records nothing there: ")),
+                                + " recorded over it: " : "cannot lock the directory, and records nothing there: ")),
                         server.consoleText());
             }
             assertEquals(4, RecordReplayIT.records(dir.resolve("kv.db")).size(), name + ": the restart was not"
