@@ -12,12 +12,14 @@ import io.streamreplay.dbserver.testing.ServerProcess;
 import io.streamreplay.jsonrpc.Json;
 import io.streamreplay.stream.TlsConfig;
 import io.streamreplay.testing.Programs;
+import io.streamreplay.testing.Tiers;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -25,8 +27,10 @@ import org.junit.jupiter.api.io.TempDir;
  * Starting on a database file whose end is bad, with real processes and Open vSwitch's {@code ovsdb-tool} as the
  * judge of the file: a last record that reads well but cannot be applied is logged, cut off, kept in a side file the
  * log names, and the server serves what precedes it (as Open vSwitch's own test "truncating database log with bad
- * transaction" expects); a damaged length is damage, and the server refuses to start, touching nothing.
+ * transaction" expects); a damaged length is damage, and the server refuses to start, touching nothing. In the
+ * system tier: it installs Open vSwitch's tools when they are missing.
  */
+@Tag(Tiers.SYSTEM)
 class DamagedDatabaseIT {
 
     /** Open vSwitch's reproducer: a record of a table that does not exist, with the right length and SHA-1. */

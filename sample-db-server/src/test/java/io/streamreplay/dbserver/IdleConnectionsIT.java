@@ -47,8 +47,7 @@ class IdleConnectionsIT {
                     idle.add(connect(dir.resolve("db.sock")));
                 }
                 // Connections are accepted in order: once this one is served, every idle one has been accepted.
-                try (OvsdbTestClient client = OvsdbTestClient.connect("unix:" + dir.resolve("db.sock"),
-                        TlsConfig.none())) {
+                try (OvsdbTestClient client = connectClient(dir.resolve("db.sock"))) {
                     JsonNode result = client.call("transact", "kvdb", Json.parse("{\"op\":\"insert\",\"table\":"
                             + "\"kv\",\"row\":{\"name\":\"after the idle ones\"}}"));
                     assertEquals(1, result.size(), result.toString());
@@ -76,6 +75,21 @@ class IdleConnectionsIT {
         }
         assertEquals(0, status, Files.readString(dir.resolve("replay.out")));
         assertEquals(recorded, RecordReplayIT.records(dir.resolve("kv.db")));
+    }
+
+    /** An OVSDB client of {@code socket}, waiting as {@link #connect} does while the listen queue is full. */
+    private static OvsdbTestClient connectClient(Path socket) throws Exception {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+        while (true) {
+            try {
+                return OvsdbTestClient.connect("unix:" + socket, TlsConfig.none());
+            } catch (java.io.IOException e) {
+                if (System.nanoTime() > deadline || !String.valueOf(e.getMessage()).contains("temporarily")) {
+                    throw e;
+                }
+                Thread.sleep(10);
+            }
+        }
     }
 
     /**

@@ -10,6 +10,7 @@ import io.streamreplay.dbserver.testing.ServerProcess;
 import io.streamreplay.jsonrpc.Json;
 import io.streamreplay.stream.TlsConfig;
 import io.streamreplay.testing.Programs;
+import io.streamreplay.testing.Tiers;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -21,6 +22,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -29,8 +31,8 @@ import org.junit.jupiter.api.io.TempDir;
  * very crash that was to be recorded) keeps the earlier recording and is never blocked; a directory another user
  * owns, or could write to, is refused and nothing in it is followed; a directory made unwritable mid-run
  * ({@code chattr +i}) fails the recording, with errors in the server's {@code --log-file}, and its manifest is
- * marked {@code failed} once it can be, so that the replay ends at the failure with status 0. Needs root (or
- * passwordless sudo) for {@code chown} and {@code chattr}.
+ * marked {@code failed} once it can be, so that the replay ends at the failure with status 0. The tests that
+ * {@code chown} and {@code chattr} need root (or passwordless sudo): they are in the system tier.
  */
 class RecordingDirectoryIT {
 
@@ -97,6 +99,7 @@ class RecordingDirectoryIT {
     }
 
     @Test
+    @Tag(Tiers.SYSTEM)
     void aDirectoryAnotherUserOwnsOrCanWriteToIsRefusedAndNothingInItIsFollowed() throws Exception {
         Path victim = Files.writeString(dir.resolve("victim"), "untouched");
         Path planted = dir.resolve("planted");
@@ -124,6 +127,7 @@ class RecordingDirectoryIT {
     }
 
     @Test
+    @Tag(Tiers.SYSTEM)
     void aRecordingDirectoryMadeUnwritableMidRunFailsTheRecordingAndItsReplayEndsThereWithStatusZero()
             throws Exception {
         Path recording = dir.resolve("recording");
@@ -169,6 +173,7 @@ class RecordingDirectoryIT {
     }
 
     @Test
+    @Tag(Tiers.SYSTEM)
     void anEarlierRecordingThatCannotBeMovedAsideIsKeptAsItIsAndTheServerStartsUnrecorded() throws Exception {
         // Killed, a recorder leaves its lock file, and the move fails; exited, it does not, and locking fails.
         for (boolean killed : new boolean[] {true, false}) {
