@@ -29,7 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class RecordingBuffersTest {
 
-    private static final int CONNECTIONS = 2000;
+    private static final int CONNECTIONS = 1000;
     private static final String PROGRAM = "counter-server";
 
     @TempDir

@@ -219,6 +219,10 @@ class RecordingDirectoryIT {
         }
     }
 
+    /**
+     * Inserts {@code count} rows, then waits for an {@code echo}: the server answers it in a loop iteration after
+     * the last insert's, so that iteration's recording was written (a {@code kill -9} loses at most the last one).
+     */
     private void insert(String prefix, int count) throws Exception {
         try (OvsdbTestClient client = OvsdbTestClient.connect("unix:" + dir.resolve("db.sock"), TlsConfig.none())) {
             for (int i = 0; i < count; i++) {
@@ -226,6 +230,7 @@ class RecordingDirectoryIT {
                         + "\"row\":{\"name\":\"" + prefix + i + "\"}}"));
                 assertEquals(1, result.size(), result.toString());
             }
+            client.call("echo", "flushed");
         }
     }
 
