@@ -1,5 +1,6 @@
 package io.streamreplay.dbserver;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -8,9 +9,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.streamreplay.dbserver.testing.OvsdbTestClient;
 import io.streamreplay.dbserver.testing.ServerProcess;
 import io.streamreplay.jsonrpc.Json;
+import io.streamreplay.replay.RecordType;
+import io.streamreplay.replay.RecordedEvent;
+import io.streamreplay.replay.RecordingReader;
 import io.streamreplay.stream.TlsConfig;
 import io.streamreplay.testing.Programs;
 import io.streamreplay.testing.Tiers;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -19,6 +24,8 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.UserPrincipal;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -65,8 +72,10 @@ class RecordingDirectoryIT {
                 args("--replay-record=recording"))) {
             server.awaitLine("serving \\[");
             insert("before-the-crash", 5);
+            awaitRecorded(dir.resolve("recording"), "before-the-crash4");
             server.kill();
         }
+        Map<String, byte[]> left = contents(dir.resolve("recording"));
         List<JsonNode> crashed = RecordReplayIT.records(dir.resolve("kv.db"));
         Files.copy(dir.resolve("kv.db"), dir.resolve("after-crash.db"));
         String log;
@@ -81,6 +90,12 @@ class RecordingDirectoryIT {
         assertTrue(log.contains("|WARN |Recording|recording to recording: the recording that was there (started ")
                 && log.contains(", status 'recording') was moved to recording/previous-1"),
                 "the log file says where the earlier recording went:\n" + log);
+        Map<String, byte[]> kept = contents(dir.resolve("recording").resolve("previous-1"));
+        left.remove(".lock");
+        assertEquals(left.keySet(), kept.keySet(), "every file the killed recorder left");
+        for (Map.Entry<String, byte[]> file : left.entrySet()) {
+            assertArrayEquals(file.getValue(), kept.get(file.getKey()), file.getKey() + " byte for byte");
+        }
 
         ServerProcess.restoreDatabase(dir);
         assertEquals(0, ServerProcess.run(dir, dir.resolve("replay-crash.out"),
@@ -220,9 +235,35 @@ class RecordingDirectoryIT {
     }
 
     /**
-     * Inserts {@code count} rows, then waits for an {@code echo}: the server answers it in a loop iteration after
-     * the last insert's, so that iteration's recording was written (a {@code kill -9} loses at most the last one).
+     * Waits until the recording in {@code recording} holds a request naming {@code row}: a {@code kill -9} loses
+     * what the server has not yet written, at most its last loop iteration.
      */
+    private static void awaitRecorded(Path recording, String row) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (System.nanoTime() < deadline) {
+            try (RecordingReader reader = RecordingReader.open(recording)) {
+                for (RecordedEvent event = reader.next(); event != null; event = reader.next()) {
+                    if (event.type() == RecordType.RECV_DATA
+                            && new String(event.payload(), StandardCharsets.UTF_8).contains(row)) {
+                        return;
+                    }
+                }
+            }
+            Thread.sleep(20);
+        }
+        throw new AssertionError("the recording never held " + row);
+    }
+
+    private static Map<String, byte[]> contents(Path dir) throws Exception {
+        Map<String, byte[]> files = new TreeMap<>();
+        try (var listing = Files.list(dir)) {
+            for (Path file : listing.filter(Files::isRegularFile).toList()) {
+                files.put(file.getFileName().toString(), Files.readAllBytes(file));
+            }
+        }
+        return files;
+    }
+
     private void insert(String prefix, int count) throws Exception {
         try (OvsdbTestClient client = OvsdbTestClient.connect("unix:" + dir.resolve("db.sock"), TlsConfig.none())) {
             for (int i = 0; i < count; i++) {
@@ -230,7 +271,6 @@ class RecordingDirectoryIT {
                         + "\"row\":{\"name\":\"" + prefix + i + "\"}}"));
                 assertEquals(1, result.size(), result.toString());
             }
-            client.call("echo", "flushed");
         }
     }
 
