@@ -40,6 +40,14 @@ final class ManifestWriter {
         return current;
     }
 
+    /** Makes {@code next} the manifest to write next, without writing it now (nor the one waiting to be). */
+    void update(Manifest next) {
+        current = next;
+        if (unwritten != null) {
+            unwritten = next;
+        }
+    }
+
     /**
      * Writes the manifest first, with its reserve.
      *

@@ -155,9 +155,8 @@ final class Recording implements AutoCloseable {
             return;
         }
         try {
-            Manifest.StartingFile copy = StartingFiles.copy(dir, file, manifest.startingFiles());
-            manifest = manifest.withStartingFile(copy);
-            manifest.write(dir);
+            Manifest.StartingFile copy = StartingFiles.copy(dir, file, manifest.current().startingFiles());
+            manifest.write(manifest.current().withStartingFile(copy));
             closedBytes += Math.max(0, copy.size());
         } catch (IOException e) {
             fail(e, nextSeq);
@@ -166,7 +165,7 @@ final class Recording implements AutoCloseable {
 
     /** Notes, for the manifest, the signal that is stopping the process. */
     synchronized void stoppedBy(String signal) {
-        manifest = manifest.withSignal(signal);
+        manifest.update(manifest.current().withSignal(signal));
     }
 
     /** Allocates the next sequence number without writing anything. */
