@@ -2,7 +2,6 @@ package io.streamreplay.benchmarks;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.streamreplay.jsonrpc.Json;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -100,7 +99,7 @@ public final class EndToEnd {
 
     private Run run(Server server, int n, int c) throws Exception {
         Path dir = work.resolve(server.name().toLowerCase(Locale.ROOT));
-        deleteRecursively(dir);
+        RunComparison.deleteRecursively(dir);
         Files.createDirectories(dir);
         Files.writeString(dir.resolve("kv.ovsschema"), exec(dir, client("bench", "--print-schema")).trim());
         createDatabase(server, dir);
@@ -196,17 +195,6 @@ public final class EndToEnd {
 
     private static String java() {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    }
-
-    private static void deleteRecursively(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (var paths = Files.walk(dir)) {
-            for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.delete(path);
-            }
-        }
     }
 
     private static double median(List<Run> runs, java.util.function.ToDoubleFunction<Run> metric) {

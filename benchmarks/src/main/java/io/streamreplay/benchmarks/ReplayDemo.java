@@ -91,6 +91,8 @@ public final class ReplayDemo implements Callable<Integer> {
         for (String leftOver : new String[] {"kv.db", "server.log", "recorded.db", "recorded.log"}) {
             Files.deleteIfExists(work.resolve(leftOver));
         }
+        // The demo's own recording from an earlier run in this directory: a server would keep it in previous-N.
+        RunComparison.deleteRecursively(work.resolve("recording"));
         RunComparison.check(java(jar, work, List.of("create", "kv.db", "kv.ovsschema"), "create.out").waitFor() == 0,
                 "cannot create the database; see " + work.resolve("create.out"));
         List<String> recordArgs = List.of("kv.db", "--remote=punix:" + work.resolve("db.sock"),
@@ -128,7 +130,7 @@ public final class ReplayDemo implements Callable<Integer> {
         long bytes = RunComparison.size(work.resolve("recording"));
         long files;
         try (Stream<Path> list = Files.list(work.resolve("recording"))) {
-            files = list.count();
+            files = list.filter(Files::isRegularFile).count();
         }
         System.out.printf("streamreplay demo: sample-db-server recorded while 'sample-client bench' ran %d transactions"
                 + " over %d connections (plus a monitor), then replayed from the recording alone%n", transactions,

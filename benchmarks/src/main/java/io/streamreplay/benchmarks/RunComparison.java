@@ -26,10 +26,22 @@ final class RunComparison {
                 .toList();
     }
 
-    /** The total size of the files in {@code dir}. */
+    /** The total size of the files in {@code dir} (not in its subdirectories). */
     static long size(Path dir) throws IOException {
         try (Stream<Path> files = Files.list(dir)) {
-            return files.mapToLong(file -> file.toFile().length()).sum();
+            return files.filter(Files::isRegularFile).mapToLong(file -> file.toFile().length()).sum();
+        }
+    }
+
+    /** Deletes {@code dir} and everything in it, if it exists. */
+    static void deleteRecursively(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(path);
+            }
         }
     }
 

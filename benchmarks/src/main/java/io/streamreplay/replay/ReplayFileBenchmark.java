@@ -22,8 +22,8 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The replay file writer and reader on one core: records per second for payloads of 64 B, 4 KiB and 64 KiB (MB/s
- * is records/s times the payload size). The writer goes through its buffer to the page cache, as when recording;
- * the reader checks both checksums of every record, as when replaying.
+ * is records/s times the payload size). The writer goes through a buffer of its pool to the page cache, as when
+ * recording; the reader checks both checksums of every record, as when replaying.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
@@ -45,6 +45,7 @@ public class ReplayFileBenchmark {
     private Path written;
     private Path readable;
     private long seq;
+    private final BufferPool readBuffers = BufferPool.forReading();
 
     @Setup(Level.Trial)
     public void createFiles() throws IOException {
@@ -55,7 +56,7 @@ public class ReplayFileBenchmark {
         }
         payload = ByteBuffer.wrap(bytes);
         readable = dir.resolve("readable.srr");
-        try (RecordWriter fill = new RecordWriter(readable, FileKind.STREAM, 0, "bench")) {
+        try (RecordWriter fill = new RecordWriter(readable, FileKind.STREAM, 0, "bench", BufferPool.forWriting())) {
             for (int i = 0; i < RECORDS_PER_FILE; i++) {
                 fill.append(RecordType.RECV_DATA, i, i, payload);
             }
@@ -66,7 +67,7 @@ public class ReplayFileBenchmark {
     public void openWriter() throws IOException {
         written = Files.createTempFile(dir, "written", ".srr");
         Files.delete(written);
-        writer = new RecordWriter(written, FileKind.STREAM, 0, "bench");
+        writer = new RecordWriter(written, FileKind.STREAM, 0, "bench", BufferPool.forWriting());
     }
 
     @TearDown(Level.Iteration)
@@ -92,7 +93,7 @@ public class ReplayFileBenchmark {
     @OperationsPerInvocation(RECORDS_PER_FILE)
     public long read() throws IOException {
         long sum = 0;
-        try (RecordReader reader = new RecordReader(readable)) {
+        try (RecordReader reader = new RecordReader(readable, readBuffers)) {
             for (Record record = reader.peek(); record != null; record = reader.peek()) {
                 sum += record.payload().length;
                 reader.advance();

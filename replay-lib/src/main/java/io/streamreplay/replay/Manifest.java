@@ -9,11 +9,14 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -29,9 +32,11 @@ import java.util.Set;
  * @param startedMillis wall-clock start time, milliseconds since the epoch
  * @param status {@code recording} while running (or if the process was killed), {@code complete} after the
  *     application closed its context, {@code stopped} if the JVM shut down without that (a signal such as SIGTERM,
- *     or {@code System.exit}), {@code failed} after a write error stopped the recording
- * @param events the number of events recorded (known once the recording ended)
- * @param error why the recording failed, or null
+ *     or {@code System.exit}), {@code crashed} after the application ended on an error it could not recover from
+ *     (such as an {@link OutOfMemoryError}), {@code failed} after a write error stopped the recording
+ * @param events the number of events recorded (known once the recording ended); for a {@code failed} recording,
+ *     the events written before the failure, where its replay ends
+ * @param error why the recording failed or the process crashed, or null
  * @param directory the recording directory as the recording process named it, or null (recordings before this
  *     field)
  * @param startingFiles the files the process read its starting state from, each with its copy in the recording,
@@ -66,10 +71,13 @@ public record Manifest(String program, List<String> arguments, long startedMilli
     static final String COMPLETE = "complete";
     static final String FAILED = "failed";
     static final String STOPPED = "stopped";
+    static final String CRASHED = "crashed";
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final FileAttribute<?> OWNER_ONLY = PosixFilePermissions.asFileAttribute(
+            PosixFilePermissions.fromString("rw-------"));
     /** Bytes held in reserve for the next write of the manifest. */
-    private static final int RESERVE = 16 * 1024;
+    static final int RESERVE = 16 * 1024;
 
     /** Whether the application closed the recording: it ended where the application ended. */
     public boolean complete() {
@@ -82,6 +90,15 @@ public record Manifest(String program, List<String> arguments, long startedMilli
      */
     public boolean closed() {
         return complete() || STOPPED.equals(status);
+    }
+
+    /**
+     * Whether the recording process ended it, so that every event recorded reached its file and {@link #events()}
+     * counts them: {@link #closed()}, or {@code crashed} (the application ended on an error, after which the
+     * recording was still closed in order).
+     */
+    public boolean ended() {
+        return closed() || CRASHED.equals(status);
     }
 
     Manifest withEnd(String newStatus, long newEvents, String newError) {
@@ -111,8 +128,13 @@ public record Manifest(String program, List<String> arguments, long startedMilli
      * is kept between writes as a reserve of {@value #RESERVE} bytes, written in full while there is room, so that
      * marking a recording failed when its disk is full overwrites space the recording already holds instead of
      * needing new space. (A copy-on-write file system may still need new blocks.)
+     *
+     * <p>Both files are opened without following symbolic links.
+     *
+     * @return whether the reserve could be written in full; if not, the temporary file is removed
+     * @throws IOException if the manifest itself could not be written
      */
-    void write(Path dir) throws IOException {
+    boolean write(Path dir) throws IOException {
         ObjectNode json = MAPPER.createObjectNode();
         json.put("format", FORMAT);
         json.put("version", ReplayFormat.VERSION);
@@ -149,15 +171,24 @@ public record Manifest(String program, List<String> arguments, long startedMilli
                 StandardCopyOption.REPLACE_EXISTING);
         try (FileChannel reserve = openOwnerOnly(temp)) {
             write(reserve, ByteBuffer.allocate(Math.max(RESERVE, bytes.length * 2)));
+            return true;
         } catch (IOException e) {
             // No room for the reserve: the disk is full, and the next write of the manifest may fail too.
             Files.deleteIfExists(temp);
+            return false;
         }
     }
 
     private static FileChannel openOwnerOnly(Path file) throws IOException {
-        return FileChannel.open(file, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE),
-                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        try {
+            return FileChannel.open(file, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                    LinkOption.NOFOLLOW_LINKS), OWNER_ONLY);
+        } catch (FileSystemException e) {
+            throw e;
+        } catch (IOException e) {
+            // The JDK's message for a link opened with NOFOLLOW_LINKS does not name the file.
+            throw new IOException(file + ": " + e.getMessage(), e);
+        }
     }
 
     private static void write(FileChannel channel, ByteBuffer bytes) throws IOException {

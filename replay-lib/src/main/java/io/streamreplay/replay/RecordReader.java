@@ -13,69 +13,85 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reads one replay file sequentially, a buffer at a time, never the whole file.
+ * Reads one replay file sequentially, through a buffer lent by a {@link BufferPool}, never the whole file. When the
+ * pool reclaims the buffer, the bytes read ahead are forgotten and read again from the file when needed, so that a
+ * replay of thousands of streams holds a bounded amount of read-ahead.
  *
  * <p>{@link #peek()} returns the next record without consuming it. A record whose checksum does not match, or with
  * an unknown type, is a {@link CorruptRecordingException} naming the file and offset. A file that ends in the middle
- * of a record (the recording process was killed) ends at the last whole record, with one warning. Not thread-safe.
+ * of a record (the recording process was killed) ends at the last whole record, with one warning. A record's length
+ * is checked against what is left of the file before its payload is allocated. Not thread-safe.
  */
-final class RecordReader implements AutoCloseable {
+final class RecordReader implements AutoCloseable, BufferPool.Holder {
 
     private static final Logger log = LoggerFactory.getLogger(RecordReader.class);
-    private static final int BUFFER = 64 * 1024;
 
     private final Path file;
     private final FileChannel channel;
-    private ByteBuffer buffer = ByteBuffer.allocate(BUFFER);
+    private final BufferPool pool;
     private final CRC32C crc = new CRC32C();
     private final FileKind kind;
     private final long openSeq;
     private final String name;
-    private long bufferOffset;
-    private boolean endOfFile;
+    /** Unread bytes, from {@link #offset} on; null when the pool holds the buffer. */
+    private ByteBuffer buffer;
+    /** The file offset of the next unread byte. */
+    private long offset;
     private Record next;
     private boolean truncated;
     private long cutAt = -1;
 
-    /** Opens {@code file} and checks its header. */
-    RecordReader(Path file) throws IOException {
+    /** Opens {@code file} and checks its header; its records are read through buffers of {@code pool}. */
+    RecordReader(Path file, BufferPool pool) throws IOException {
         this.file = file;
+        this.pool = pool;
         this.channel = FileChannel.open(file, StandardOpenOption.READ);
-        buffer.flip();
         try {
+            byte[] fixedBytes = readAt(0, ReplayFormat.FILE_HEADER_FIXED);
+            ByteBuffer fixed = ByteBuffer.wrap(fixedBytes);
             byte[] magic = new byte[ReplayFormat.MAGIC.length];
-            require(magic.length + 2 + 1 + 1 + 8 + 2, "file header");
-            buffer.get(magic);
+            fixed.get(magic);
             if (!Arrays.equals(magic, ReplayFormat.MAGIC)) {
                 throw new CorruptRecordingException(file, 0, "not a replay file (bad magic number)");
             }
-            int version = buffer.getShort() & 0xffff;
+            int version = fixed.getShort() & 0xffff;
             if (version > ReplayFormat.VERSION || version == 0) {
                 throw new CorruptRecordingException(file, 8, "replay format version " + version
                         + " is not supported; this build reads version " + ReplayFormat.VERSION);
             }
-            int kindCode = buffer.get();
-            buffer.get();
+            int kindCode = fixed.get();
+            fixed.get();
             this.kind = FileKind.of(kindCode);
-            this.openSeq = buffer.getLong();
-            int nameLength = buffer.getShort() & 0xffff;
-            require(nameLength + 4, "file header");
-            byte[] nameBytes = new byte[nameLength];
-            buffer.get(nameBytes);
-            this.name = new String(nameBytes, StandardCharsets.UTF_8);
-            int headerLength = buffer.position();
+            this.openSeq = fixed.getLong();
+            int nameLength = fixed.getShort() & 0xffff;
+            byte[] rest = readAt(ReplayFormat.FILE_HEADER_FIXED, nameLength + 4);
+            this.name = new String(rest, 0, nameLength, StandardCharsets.UTF_8);
             crc.reset();
-            crc.update(buffer.array(), 0, headerLength);
-            if (buffer.getInt() != (int) crc.getValue() || kind == null) {
+            crc.update(fixedBytes);
+            crc.update(rest, 0, nameLength);
+            if (ByteBuffer.wrap(rest).getInt(nameLength) != (int) crc.getValue() || kind == null) {
                 throw new CorruptRecordingException(file, 0, "file header checksum mismatch");
             }
+            offset = ReplayFormat.fileHeaderLength(nameLength);
         } catch (EOFException e) {
             channel.close();
             throw CorruptRecordingException.cutShort(file);
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
             channel.close();
             throw e;
         }
+    }
+
+    /** Exactly {@code n} bytes at {@code position}, or EOFException if the file ends first. */
+    private byte[] readAt(long position, int n) throws IOException {
+        byte[] bytes = new byte[n];
+        ByteBuffer target = ByteBuffer.wrap(bytes);
+        while (target.hasRemaining()) {
+            if (channel.read(target, position + target.position()) < 0) {
+                throw new EOFException();
+            }
+        }
+        return bytes;
     }
 
     Path file() {
@@ -120,92 +136,109 @@ final class RecordReader implements AutoCloseable {
     }
 
     private Record read() throws IOException {
-        long offset = bufferOffset + buffer.position();
-        try {
-            if (!fill(ReplayFormat.RECORD_HEADER)) {
-                return null;
-            }
-            int start = buffer.position();
-            crc.reset();
-            crc.update(buffer.array(), start + 4, ReplayFormat.RECORD_HEADER - 4);
-            if (buffer.getInt(start) != (int) crc.getValue()) {
-                throw new CorruptRecordingException(file, offset, "record header checksum mismatch");
-            }
-            int payloadCrc = buffer.getInt(start + 4);
-            int length = buffer.getInt(start + 8);
-            if (length < 0 || length > ReplayFormat.MAX_PAYLOAD) {
-                throw new CorruptRecordingException(file, offset, "record length " + length + " out of range");
-            }
-            require(ReplayFormat.RECORD_HEADER + length, "record");
-            start = buffer.position();
-            crc.reset();
-            crc.update(buffer.array(), start + ReplayFormat.RECORD_HEADER, length);
-            if (payloadCrc != (int) crc.getValue()) {
-                throw new CorruptRecordingException(file, offset, "record payload checksum mismatch");
-            }
-            buffer.position(start + 12);
-            int typeCode = buffer.get();
-            RecordType type = RecordType.of(typeCode);
-            if (type == null) {
-                throw new CorruptRecordingException(file, offset, "unknown record type " + typeCode);
-            }
-            long seq = buffer.getLong();
-            long time = buffer.getLong();
-            byte[] payload = new byte[length];
-            buffer.get(payload);
-            return new Record(type, seq, time, payload, offset);
-        } catch (EOFException e) {
-            truncated = true;
-            cutAt = offset;
-            log.warn("{}: file ends inside the record at offset {} (the recording was cut short); replaying up to"
-                    + " the last whole record", file, offset);
+        long start = offset;
+        int available = buffered(ReplayFormat.RECORD_HEADER);
+        if (available == 0) {
             return null;
         }
+        if (available < ReplayFormat.RECORD_HEADER) {
+            return cut(start);
+        }
+        int at = buffer.position();
+        crc.reset();
+        crc.update(buffer.array(), buffer.arrayOffset() + at + 4, ReplayFormat.RECORD_HEADER - 4);
+        if (buffer.getInt(at) != (int) crc.getValue()) {
+            throw new CorruptRecordingException(file, start, "record header checksum mismatch");
+        }
+        int payloadCrc = buffer.getInt(at + 4);
+        int length = buffer.getInt(at + 8);
+        if (length < 0 || length > ReplayFormat.MAX_PAYLOAD) {
+            throw new CorruptRecordingException(file, start, "record length " + length + " out of range");
+        }
+        int typeCode = buffer.get(at + 12);
+        long seq = buffer.getLong(at + 13);
+        long time = buffer.getLong(at + 21);
+        if (ReplayFormat.RECORD_HEADER + length > available
+                && start + ReplayFormat.RECORD_HEADER + length > channel.size()) {
+            return cut(start);
+        }
+        consume(ReplayFormat.RECORD_HEADER);
+        byte[] payload = new byte[length];
+        int fromBuffer = Math.min(length, buffer.remaining());
+        buffer.get(payload, 0, fromBuffer);
+        offset += fromBuffer;
+        if (fromBuffer < length) {
+            // The rest of a payload larger than what is buffered is read straight into its array.
+            ByteBuffer rest = ByteBuffer.wrap(payload, fromBuffer, length - fromBuffer);
+            while (rest.hasRemaining()) {
+                if (channel.read(rest, offset + rest.position() - fromBuffer) < 0) {
+                    return cut(start);
+                }
+            }
+            offset += length - fromBuffer;
+        }
+        crc.reset();
+        crc.update(payload);
+        if (payloadCrc != (int) crc.getValue()) {
+            throw new CorruptRecordingException(file, start, "record payload checksum mismatch");
+        }
+        RecordType type = RecordType.of(typeCode);
+        if (type == null) {
+            throw new CorruptRecordingException(file, start, "unknown record type " + typeCode);
+        }
+        return new Record(type, seq, time, payload, start);
     }
 
-    /** Ensures {@code n} bytes are buffered; false at a clean end of file, EOFException at a torn one. */
-    private boolean fill(int n) throws IOException {
+    /** The file ends inside the record at {@code start}: the end of what can be read, with one warning. */
+    private Record cut(long start) {
+        truncated = true;
+        cutAt = start;
+        log.warn("{}: file ends inside the record at offset {} (the recording was cut short); replaying up to the"
+                + " last whole record", file, start);
+        return null;
+    }
+
+    private void consume(int n) {
+        buffer.position(buffer.position() + n);
+        offset += n;
+    }
+
+    /**
+     * Buffers at least {@code n} unread bytes (at most a buffer's size) unless the file ends first; returns how many
+     * are buffered.
+     */
+    private int buffered(int n) throws IOException {
+        if (buffer == null) {
+            buffer = pool.acquire(this);
+            buffer.limit(0);
+        }
         if (buffer.remaining() >= n) {
-            return true;
+            return buffer.remaining();
         }
-        loadAtLeast(n);
-        if (buffer.remaining() == 0 && endOfFile) {
-            return false;
-        }
-        if (buffer.remaining() < n) {
-            throw new EOFException();
-        }
-        return true;
-    }
-
-    private void require(int n, String what) throws IOException {
-        if (buffer.remaining() < n) {
-            loadAtLeast(n);
-            if (buffer.remaining() < n) {
-                throw new EOFException(what);
-            }
-        }
-    }
-
-    private void loadAtLeast(int n) throws IOException {
-        bufferOffset += buffer.position();
+        // The pool learns of a use at each refill only: a reader that refills least recently gives its buffer up.
+        pool.touch(this);
         buffer.compact();
-        if (buffer.capacity() < n) {
-            ByteBuffer bigger = ByteBuffer.allocate(n);
-            buffer.flip();
-            bigger.put(buffer);
-            buffer = bigger;
-        }
-        while (buffer.position() < n && !endOfFile) {
-            if (channel.read(buffer) < 0) {
-                endOfFile = true;
+        long readAt = offset + buffer.position();
+        while (buffer.hasRemaining()) {
+            int read = channel.read(buffer, readAt);
+            if (read <= 0) {
+                break;
             }
+            readAt += read;
         }
         buffer.flip();
+        return buffer.remaining();
+    }
+
+    @Override
+    public void reclaim() {
+        buffer = null;
     }
 
     @Override
     public void close() throws IOException {
+        buffer = null;
+        pool.release(this);
         channel.close();
     }
 }

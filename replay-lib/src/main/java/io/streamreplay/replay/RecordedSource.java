@@ -97,6 +97,10 @@ public final class RecordedSource {
     private ByteBuffer replayed(int size) {
         replay.checkFailure();
         Record due = cursor == null ? null : cursor.dueNow();
+        if (due == null && !replay.endedCleanly() && replay.nextEventTime() < 0) {
+            // The recording holds no further event and did not end cleanly: it ends here (its file may be cut short).
+            throw replay.exhausted();
+        }
         if (due == null || due.type() != RecordType.VALUE || due.payload().length != size) {
             throw replay.fail("the application draws a value from source '" + name + "' but "
                     + (cursor == null ? "the recording has no such source"

@@ -3,14 +3,7 @@ package io.streamreplay.replay;
 import io.streamreplay.poll.Clock;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -19,10 +12,14 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The state of a process that records: the directory and its lock, the process-wide sequence counter, the open
- * replay files, the manifest.
+ * replay files and the buffers they share, the manifest.
  *
  * <p>Failure policy: if writing fails (disk full, I/O error), the recording logs one error, marks the manifest
- * {@code failed}, closes its files and records nothing more; the application keeps running undisturbed.
+ * {@code failed} with the number of events written before the failure (where a replay ends), closes its files and
+ * records nothing more; the application keeps running undisturbed. A manifest that cannot be written (the directory
+ * made read-only) is written again later ({@link ManifestWriter}) whenever the loop is about to block
+ * ({@link #retryManifest()}), and once more at the end. A reserve for the manifest that cannot be written at start
+ * (a nearly full disk) is a failure at once.
  *
  * <p>Threading: used from the loop thread, and from a shutdown hook when the process exits; every method is
  * synchronized so the hook's final flush cannot interleave with a record being written.
@@ -34,58 +31,100 @@ final class Recording implements AutoCloseable {
     private final Path dir;
     private final Clock clock;
     private final long startNanos;
-    private final FileChannel lockChannel;
-    private final FileLock lock;
+    private final RecordingDirectory directory;
+    private final BufferPool buffers = BufferPool.forWriting();
     private final Set<RecordWriter> writers = new LinkedHashSet<>();
-    private Manifest manifest;
+    private final ManifestWriter manifest;
+    /** Whether this recording's manifest may be written: not before an earlier recording was moved out of the way. */
+    private boolean ownsManifest;
     private long nextSeq;
-    private long bytes;
+    /** Once failed: the number of events written before the failure. */
+    private long writtenEvents;
+    private long closedBytes;
     private int files;
     private IOException failure;
     private boolean closed;
 
-    private Recording(Path dir, Clock clock, FileChannel lockChannel, FileLock lock, Manifest manifest) {
+    private Recording(Path dir, Clock clock, RecordingDirectory directory, Manifest manifest) {
         this.dir = dir;
         this.clock = clock;
         this.startNanos = clock.nanoTime();
-        this.lockChannel = lockChannel;
-        this.lock = lock;
-        this.manifest = manifest;
+        this.directory = directory;
+        this.manifest = new ManifestWriter(dir, clock, log, manifest);
     }
 
     /**
-     * Starts recording into {@code dir}: creates it owner-only if needed, takes its lock, removes the files of an
-     * earlier recording there, writes the manifest.
+     * Starts recording into {@code dir}: creates it owner-only if needed, checks and locks it, moves an earlier
+     * recording there into {@code previous-N} (logging where), writes the manifest and its reserve. If the directory
+     * cannot be locked (made read-only), the earlier recording cannot be moved, or the manifest or its reserve
+     * cannot be written, the recording fails at once ({@link #failure()}), and the process may go on unrecorded;
+     * the earlier recording is never touched otherwise.
      *
-     * @throws IOException if the directory cannot be used or another process is recording into it
+     * @throws IOException if the directory cannot be created, is unsafe (another user's, writable by others), holds
+     *     files that are not a recording's, or another process is recording into it
      */
     static Recording start(Path dir, String program, List<String> arguments, Clock clock) throws IOException {
-        if (!Files.isDirectory(dir)) {
-            Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(
-                    PosixFilePermissions.fromString("rwx------")));
-        }
-        FileChannel lockChannel = FileChannel.open(dir.resolve(ReplayFormat.LOCK), StandardOpenOption.CREATE,
-                StandardOpenOption.WRITE);
-        FileLock lock;
+        RecordingDirectory directory = RecordingDirectory.open(dir);
+        IOException unlocked = null;
         try {
-            lock = lockChannel.tryLock();
-        } catch (OverlappingFileLockException e) {
-            lock = null;
+            directory.lock();
+        } catch (RecordingDirectory.LockedException e) {
+            throw e;
+        } catch (IOException e) {
+            unlocked = e;
         }
-        if (lock == null) {
-            lockChannel.close();
-            throw new IOException(dir + ": another process is recording into this directory");
+        Recording recording;
+        List<Path> earlier;
+        try {
+            earlier = directory.earlierRecording();
+            recording = new Recording(dir, clock, directory, new Manifest(program, List.copyOf(arguments),
+                    clock.wallMillis(), Manifest.RECORDING, 0, null).withDirectory(dir.toString()));
+        } catch (IOException | RuntimeException e) {
+            directory.close();
+            throw e;
         }
-        try (DirectoryStream<Path> old = Files.newDirectoryStream(dir, "*" + ReplayFormat.SUFFIX)) {
-            for (Path file : old) {
-                Files.delete(file);
+        synchronized (recording) {
+            if (unlocked != null) {
+                recording.fail(new IOException("cannot lock the directory, and records nothing there: "
+                        + unlocked.getMessage(), unlocked), 0);
+                return recording;
+            }
+            if (!earlier.isEmpty()) {
+                try {
+                    Path moved = directory.moveAside(earlier);
+                    log.warn("recording to {}: the recording that was there ({}) was moved to {}", dir,
+                            describe(moved), moved);
+                } catch (IOException e) {
+                    recording.fail(new IOException("the recording that is there cannot be moved aside, so nothing is"
+                            + " recorded over it: " + e.getMessage(), e), 0);
+                    return recording;
+                }
+            }
+            recording.ownsManifest = true;
+            try {
+                if (!recording.manifest.writeFirst()) {
+                    recording.fail(new IOException("no room to keep " + Manifest.RESERVE + " bytes in reserve for"
+                            + " the manifest (the disk is nearly full)"), 0);
+                    return recording;
+                }
+            } catch (IOException e) {
+                recording.fail(e, 0);
+                return recording;
             }
         }
-        Manifest manifest = new Manifest(program, List.copyOf(arguments), clock.wallMillis(), Manifest.RECORDING,
-                0, null).withDirectory(dir.toString());
-        manifest.write(dir);
         log.info("recording to {}", dir);
-        return new Recording(dir, clock, lockChannel, lock, manifest);
+        return recording;
+    }
+
+    /** What the manifest in {@code moved} says of its recording, for the log. */
+    private static String describe(Path moved) {
+        try {
+            Manifest earlier = Manifest.read(moved);
+            return "started " + java.time.Instant.ofEpochMilli(earlier.startedMillis()) + ", status '"
+                    + earlier.status() + "'";
+        } catch (IOException e) {
+            return "no readable manifest";
+        }
     }
 
     /** Creates the file of a stream, passive stream or source opened at {@code openSeq}; null once failed. */
@@ -96,12 +135,13 @@ final class Recording implements AutoCloseable {
         Path file = kind == FileKind.SOURCE ? ReplayFormat.sourceFile(dir, name)
                 : ReplayFormat.streamFile(dir, openSeq, name);
         try {
-            RecordWriter writer = new RecordWriter(file, kind, openSeq, name);
+            RecordWriter writer = new RecordWriter(file, kind, openSeq, name, buffers);
             writers.add(writer);
             files++;
             return writer;
         } catch (IOException e) {
-            fail(e);
+            // Without its file, the stream's opening (an accept: the event before) is not in the recording.
+            fail(e, kind == FileKind.SOURCE ? nextSeq : openSeq);
             return null;
         }
     }
@@ -115,18 +155,17 @@ final class Recording implements AutoCloseable {
             return;
         }
         try {
-            Manifest.StartingFile copy = StartingFiles.copy(dir, file, manifest.startingFiles());
-            manifest = manifest.withStartingFile(copy);
-            manifest.write(dir);
-            bytes += Math.max(0, copy.size());
+            Manifest.StartingFile copy = StartingFiles.copy(dir, file, manifest.current().startingFiles());
+            manifest.write(manifest.current().withStartingFile(copy));
+            closedBytes += Math.max(0, copy.size());
         } catch (IOException e) {
-            fail(e);
+            fail(e, nextSeq);
         }
     }
 
     /** Notes, for the manifest, the signal that is stopping the process. */
     synchronized void stoppedBy(String signal) {
-        manifest = manifest.withSignal(signal);
+        manifest.update(manifest.current().withSignal(signal));
     }
 
     /** Allocates the next sequence number without writing anything. */
@@ -148,42 +187,54 @@ final class Recording implements AutoCloseable {
         }
         try {
             writer.append(type, seq, clock.nanoTime() - startNanos, payload);
-            bytes += ReplayFormat.RECORD_HEADER + payload.remaining();
         } catch (IOException e) {
-            fail(e);
+            fail(e, seq);
         }
     }
 
     /** Closes the file of a stream that was closed. */
     synchronized void closeFile(RecordWriter writer) {
-        if (writer != null && writers.remove(writer)) {
+        if (writer != null && writers.contains(writer)) {
             try {
                 writer.close();
             } catch (IOException e) {
-                fail(e);
+                fail(e, nextSeq);
+                return;
             }
+            writers.remove(writer);
+            closedBytes += writer.written();
         }
     }
 
     /** Writes every buffered record to its file: called when the loop is about to block. */
     synchronized void flush() {
-        if (failure != null) {
+        if (failure != null || closed) {
             return;
         }
-        for (RecordWriter writer : writers) {
+        for (BufferPool.Holder holder : buffers.holders()) {
             try {
-                writer.flush();
+                ((RecordWriter) holder).flush();
             } catch (IOException e) {
-                fail(e);
+                fail(e, nextSeq);
                 return;
             }
         }
     }
 
+    /**
+     * Writes again a manifest that could not be written, if its time has come: called when the loop is about to
+     * block.
+     *
+     * @return milliseconds until the next attempt, or -1 if no manifest waits to be written
+     */
+    synchronized long retryManifest() {
+        return manifest.retry();
+    }
+
     /** Flushes and closes everything, marks the manifest complete (or failed), releases the lock. Idempotent. */
     @Override
     public void close() {
-        close(Manifest.COMPLETE);
+        close(Manifest.COMPLETE, null);
     }
 
     /**
@@ -191,74 +242,82 @@ final class Recording implements AutoCloseable {
      * was stopped from outside; the manifest says {@code stopped}, and a replay ends where the recording ends.
      */
     void closeAtShutdown() {
-        close(Manifest.STOPPED);
+        close(Manifest.STOPPED, null);
     }
 
-    private synchronized void close(String status) {
+    /**
+     * As {@link #close()}, after the application ended on {@code error}: the manifest says {@code crashed}, with the
+     * error, and a replay ends where the recording ends, saying so.
+     */
+    void closeAfterCrash(Throwable error) {
+        close(Manifest.CRASHED, error.toString());
+    }
+
+    private synchronized void close(String status, String error) {
         if (closed) {
             return;
         }
         flush();
-        for (RecordWriter writer : writers) {
+        for (RecordWriter writer : List.copyOf(writers)) {
             try {
                 writer.close();
             } catch (IOException e) {
-                fail(e);
+                fail(e, nextSeq);
+                break;
             }
+            writers.remove(writer);
+            closedBytes += writer.written();
         }
-        writers.clear();
         closed = true;
         if (failure == null) {
-            // After a failure the manifest already says so; writing it again could only fail again.
-            try {
-                manifest = manifest.withEnd(status, nextSeq, null);
-                manifest.write(dir);
-            } catch (IOException e) {
-                log.error("{}: cannot write the manifest: {}", dir, e.getMessage());
-            }
+            manifest.write(manifest.current().withEnd(status, nextSeq, error));
         }
+        manifest.flush();
         try {
-            lock.release();
-            lockChannel.close();
-            Files.deleteIfExists(dir.resolve(ReplayFormat.LOCK));
+            directory.close();
         } catch (IOException e) {
             log.warn("{}: cannot release the recording lock: {}", dir, e.getMessage());
         }
-        log.info("recording to {} ended: {} events in {} files, {} bytes", dir, nextSeq, files, bytes);
+        log.info("recording to {} ended: {} events in {} files, {} bytes", dir, events(), files, closedBytes);
     }
 
     synchronized IOException failure() {
         return failure;
     }
 
+    /** The events recorded so far; once failed, those written before the failure. */
     synchronized long events() {
-        return nextSeq;
+        return failure == null ? nextSeq : writtenEvents;
     }
 
     Path dir() {
         return dir;
     }
 
-    private void fail(IOException e) {
+    /**
+     * Stops recording after {@code e}: the events written are those before {@code end} and before the first record
+     * any file still buffers; nothing more is written to the files, and the manifest says {@code failed}.
+     */
+    private void fail(IOException e, long end) {
         if (failure != null) {
             return;
         }
         failure = e;
-        log.error("recording to {} stopped after {} events: {}; the process keeps running unrecorded", dir,
-                nextSeq, e.getMessage());
+        writtenEvents = Math.min(end, nextSeq);
         for (RecordWriter writer : writers) {
-            try {
-                writer.close();
-            } catch (IOException ignored) {
-                // The recording is already marked failed; the first error is the one reported.
+            if (writer.firstUnwritten() >= 0) {
+                writtenEvents = Math.min(writtenEvents, writer.firstUnwritten());
             }
         }
+        log.error("recording to {} stopped after {} events: {}; the process keeps running unrecorded", dir,
+                writtenEvents, e.getMessage());
+        for (RecordWriter writer : writers) {
+            writer.abandon();
+            closedBytes += writer.written();
+        }
         writers.clear();
-        try {
-            manifest = manifest.withEnd(Manifest.FAILED, nextSeq, e.getMessage());
-            manifest.write(dir);
-        } catch (IOException second) {
-            log.error("{}: cannot mark the manifest failed: {}", dir, second.getMessage());
+        if (ownsManifest) {
+            manifest.write(manifest.current().withEnd(Manifest.FAILED, writtenEvents, e.getMessage()));
         }
     }
 }

@@ -48,6 +48,13 @@ final class Replay {
     private final Map<String, FileInfo> sources = new HashMap<>();
     private final Map<Long, ReplayCursor> heads = new HashMap<>();
     private final List<Waiting> waiting = new ArrayList<>();
+    private final BufferPool buffers = BufferPool.forReading();
+    /**
+     * The first sequence number the recording does not hold, as far as the manifest and the files tell before the
+     * events themselves do: a failed recording's count of events written; for a recording that did not end cleanly,
+     * the opening of a stream whose file was cut short in its header, or is missing.
+     */
+    private long end = Long.MAX_VALUE;
     private long next;
     private long bytesReceived;
     private int streams;
@@ -61,6 +68,9 @@ final class Replay {
         this.clock = new ReplayClock(manifest.startedMillis());
         this.realStart = realClock.nanoTime();
         this.progress = ReplayProgress.forConsole(manifest.events());
+        if (Manifest.FAILED.equals(manifest.status())) {
+            end = manifest.events();
+        }
     }
 
     /**
@@ -86,6 +96,9 @@ final class Replay {
         if (Manifest.STOPPED.equals(manifest.status())) {
             log.info("{}: the recorded process was stopped from outside (a signal); the replay ends where the"
                     + " recording ends", dir);
+        } else if (Manifest.CRASHED.equals(manifest.status())) {
+            log.info("{}: the recorded process crashed ({}); the replay ends where the recording ends", dir,
+                    manifest.error());
         } else if (Manifest.RECORDING.equals(manifest.status()) && RecordingReader.isBeingWritten(dir)) {
             log.warn("{}: the recording is still being written by a running process; the replay goes as far as it"
                     + " has written", dir);
@@ -127,12 +140,20 @@ final class Replay {
     private void index(Path file) throws IOException {
         RecordReader opened;
         try {
-            opened = new RecordReader(file);
+            opened = new RecordReader(file, buffers);
         } catch (CorruptRecordingException e) {
             if (!e.isCutShort()) {
                 throw e;
             }
-            log.warn("{}; ignoring it", e.getMessage());
+            long openSeq = ReplayFormat.openSeqOf(file);
+            if (!manifest.ended() && openSeq >= 0) {
+                // The process stopped while creating this file: nothing from its opening on was recorded whole.
+                end = Math.min(end, openSeq);
+                log.warn("{}; the recording ends at event #{}, where that stream was opened", e.getMessage(),
+                        openSeq);
+            } else {
+                log.warn("{}; ignoring it", e.getMessage());
+            }
             return;
         }
         try (RecordReader reader = opened) {
@@ -278,6 +299,33 @@ final class Replay {
         return open(info);
     }
 
+    /**
+     * Whether the recording holds the file of the stream accepted by event {@code seq}. If not, and the recording did
+     * not end cleanly, the process stopped (or recording failed) before that file was created: the recording ends
+     * at {@code seq}.
+     */
+    boolean holdsAccepted(long seq) {
+        FileInfo info = byOpenSeq.get(seq);
+        if (info != null && info.kind() == FileKind.STREAM) {
+            return true;
+        }
+        if (!manifest.ended()) {
+            end = Math.min(end, seq);
+            return false;
+        }
+        return true;
+    }
+
+    /** Whether the recording process ended the recording, so that its files hold every event it counts. */
+    boolean endedCleanly() {
+        return manifest.ended();
+    }
+
+    /** Whether event {@code seq} lies within the recording: before its known {@link #end}. */
+    boolean holds(long seq) {
+        return seq < end;
+    }
+
     /** Opens the file of the stream accepted by the event {@code seq}. */
     ReplayCursor openAccepted(long seq, String name) {
         FileInfo info = byOpenSeq.get(seq);
@@ -297,7 +345,7 @@ final class Replay {
         unopenedByFirstSeq.remove(info.firstSeq(), info);
         try {
             streams++;
-            return new ReplayCursor(this, new RecordReader(info.path()));
+            return new ReplayCursor(this, new RecordReader(info.path(), buffers));
         } catch (IOException e) {
             throw fail("corrupt recording: " + e.getMessage());
         }
@@ -342,6 +390,9 @@ final class Replay {
 
     /** The recorded time of the next event, or -1 if the recording holds no event with the next number. */
     long nextEventTime() {
+        if (next >= end) {
+            return -1;
+        }
         ReplayCursor owner = heads.get(next);
         if (owner != null) {
             return owner.head().time();
@@ -370,7 +421,7 @@ final class Replay {
 
     /** Why the recording holds no further event, as its manifest tells; empty for a clean end. */
     private String whyItEndsHere() {
-        if (manifest.closed() && manifest.events() > next) {
+        if (manifest.ended() && manifest.events() > next) {
             return ", although its manifest counts " + manifest.events() + ": a file is missing, damaged or cut"
                     + " short (replay-tool verify " + dir + " names it)";
         }
@@ -381,6 +432,8 @@ final class Replay {
                 return "; the recorded process was stopped here from outside (a signal such as SIGTERM)";
             case Manifest.FAILED:
                 return "; recording stopped here because writing it failed (" + manifest.error() + ")";
+            case Manifest.CRASHED:
+                return "; the recorded process crashed here (" + manifest.error() + ")";
             default:
                 return RecordingReader.isBeingWritten(dir)
                         ? "; the recording is still being written by a running process, and this is as far as it"

@@ -37,6 +37,7 @@ public final class ReplayContext implements AutoCloseable {
     private final Thread shutdownHook;
     private RecordingFailurePolicy failurePolicy = RecordingFailurePolicy.CONTINUE;
     private PollLoop loop;
+    private boolean closed;
 
     private ReplayContext(ReplayMode mode, Recording recording, Replay replay) {
         this.mode = mode;
@@ -56,12 +57,13 @@ public final class ReplayContext implements AutoCloseable {
     }
 
     /**
-     * Records into {@code dir}, which is created owner-only if needed; files of an earlier recording there are
-     * removed.
+     * Records into {@code dir}, which is created owner-only if needed. An earlier recording there is kept: moved
+     * into the subdirectory {@code previous-N} (N one more than the highest there), and the log says so.
      *
      * @param program the application's name, checked again on replay
      * @param arguments the command line, stored in the manifest for people reading it
-     * @throws IOException if the directory cannot be used or another process records into it
+     * @throws IOException if the directory cannot be used (it belongs to another user, others can write to it, it
+     *     holds files that are not a recording's) or another process records into it
      */
     public static ReplayContext record(Path dir, String program, List<String> arguments) throws IOException {
         return record(dir, program, arguments, RecordingFailurePolicy.CONTINUE);
@@ -69,11 +71,18 @@ public final class ReplayContext implements AutoCloseable {
 
     /**
      * Records into {@code dir}, as {@link #record(Path, String, List)}, with {@code policy} for a failure to write.
+     * A recording can fail at once (the earlier recording cannot be moved aside, the disk has no room for the
+     * manifest and its reserve): under {@link RecordingFailurePolicy#EXIT} that is a
+     * {@link RecordingFailedException} here; otherwise the process goes on unrecorded ({@link #recordingFailure()}).
      */
     public static ReplayContext record(Path dir, String program, List<String> arguments,
             RecordingFailurePolicy policy) throws IOException {
-        ReplayContext context = new ReplayContext(ReplayMode.RECORD,
-                Recording.start(dir, program, arguments, SystemClock.INSTANCE), null);
+        Recording recording = Recording.start(dir, program, arguments, SystemClock.INSTANCE);
+        if (recording.failure() != null && policy == RecordingFailurePolicy.EXIT) {
+            recording.close();
+            throw new RecordingFailedException(dir, recording.failure());
+        }
+        ReplayContext context = new ReplayContext(ReplayMode.RECORD, recording, null);
         context.failurePolicy = policy;
         return context;
     }
@@ -142,9 +151,16 @@ public final class ReplayContext implements AutoCloseable {
         return loop;
     }
 
-    /** Writes what was recorded since the last time; under {@link RecordingFailurePolicy#EXIT}, stops on failure. */
+    /**
+     * Writes what was recorded since the last time, and a manifest that could not be written when its retry is due
+     * (waking the loop for it); under {@link RecordingFailurePolicy#EXIT}, stops on failure.
+     */
     private void flushRecording() {
         recording.flush();
+        long retry = recording.retryManifest();
+        if (retry >= 0) {
+            loop.waitMillis(retry, "recording manifest retry");
+        }
         IOException failure = recording.failure();
         if (failure != null && failurePolicy == RecordingFailurePolicy.EXIT) {
             throw new RecordingFailedException(recording.dir(), failure);
@@ -242,7 +258,7 @@ public final class ReplayContext implements AutoCloseable {
         return replay == null ? null : replay.manifest().signal();
     }
 
-    /** Events recorded or replayed so far. */
+    /** Events recorded (once failed: written before the failure) or replayed so far. */
     public long events() {
         return recording != null ? recording.events() : replay != null ? replay.next() : 0;
     }
@@ -260,19 +276,51 @@ public final class ReplayContext implements AutoCloseable {
         return recording == null ? null : recording.failure();
     }
 
-    /** Ends a recording cleanly, or logs what a replay did. Idempotent. */
+    /**
+     * Ends a recording cleanly (manifest {@code complete}), or logs what a replay did. Idempotent. An application
+     * that ends because of an error must call {@link #closeAfterCrash} instead, first: a recording closed here says
+     * the process ended as it meant to.
+     */
     @Override
     public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
         if (recording != null) {
             recording.close();
-            try {
-                Runtime.getRuntime().removeShutdownHook(shutdownHook);
-            } catch (IllegalStateException e) {
-                // Already shutting down: the hook runs (harmlessly, closing is idempotent).
-            }
+            removeShutdownHook();
         }
         if (replay != null) {
             replay.logSummary();
+        }
+    }
+
+    /**
+     * Ends a recording after the application failed with {@code error}, which it cannot recover from (an
+     * {@link OutOfMemoryError}, a bug): every event recorded is written, and the manifest says {@code crashed}, with
+     * the error, so that a replay ends where the recording ends and says why. For a replay, as {@link #close()}.
+     * A later {@link #close()} does nothing more.
+     */
+    public void closeAfterCrash(Throwable error) {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (recording != null) {
+            recording.closeAfterCrash(error);
+            removeShutdownHook();
+        }
+        if (replay != null) {
+            replay.logSummary();
+        }
+    }
+
+    private void removeShutdownHook() {
+        try {
+            Runtime.getRuntime().removeShutdownHook(shutdownHook);
+        } catch (IllegalStateException e) {
+            // Already shutting down: the hook runs (harmlessly, closing is idempotent).
         }
     }
 }

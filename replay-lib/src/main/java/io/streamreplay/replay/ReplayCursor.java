@@ -62,7 +62,8 @@ final class ReplayCursor implements AutoCloseable {
     /** The next record if it is due now, else null; nothing is due beyond the replay's stop point. */
     Record due() {
         Record next = head();
-        return next != null && next.seq() == replay.next() && !replay.isBeyondStop(next) ? next : null;
+        return next != null && next.seq() == replay.next() && replay.holds(next.seq()) && !replay.isBeyondStop(next)
+                ? next : null;
     }
 
     /**
@@ -71,7 +72,7 @@ final class ReplayCursor implements AutoCloseable {
      */
     Record dueNow() {
         Record next = head();
-        if (next != null && next.seq() == replay.next() && replay.isBeyondStop(next)) {
+        if (next != null && next.seq() == replay.next() && replay.holds(next.seq()) && replay.isBeyondStop(next)) {
             replay.idle();
         }
         return due();

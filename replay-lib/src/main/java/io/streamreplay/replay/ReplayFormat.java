@@ -1,6 +1,8 @@
 package io.streamreplay.replay;
 
 import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Constants of the replay file format, version {@value #VERSION}, and the rule that names files. All integers are
@@ -17,6 +19,8 @@ final class ReplayFormat {
      * The header checksum covers the 25 bytes after it, so a damaged length is detected before it is trusted.
      */
     static final int RECORD_HEADER = 4 + 4 + 4 + 1 + 8 + 8;
+    /** Bytes of a file header before its name: magic, version, kind, reserved, open sequence, name length. */
+    static final int FILE_HEADER_FIXED = 8 + 2 + 1 + 1 + 8 + 2;
     /** The largest payload a record may have; larger reads and writes are split. */
     static final int MAX_PAYLOAD = 16 << 20;
     /** Suffix of replay files. */
@@ -25,6 +29,8 @@ final class ReplayFormat {
     static final String MANIFEST = "manifest.json";
     /** The lock held by the recording process. */
     static final String LOCK = ".lock";
+
+    private static final Pattern STREAM_FILE = Pattern.compile("(\\d{8,19})-[A-Za-z-]*\\" + SUFFIX);
 
     private ReplayFormat() {
     }
@@ -41,6 +47,27 @@ final class ReplayFormat {
     /** The file of the recorded source {@code name}. */
     static Path sourceFile(Path dir, String name) {
         return dir.resolve("source-" + fold(name) + SUFFIX);
+    }
+
+    /** Bytes of the header of a file whose name is {@code nameLength} bytes: the fixed part, the name, a CRC. */
+    static int fileHeaderLength(int nameLength) {
+        return FILE_HEADER_FIXED + nameLength + 4;
+    }
+
+    /**
+     * The sequence number at which the stream of {@code file} was opened, read from its name ({@link #streamFile}),
+     * or -1 for a source's file or a name of another form: for a file whose header is cut short.
+     */
+    static long openSeqOf(Path file) {
+        Matcher matcher = STREAM_FILE.matcher(file.getFileName().toString());
+        if (!matcher.matches()) {
+            return -1;
+        }
+        try {
+            return Long.parseLong(matcher.group(1));
+        } catch (NumberFormatException e) {
+            return -1;
+        }
     }
 
     static String fold(String name) {

@@ -39,7 +39,7 @@ final class ReplayPassiveStream implements PassiveStream {
             cursor.consume();
             throw RecordedError.decode(due.payload());
         }
-        if (due.type() != RecordType.ACCEPT_OK) {
+        if (due.type() != RecordType.ACCEPT_OK || !replay.holdsAccepted(due.seq())) {
             return null;
         }
         ByteBuffer payload = ByteBuffer.wrap(due.payload());

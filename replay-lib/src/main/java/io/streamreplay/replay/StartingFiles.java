@@ -5,6 +5,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -46,7 +47,7 @@ final class StartingFiles {
             return new Manifest.StartingFile(file.toString(), "", -1, "");
         }
         Path dir = recordingDir.resolve(DIR);
-        if (!Files.isDirectory(dir)) {
+        if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
             Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(
                     PosixFilePermissions.fromString("rwx------")));
         }
@@ -59,13 +60,20 @@ final class StartingFiles {
         }
         Path copy = recordingDir.resolve(name);
         Measure measure;
+        // Created new (never through a link); a copy that cannot be written in full is removed, not left to hold
+        // space on a disk that filled up.
         try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ);
-                FileChannel out = FileChannel.open(copy, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                        StandardOpenOption.TRUNCATE_EXISTING),
+                FileChannel out = FileChannel.open(copy, Set.of(StandardOpenOption.CREATE_NEW,
+                        StandardOpenOption.WRITE),
                         PosixFilePermissions.asFileAttribute(
                                 PosixFilePermissions.fromString("rw-------")))) {
-            measure = transfer(in, out);
-            out.force(true);
+            try {
+                measure = transfer(in, out);
+                out.force(true);
+            } catch (IOException e) {
+                Files.deleteIfExists(copy);
+                throw e;
+            }
         }
         return new Manifest.StartingFile(file.toString(), name, measure.size(), measure.sha256());
     }

@@ -6,16 +6,22 @@ import java.net.UnixDomainSocketAddress;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 
 /**
  * Unix-domain sockets: {@code unix:PATH} and {@code punix:PATH}.
  *
  * <p>A listener removes a stale socket file left by a process that died, but refuses to take over a path where a
- * live process still accepts connections; it removes its socket file when closed. Streams need no probes (the
+ * live process still accepts connections, or that is not a socket at all (a regular file, a symbolic link): a
+ * mistyped {@code punix:} path must not delete someone's file. It removes its socket file when closed. Streams need no probes (the
  * kernel reports a dead peer at once). Accepted streams are named {@code unix:PATH#N}, N counting from 1.
  */
 public final class UnixTransport implements Transport {
+
+    /** The file type bits of a {@code unix:mode}, and the type of a socket ({@code stat(2)}). */
+    private static final int S_IFMT = 0170000;
+    private static final int S_IFSOCK = 0140000;
 
     @Override
     public String prefix() {
@@ -78,8 +84,13 @@ public final class UnixTransport implements Transport {
     }
 
     private static void removeStaleSocket(String name, Path path) throws IOException {
-        if (!Files.exists(path)) {
+        if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
             return;
+        }
+        int mode = (Integer) Files.getAttribute(path, "unix:mode", LinkOption.NOFOLLOW_LINKS);
+        if ((mode & S_IFMT) != S_IFSOCK) {
+            throw new IOException(name + ": cannot listen: " + path + " exists and is not a socket; refusing to"
+                    + " replace it");
         }
         try (SocketChannel probe = SocketChannel.open(StandardProtocolFamily.UNIX)) {
             probe.connect(UnixDomainSocketAddress.of(path));

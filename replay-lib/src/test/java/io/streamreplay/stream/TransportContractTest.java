@@ -202,6 +202,18 @@ class TransportContractTest {
     }
 
     @Test
+    void unixListenerRefusesToReplaceAFileOrALinkThatIsNotASocket() throws IOException {
+        Path file = Files.writeString(tmp.resolve("precious.db"), "data");
+        IOException refused = assertThrows(IOException.class, () -> serverSide.listen("punix:" + file));
+        assertEquals("punix:" + file + ": cannot listen: " + file + " exists and is not a socket; refusing to"
+                + " replace it", refused.getMessage());
+        assertEquals("data", Files.readString(file));
+        Path link = Files.createSymbolicLink(tmp.resolve("link.sock"), file);
+        assertThrows(IOException.class, () -> serverSide.listen("punix:" + link));
+        assertTrue(Files.isSymbolicLink(link) && Files.readString(file).equals("data"));
+    }
+
+    @Test
     void connectionRefusedIsAnErrorNamingTheStream() throws IOException {
         int port;
         try (ServerSocketChannel probe = ServerSocketChannel.open()) {

@@ -92,8 +92,12 @@ public final class Programs {
         asRoot(List.of("umount", dir.toString()), 60);
     }
 
-    /** Runs {@code command} as root: directly if this is root, else through {@code sudo -n}. */
-    private static void asRoot(List<String> command, long timeoutSeconds) throws Exception {
+    /**
+     * Runs {@code command} as root: directly if this is root, else through {@code sudo -n}.
+     *
+     * @throws IllegalStateException with the command's output if it fails
+     */
+    public static void asRoot(List<String> command, long timeoutSeconds) throws Exception {
         List<String> full = new ArrayList<>(exec(null, List.of("id", "-u"), 10).output().trim().equals("0")
                 ? List.of() : List.of("sudo", "-n"));
         full.addAll(command);

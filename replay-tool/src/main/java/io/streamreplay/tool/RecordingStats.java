@@ -199,7 +199,7 @@ final class RecordingStats {
         return problems.isEmpty();
     }
 
-    /** The manifest's status: complete, stopped, recording (killed or still running) or failed. */
+    /** The manifest's status: complete, stopped, crashed, recording (killed or still running) or failed. */
     String status() {
         return status;
     }

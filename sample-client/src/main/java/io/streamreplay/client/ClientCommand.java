@@ -46,6 +46,7 @@ public abstract class ClientCommand implements Callable<Integer> {
         } catch (ClientException e) {
             return fail(err, e.getMessage(), e.exitStatus());
         }
+        Throwable crash = null;
         try {
             TableWriter out = new TableWriter(spec.commandLine().getOut(), options.format, !options.noHeadings,
                     options.pretty);
@@ -59,11 +60,17 @@ public abstract class ClientCommand implements Callable<Integer> {
             return fail(err, e.getMessage(), e.exitStatus());
         } catch (RecordingFailedException e) {
             return fail(err, e.getMessage(), e.exitStatus());
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
+            // A bug, or out of memory: a recording of this run must not say it ended as meant.
+            crash = e;
             e.printStackTrace(err);
             return fail(err, "internal error: " + e, ClientException.FAILED);
         } finally {
-            runtime.close();
+            if (crash != null) {
+                runtime.closeAfterCrash(crash);
+            } else {
+                runtime.close();
+            }
         }
     }
 

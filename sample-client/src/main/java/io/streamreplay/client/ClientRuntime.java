@@ -6,6 +6,7 @@ import io.streamreplay.poll.PollLoop;
 import io.streamreplay.poll.SystemClock;
 import io.streamreplay.process.Signals;
 import io.streamreplay.replay.RecordedSource;
+import io.streamreplay.replay.RecordingFailedException;
 import io.streamreplay.replay.ReplayContext;
 import io.streamreplay.replay.ReplayOptions;
 import io.streamreplay.stream.StreamProvider;
@@ -50,6 +51,8 @@ public final class ClientRuntime implements AutoCloseable {
             replay = replayOptions.open(PROGRAM, commandLine);
         } catch (IOException e) {
             throw new ClientException(ClientException.FAILED, e.getMessage(), e);
+        } catch (RecordingFailedException e) {
+            throw new ClientException(e.exitStatus(), e.getMessage(), e);
         }
         ClientRuntime runtime = new ClientRuntime(replay, live, TimeUnit.SECONDS.toMillis(options.timeoutSeconds));
         // Ctrl-C must end monitor and bench cleanly (summary printed, recording closed), not kill the JVM.
@@ -107,5 +110,11 @@ public final class ClientRuntime implements AutoCloseable {
     public void close() {
         loop.close();
         replay.close();
+    }
+
+    /** Ends the recording after the command failed on {@code error} (a bug, out of memory): it says crashed. */
+    public void closeAfterCrash(Throwable error) {
+        replay.closeAfterCrash(error);
+        loop.close();
     }
 }

@@ -22,7 +22,8 @@ import picocli.CommandLine.Mixin;
                 LockCommand.Steal.class, LockCommand.Unlock.class, EchoCommand.class, ControlClientCommand.class,
                 BenchCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit status:%n",
-        exitCodeList = {"0:success", "1:the server is unreachable or answered with an error",
+        exitCodeList = {"0:success", "1:the server is unreachable or answered with an error; an internal error (a"
+                + " recording of the run then says 'crashed')",
                 "2:bad command line or input (nothing was sent); an error reply to 'control'",
                 "3:replay reached the end of a complete recording too early", "4:replay diverged from the recording",
                 "5:writing the recording failed, with --replay-record-on-error=exit",

@@ -28,7 +28,9 @@ import org.slf4j.MarkerFactory;
  * differ by nature between a recorded run and its replay; everything else in it is the application's behaviour,
  * so the file of a replay equals the recorded run's but for timestamps. On the console of a replay, those other
  * lines read {@code replayed: ...} ({@link #markReplayedLines()}): they are the recorded run's, reproduced, and no
- * socket was opened for them.
+ * socket was opened for them. The exception: the recording's warnings and errors (writing it failed, its manifest
+ * cannot be written, an earlier recording was moved aside) go to the log file too, because an operator must learn of
+ * them there; a run that has them is one whose recording is not whole.
  */
 public final class LogbackSetup implements LogLevels {
 
@@ -42,6 +44,7 @@ public final class LogbackSetup implements LogLevels {
     public static final Marker REPLAY_STATUS = MarkerFactory.getMarker("REPLAY_STATUS");
 
     private static final String REPLAY_LOGGERS = "io.streamreplay.replay";
+    private static final String RECORDING_LOGGER = "io.streamreplay.replay.Recording";
 
     private final LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
     /**
@@ -107,8 +110,10 @@ public final class LogbackSetup implements LogLevels {
         Filter<ILoggingEvent> filter = new Filter<>() {
             @Override
             public FilterReply decide(ILoggingEvent event) {
-                boolean replayLine = event.getLoggerName().startsWith(REPLAY_LOGGERS)
-                        || (event.getMarkerList() != null && event.getMarkerList().contains(REPLAY_STATUS));
+                boolean recordingTrouble = event.getLoggerName().equals(RECORDING_LOGGER)
+                        && event.getLevel().isGreaterOrEqual(Level.WARN);
+                boolean replayLine = !recordingTrouble && (event.getLoggerName().startsWith(REPLAY_LOGGERS)
+                        || (event.getMarkerList() != null && event.getMarkerList().contains(REPLAY_STATUS)));
                 return replayLine == aboutReplay ? FilterReply.NEUTRAL : FilterReply.DENY;
             }
         };

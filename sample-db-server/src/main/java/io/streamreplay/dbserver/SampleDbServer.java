@@ -28,13 +28,9 @@ import io.streamreplay.stream.StreamProvider;
 import io.streamreplay.stream.TlsConfig;
 import io.streamreplay.stream.TransportRegistry;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -52,8 +48,9 @@ import picocli.CommandLine.Parameters;
  *
  * <p>Exit status: 0 after {@code exit} on the control socket (or the replay of one), 1 for a start-up problem,
  * 2 for bad usage, 3 when a replay runs out of recording, 4 when a replay diverges, 5 when writing the recording
- * failed under {@code --replay-record-on-error=exit}, 128 + N when stopped by signal N (143 for SIGTERM, 130 for
- * SIGINT).
+ * failed under {@code --replay-record-on-error=exit}, {@value #CRASH_STATUS} after an internal error (out of memory,
+ * a bug), which a recording's manifest calls {@code crashed}, 128 + N when stopped by signal N (143 for SIGTERM, 130
+ * for SIGINT).
  *
  * <p>A replay ({@code --replay=DIR}) runs the recorded command line, with the options and database files given now
  * in place of the recorded ones; it opens no socket, writes no pid file, and starts each database from the
@@ -71,6 +68,7 @@ import picocli.CommandLine.Parameters;
                 "2:bad command line", "3:replay reached the end of a complete recording",
                 "4:replay diverged from the recording",
                 "5:writing the recording failed, with --replay-record-on-error=exit",
+                "70:stopped by an internal error (out of memory, a bug); a recording says 'crashed'",
                 "130:stopped by SIGINT (Ctrl-C)", "143:stopped by SIGTERM"})
 public final class SampleDbServer implements Callable<Integer> {
 
@@ -82,6 +80,8 @@ public final class SampleDbServer implements Callable<Integer> {
     public static final String DEFAULT_REMOTE = "punix:db.sock";
     /** The control socket used when none is given. */
     public static final String DEFAULT_CONTROL = PROGRAM + ".ctl";
+    /** The exit status after an internal error, such as running out of memory: {@value} (EX_SOFTWARE). */
+    public static final int CRASH_STATUS = 70;
 
     private static final Logger log = LoggerFactory.getLogger(SampleDbServer.class);
     private static final long PROBE_INTERVAL_MILLIS = 5000;
@@ -333,11 +333,15 @@ public final class SampleDbServer implements Callable<Integer> {
         } catch (IOException e) {
             log.error("{}", e.getMessage());
             return 1;
+        } catch (RecordingFailedException e) {
+            log.error("{}", e.getMessage());
+            return e.exitStatus();
         }
         List<DatabaseFile> files = new ArrayList<>();
         StatusEndpoint status = null;
-        FileLock pidLock = null;
+        PidFile pid = null;
         Thread pidRemover = null;
+        Throwable crash = null;
         try {
             PollLoop loop = replay.newPollLoop();
             StreamProvider streams = replay.streams(transports);
@@ -345,13 +349,11 @@ public final class SampleDbServer implements Callable<Integer> {
             for (Path file : databaseFiles) {
                 files.add(DatabaseFile.open(replay.startingFile(file), uuids));
             }
-            if (replay.mode() != ReplayMode.REPLAY) {
+            if (replay.mode() != ReplayMode.REPLAY && pidFile != null) {
                 // A replay must not take the pid file of a live server, and writes nothing the recorded run did not.
-                pidLock = writePidFile();
-                if (pidLock != null) {
-                    pidRemover = new Thread(() -> removePidFile(), "pidfile-removal");
-                    Runtime.getRuntime().addShutdownHook(pidRemover);
-                }
+                pid = PidFile.create(pidFile);
+                pidRemover = new Thread(pid::closeQuietly, "pidfile-removal");
+                Runtime.getRuntime().addShutdownHook(pidRemover);
             }
             stopOnSignals(replay);
             // Sized from the heap of the recorded run, so that a replay drops the same clients at the same point.
@@ -403,6 +405,11 @@ public final class SampleDbServer implements Callable<Integer> {
         } catch (IOException e) {
             log.error("{}", e.getMessage());
             return 1;
+        } catch (RuntimeException | Error e) {
+            // Out of memory, a bug: the run cannot go on, and its recording must not claim a clean end.
+            crash = e;
+            log.error("stopping on an internal error: {}", e.toString(), e);
+            return CRASH_STATUS;
         } finally {
             if (status != null) {
                 status.close();
@@ -421,8 +428,14 @@ public final class SampleDbServer implements Callable<Integer> {
                     // Already shutting down: the hook removes the file.
                 }
             }
-            releasePidFile(pidLock);
-            replay.close();
+            if (pid != null) {
+                pid.closeQuietly();
+            }
+            if (crash != null) {
+                replay.closeAfterCrash(crash);
+            } else {
+                replay.close();
+            }
         }
     }
 
@@ -503,41 +516,4 @@ public final class SampleDbServer implements Callable<Integer> {
         }
     }
 
-    private FileLock writePidFile() throws IOException {
-        if (pidFile == null) {
-            return null;
-        }
-        FileChannel channel = FileChannel.open(pidFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-        FileLock lock = channel.tryLock();
-        if (lock == null) {
-            channel.close();
-            throw new IOException(pidFile + ": the pid file is locked by another running server");
-        }
-        channel.truncate(0);
-        channel.write(java.nio.ByteBuffer.wrap((ProcessHandle.current().pid() + "\n")
-                .getBytes(StandardCharsets.US_ASCII)));
-        return lock;
-    }
-
-    private void releasePidFile(FileLock lock) {
-        if (lock == null) {
-            return;
-        }
-        try {
-            Files.deleteIfExists(pidFile);
-            lock.release();
-            lock.channel().close();
-        } catch (IOException e) {
-            log.warn("{}: {}", pidFile, e.toString());
-        }
-    }
-
-    /** Removes the pid file at a shutdown the server did not see coming (a signal). */
-    private void removePidFile() {
-        try {
-            Files.deleteIfExists(pidFile);
-        } catch (IOException e) {
-            log.warn("{}: {}", pidFile, e.toString());
-        }
-    }
 }

@@ -19,7 +19,9 @@ import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -37,9 +39,12 @@ import org.slf4j.LoggerFactory;
  * and the other way round: record 0 is the schema, every later record one committed transaction
  * ({@code {"TABLE":{"UUID":null|{changed columns}},"_date":MS,"_comment":TEXT,"_is_diff":true}}).
  *
- * <p>Opening loads every record. A bad last record (what a crash during a write leaves) is ignored with a warning and
- * cut off by the next write; a bad record followed by more data is damage, and opening fails naming the offset.
- * While open, the file is locked ({@code .NAME.~lock~} beside it) against a second server.
+ * <p>Opening loads every record. A bad last record (what a crash during a write leaves), or a last record that reads
+ * well but cannot be applied (Open vSwitch logs and discards it too), is discarded with a warning: cut off the
+ * file, but kept in a side file {@code NAME.discarded-N} that the warning names, so that nothing is lost silently.
+ * A bad record followed by more data is damage, and opening fails naming the offset. A write that fails (a full
+ * disk) is cut off again, so that the file always ends with its last good record. While open, the file is locked
+ * ({@code .NAME.~lock~} beside it, opened without following symbolic links) against a second server.
  * {@link #compact} rewrites the file as the schema plus one snapshot record, atomically; {@link #shouldCompact}
  * says when to, by Open vSwitch's rule (10 minutes, 100 records, 10 MiB and twice the size after the last one).
  *
@@ -82,7 +87,12 @@ public final class DatabaseFile implements AutoCloseable {
      */
     public static void create(Path path, DatabaseSchema schema) throws IOException {
         try (JsonRecordFile created = JsonRecordFile.create(path)) {
-            created.append(schema.toJson(), true);
+            try {
+                created.append(schema.toJson(), true);
+            } catch (IOException e) {
+                Files.deleteIfExists(path);
+                throw e;
+            }
         }
     }
 
@@ -120,7 +130,16 @@ public final class DatabaseFile implements AutoCloseable {
      */
     public static DatabaseFile open(Path path, UuidSource uuids) throws IOException, OvsdbException {
         Path lockPath = path.resolveSibling("." + path.getFileName() + ".~lock~");
-        FileChannel lockChannel = FileChannel.open(lockPath, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        FileChannel lockChannel;
+        try {
+            lockChannel = FileChannel.open(lockPath, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                    LinkOption.NOFOLLOW_LINKS);
+        } catch (FileSystemException e) {
+            throw e;
+        } catch (IOException e) {
+            // The JDK's message for a link opened with NOFOLLOW_LINKS does not name the file.
+            throw new IOException(lockPath + ": " + e.getMessage(), e);
+        }
         FileLock lock = null;
         JsonRecordFile records = null;
         try {
@@ -135,22 +154,40 @@ public final class DatabaseFile implements AutoCloseable {
             records = JsonRecordFile.open(path);
             Database database = new Database(schema(records));
             long transactions = 0;
+            String unapplied = null;
             for (JsonNode json = records.next(); json != null; json = records.next()) {
                 try {
                     load(database, json, uuids);
                 } catch (OvsdbException e) {
-                    throw e.withPrefix(path + ": transaction record " + (transactions + 1) + " cannot be applied: ");
+                    String what = "transaction record " + (transactions + 1) + " cannot be applied: ";
+                    records.unread();
+                    long offset = records.goodEnd();
+                    if (records.next() != null || (records.problem() != null && !records.problem().torn())) {
+                        throw e.withPrefix(path + ": " + what);
+                    }
+                    unapplied = "the last record, at offset " + offset + ", cannot be applied (" + e.tag() + ": "
+                            + e.details() + ")";
+                    break;
                 }
                 transactions++;
             }
             JsonRecordFile.Problem problem = records.problem();
-            if (problem != null) {
-                if (!problem.torn()) {
-                    throw new OvsdbException("I/O error", path + ": bad record at offset " + problem.offset() + ": "
-                            + problem.reason() + ", and more data follows; refusing to open a damaged database");
+            if (problem != null && !problem.torn()) {
+                throw new OvsdbException("I/O error", path + ": bad record at offset " + problem.offset() + ": "
+                        + problem.reason() + ", and more data follows; refusing to open a damaged database");
+            }
+            if (unapplied != null || problem != null) {
+                String why = unapplied != null ? unapplied : "the last record, at offset " + problem.offset()
+                        + ", is incomplete (" + problem.reason() + ")";
+                Path side;
+                try {
+                    side = records.discardTail();
+                } catch (IOException e) {
+                    throw new IOException(path + ": " + why + ", and it cannot be kept aside before it is cut off"
+                            + " (" + e.getMessage() + "); refusing to open the database until it can", e);
                 }
-                log.warn("{}: ignoring an incomplete last record at offset {} ({}); it will be overwritten by the"
-                        + " next transaction", path, problem.offset(), problem.reason());
+                log.warn("{}: {}; it was cut off the file and kept in {}; the file is loaded up to it ({}"
+                        + " transactions)", path, why, side, transactions);
             }
             DatabaseFile opened = new DatabaseFile(path, lockChannel, lock, records, database);
             opened.snapshotSize = records.goodEnd();
@@ -370,6 +407,25 @@ public final class DatabaseFile implements AutoCloseable {
         Path target = path.toRealPath();
         Path temporary = target.resolveSibling(target.getFileName() + ".tmp");
         Files.deleteIfExists(temporary);
+        try {
+            writeSnapshotFile(temporary, dateMillis, comment);
+        } catch (IOException e) {
+            // A snapshot that could not be written in full must not hold space on a disk that filled up.
+            Files.deleteIfExists(temporary);
+            throw e;
+        }
+        Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        syncDirectory(target.getParent());
+        file.close();
+        file = JsonRecordFile.open(target);
+        while (file.next() != null) {
+            // Position after the snapshot for the next append.
+        }
+        snapshotSize = file.goodEnd();
+        recordsSinceSnapshot = 0;
+    }
+
+    private void writeSnapshotFile(Path temporary, long dateMillis, String comment) throws IOException {
         try (JsonRecordFile snapshot = JsonRecordFile.create(temporary)) {
             snapshot.append(database.schema().toJson(), false);
             ObjectNode json = Json.NODES.objectNode();
@@ -387,15 +443,6 @@ public final class DatabaseFile implements AutoCloseable {
             snapshot.append(json, false);
             snapshot.sync();
         }
-        Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        syncDirectory(target.getParent());
-        file.close();
-        file = JsonRecordFile.open(target);
-        while (file.next() != null) {
-            // Position after the snapshot for the next append.
-        }
-        snapshotSize = file.goodEnd();
-        recordsSinceSnapshot = 0;
     }
 
     private static void syncDirectory(Path dir) {

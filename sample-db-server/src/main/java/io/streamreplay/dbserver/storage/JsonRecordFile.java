@@ -8,6 +8,8 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
@@ -22,7 +24,11 @@ import java.util.regex.Pattern;
  * header states.
  *
  * <p>{@link #next()} reads records in order and stops at the first bad one, remembering why and where
- * ({@link #problem()}); {@link #append} writes after the last good record, cutting off a bad tail first.
+ * ({@link #problem()}); a record is torn (what a crash during a write leaves) only when it is the last thing in the
+ * file, its length running past the end with no whole line after its header. A length is checked against the size
+ * of the file before anything is allocated for it. {@link #append} writes after the last good record, cutting off a
+ * bad tail first; a write that fails is cut off again, as Open vSwitch's {@code ovsdb_log_write} does, so that the
+ * file always ends with its last good record. {@link #discardTail} keeps a bad tail in a side file before cutting it.
  *
  * <p>Not thread-safe.
  */
@@ -43,6 +49,7 @@ final class JsonRecordFile implements AutoCloseable {
     private final MessageDigest sha1;
     private long readOffset;
     private long goodEnd;
+    private long lastRecordStart;
     private Problem problem;
     private boolean tailChecked;
 
@@ -86,8 +93,21 @@ final class JsonRecordFile implements AutoCloseable {
         if (!matcher.matches()) {
             return stop(start, "the header line is not \"OVSDB JSON <length> <sha1>\"", false);
         }
-        int length = Integer.parseInt(matcher.group(1));
-        byte[] data = new byte[length];
+        long length = Long.parseLong(matcher.group(1));
+        long present = channel.size() - readOffset;
+        if (length > present) {
+            // What a crash mid-write leaves has no line end after its header: the record's own ends it.
+            if (newlineFollows()) {
+                return stop(start, "the record's length " + length + " runs past the end of the file, but whole"
+                        + " lines follow its header", false);
+            }
+            return stop(start, "the record is cut short: " + length + " bytes expected, " + present + " present",
+                    true);
+        }
+        if (length > Integer.MAX_VALUE - 8) {
+            return stop(start, "the record's length " + length + " is more than a record can hold", false);
+        }
+        byte[] data = new byte[(int) length];
         int got = readFully(data);
         if (got < length) {
             return stop(start, "the record is cut short: " + length + " bytes expected, " + got + " present", true);
@@ -103,8 +123,34 @@ final class JsonRecordFile implements AutoCloseable {
         } catch (JsonProcessingException e) {
             return stop(start, "the record is not valid JSON: " + e.getOriginalMessage(), false);
         }
+        lastRecordStart = start;
         goodEnd = readOffset;
         return json;
+    }
+
+    /** Whether a line end follows in the rest of the file (read without moving on). */
+    private boolean newlineFollows() throws IOException {
+        ByteBuffer rest = ByteBuffer.allocate(1 << 16);
+        for (long at = readOffset;; at += rest.limit()) {
+            rest.clear();
+            if (channel.read(rest, at) <= 0) {
+                return false;
+            }
+            rest.flip();
+            while (rest.hasRemaining()) {
+                if (rest.get() == '\n') {
+                    return true;
+                }
+            }
+        }
+    }
+
+    /**
+     * Makes the record {@link #next()} just returned count as not read, so that the file's good part ends before it
+     * (Open vSwitch's {@code ovsdb_log_unread}): for a record that reads well but cannot be applied.
+     */
+    void unread() {
+        goodEnd = lastRecordStart;
     }
 
     private JsonNode stop(long offset, String reason, boolean torn) throws IOException {
@@ -168,13 +214,55 @@ final class JsonRecordFile implements AutoCloseable {
     }
 
     /**
-     * Writes {@code value} as one record after the last good one.
+     * Copies what follows the last good record into a new file beside this one, {@code NAME.discarded-N} (N the
+     * first number free), syncs it, then cuts it off this file: a bad tail is never lost, only set aside.
+     *
+     * @return the side file, or null if nothing follows the last good record
+     * @throws IOException if the side file cannot be written; this file is then left as it was
+     */
+    Path discardTail() throws IOException {
+        long size = channel.size();
+        if (size <= goodEnd) {
+            return null;
+        }
+        Path side;
+        FileChannel out;
+        for (int n = 1;; n++) {
+            side = path.resolveSibling(path.getFileName() + ".discarded-" + n);
+            try {
+                out = FileChannel.open(side, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+                break;
+            } catch (FileAlreadyExistsException e) {
+                // Kept from an earlier start: take the next number.
+            }
+        }
+        try (FileChannel target = out) {
+            long copied = 0;
+            while (copied < size - goodEnd) {
+                copied += channel.transferTo(goodEnd + copied, size - goodEnd - copied, target);
+            }
+            target.force(true);
+        } catch (IOException e) {
+            Files.deleteIfExists(side);
+            throw e;
+        }
+        channel.truncate(goodEnd);
+        channel.force(true);
+        problem = null;
+        return side;
+    }
+
+    /**
+     * Writes {@code value} as one record after the last good one. If writing (or, with {@code sync}, syncing)
+     * fails, what was written of it is cut off again, so that the file ends with its last good record; if even that
+     * fails, the next append cuts it off first.
      *
      * @param sync whether to wait until it is on stable storage
      */
     void append(JsonNode value, boolean sync) throws IOException {
         if (!tailChecked) {
-            // Once, before the first write: cut off whatever follows the last good record.
+            // Before the first write, and after a write that could not be cut off: cut off what follows the last
+            // good record.
             if (channel.size() != goodEnd) {
                 channel.truncate(goodEnd);
                 problem = null;
@@ -189,12 +277,28 @@ final class JsonRecordFile implements AutoCloseable {
         byte[] header = ("OVSDB JSON " + length + " " + HexFormat.of().formatHex(sha1.digest()) + "\n")
                 .getBytes(StandardCharsets.US_ASCII);
         ByteBuffer[] buffers = {ByteBuffer.wrap(header), ByteBuffer.wrap(json), ByteBuffer.wrap(NEWLINE)};
-        while (buffers[2].hasRemaining()) {
-            channel.write(buffers);
+        try {
+            while (buffers[2].hasRemaining()) {
+                channel.write(buffers);
+            }
+            if (sync) {
+                channel.force(false);
+            }
+        } catch (IOException e) {
+            cutBack(e);
+            throw e;
         }
         goodEnd += header.length + length;
-        if (sync) {
-            channel.force(false);
+    }
+
+    /** After a failed append: removes what it wrote, as Open vSwitch does, or leaves that to the next append. */
+    private void cutBack(IOException failure) {
+        try {
+            channel.truncate(goodEnd);
+            channel.position(goodEnd);
+        } catch (IOException e) {
+            failure.addSuppressed(e);
+            tailChecked = false;
         }
     }
 
