@@ -94,7 +94,7 @@ public class ReplayFileBenchmark {
     public long read() throws IOException {
         long sum = 0;
         try (RecordReader reader = new RecordReader(readable, readBuffers)) {
-            for (Record record = reader.peek(); record != null; record = reader.peek()) {
+            for (ReplayRecord record = reader.peek(); record != null; record = reader.peek()) {
                 sum += record.payload().length;
                 reader.advance();
             }

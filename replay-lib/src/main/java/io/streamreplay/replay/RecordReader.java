@@ -37,7 +37,7 @@ final class RecordReader implements AutoCloseable, BufferPool.Holder {
     private ByteBuffer buffer;
     /** The file offset of the next unread byte. */
     private long offset;
-    private Record next;
+    private ReplayRecord next;
     private boolean truncated;
     private long cutAt = -1;
 
@@ -123,7 +123,7 @@ final class RecordReader implements AutoCloseable, BufferPool.Holder {
     }
 
     /** The next record, or null at the end of the file. */
-    Record peek() throws IOException {
+    ReplayRecord peek() throws IOException {
         if (next == null && !truncated) {
             next = read();
         }
@@ -135,7 +135,7 @@ final class RecordReader implements AutoCloseable, BufferPool.Holder {
         next = null;
     }
 
-    private Record read() throws IOException {
+    private ReplayRecord read() throws IOException {
         long start = offset;
         int available = buffered(ReplayFormat.RECORD_HEADER);
         if (available == 0) {
@@ -186,11 +186,11 @@ final class RecordReader implements AutoCloseable, BufferPool.Holder {
         if (type == null) {
             throw new CorruptRecordingException(file, start, "unknown record type " + typeCode);
         }
-        return new Record(type, seq, time, payload, start);
+        return new ReplayRecord(type, seq, time, payload, start);
     }
 
     /** The file ends inside the record at {@code start}: the end of what can be read, with one warning. */
-    private Record cut(long start) {
+    private ReplayRecord cut(long start) {
         truncated = true;
         cutAt = start;
         log.warn("{}: file ends inside the record at offset {} (the recording was cut short); replaying up to the"

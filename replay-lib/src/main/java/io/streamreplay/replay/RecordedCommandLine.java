@@ -1,12 +1,16 @@
 package io.streamreplay.replay;
 
 import java.lang.reflect.AnnotatedElement;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.ArgSpec;
 import picocli.CommandLine.Model.OptionSpec;
@@ -22,6 +26,8 @@ import picocli.CommandLine.ParseResult;
  * by text. Stateless.
  */
 final class RecordedCommandLine {
+
+    private static final Logger log = LoggerFactory.getLogger(Replay.class);
 
     private RecordedCommandLine() {
     }
@@ -133,5 +139,31 @@ final class RecordedCommandLine {
     private static boolean isNeutral(ArgSpec option) {
         return option.userObject() instanceof AnnotatedElement
                 && ((AnnotatedElement) option.userObject()).isAnnotationPresent(ReplayNeutral.class);
+    }
+
+    /**
+     * Warns, naming the first difference, if the command line differs from the recorded one other than in the
+     * {@code --replay...} options. Only a warning: a different log option changes nothing a replay checks, while a
+     * different remote or database makes the replay diverge, with its own precise error.
+     */
+    static void warnIfDiffers(Path dir, List<String> recorded, List<String> now) {
+        List<String> before = withoutReplayOptions(recorded);
+        List<String> after = withoutReplayOptions(now);
+        if (before.equals(after)) {
+            return;
+        }
+        int i = 0;
+        while (i < before.size() && i < after.size() && before.get(i).equals(after.get(i))) {
+            i++;
+        }
+        log.warn("{}: the command line differs from the recorded one at argument {}: recorded {}, now {}; the replay"
+                + " diverges if that changes what the program does (recorded command line: {})", dir, i + 1,
+                i < before.size() ? "'" + before.get(i) + "'" : "nothing", i < after.size() ? "'" + after.get(i) + "'"
+                        : "nothing",
+                String.join(" ", recorded));
+    }
+
+    private static List<String> withoutReplayOptions(List<String> arguments) {
+        return arguments.stream().filter(a -> !a.startsWith("--replay")).collect(Collectors.toList());
     }
 }

@@ -1,7 +1,5 @@
 package io.streamreplay.replay;
 
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 
 /**
@@ -26,19 +24,12 @@ public record RecordedEvent(long seq, long time, RecordType type, String stream,
      * {@link RecordType#SEND_OK}, the payload's size otherwise.
      */
     public int length() {
-        return type == RecordType.SEND_OK ? ByteBuffer.wrap(payload).getInt(0) : payload.length;
+        return type == RecordType.SEND_OK ? Payloads.sentLength(payload) : payload.length;
     }
 
     /** For an error type, the recorded exception as {@code class: message}; otherwise null. */
     public String errorText() {
-        if (!type.isError()) {
-            return null;
-        }
-        ByteBuffer buffer = ByteBuffer.wrap(payload);
-        int typeLength = buffer.getShort() & 0xffff;
-        String exception = new String(payload, 2, typeLength, StandardCharsets.UTF_8);
-        String message = new String(payload, 2 + typeLength, payload.length - 2 - typeLength, StandardCharsets.UTF_8);
-        return message.isEmpty() ? exception : exception + ": " + message;
+        return type.isError() ? Payloads.errorText(payload) : null;
     }
 
     /**
@@ -46,7 +37,7 @@ public record RecordedEvent(long seq, long time, RecordType type, String stream,
      * otherwise 0.
      */
     public int sentDigest() {
-        return type == RecordType.SEND_OK ? ByteBuffer.wrap(payload).getInt(4) : 0;
+        return type == RecordType.SEND_OK ? Payloads.sentDigest(payload) : 0;
     }
 
     /**
@@ -55,18 +46,13 @@ public record RecordedEvent(long seq, long time, RecordType type, String stream,
      * PEER}, or only NAME when the peer has no address, as on Unix sockets); otherwise null.
      */
     public String detail() {
-        switch (type) {
-            case CONNECT_OK:
-            case LISTEN_OK:
-                return new String(payload, StandardCharsets.UTF_8);
-            case ACCEPT_OK:
-                int nameLength = ByteBuffer.wrap(payload).getShort() & 0xffff;
-                String accepted = new String(payload, 2, nameLength, StandardCharsets.UTF_8);
-                String peer = new String(payload, 2 + nameLength, payload.length - 2 - nameLength,
-                        StandardCharsets.UTF_8);
-                return peer.isEmpty() ? accepted : accepted + " from " + peer;
-            default:
-                return null;
-        }
+        return switch (type) {
+            case CONNECT_OK, LISTEN_OK -> Payloads.text(payload);
+            case ACCEPT_OK -> {
+                Payloads.Accepted accepted = Payloads.accepted(payload);
+                yield accepted.peer().isEmpty() ? accepted.name() : accepted.name() + " from " + accepted.peer();
+            }
+            default -> null;
+        };
     }
 }

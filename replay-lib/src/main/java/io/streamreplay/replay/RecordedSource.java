@@ -95,14 +95,14 @@ public final class RecordedSource {
     }
 
     private ByteBuffer replayed(int size) {
-        replay.checkFailure();
-        Record due = cursor == null ? null : cursor.dueNow();
+        replay.failures().check();
+        ReplayRecord due = cursor == null ? null : cursor.dueNow();
         if (due == null && !replay.endedCleanly() && replay.nextEventTime() < 0) {
             // The recording holds no further event and did not end cleanly: it ends here (its file may be cut short).
-            throw replay.exhausted();
+            throw replay.failures().exhausted();
         }
         if (due == null || due.type() != RecordType.VALUE || due.payload().length != size) {
-            throw replay.fail("the application draws a value from source '" + name + "' but "
+            throw replay.failures().fail("the application draws a value from source '" + name + "' but "
                     + (cursor == null ? "the recording has no such source"
                             : cursor.head() == null ? "all its recorded values are used"
                             : "its next recorded value is event #" + cursor.head().seq()));

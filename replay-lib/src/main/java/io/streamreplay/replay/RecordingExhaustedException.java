@@ -6,7 +6,7 @@ package io.streamreplay.replay;
  */
 public final class RecordingExhaustedException extends ReplayException {
 
-    /** The exit status of a process whose replay ran to the end of its recording: {@value}. */
+    /** The exit status of a process whose replay ran to the end of a complete recording: {@value}. */
     public static final int EXIT_STATUS = 3;
 
     private final boolean recordingIncomplete;
@@ -24,8 +24,9 @@ public final class RecordingExhaustedException extends ReplayException {
         return recordingIncomplete;
     }
 
+    /** {@value #EXIT_STATUS}, or 0 when {@linkplain #recordingIncomplete() the recording was not complete}. */
     @Override
     public int exitStatus() {
-        return EXIT_STATUS;
+        return recordingIncomplete ? 0 : EXIT_STATUS;
     }
 }

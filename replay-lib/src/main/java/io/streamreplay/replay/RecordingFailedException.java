@@ -9,7 +9,7 @@ import java.nio.file.Path;
  * {@code failed}; the cause is the write error. Unchecked, like {@link ReplayException}, so that it reaches the
  * application's main loop.
  */
-public final class RecordingFailedException extends RuntimeException {
+public final class RecordingFailedException extends RecordReplayException {
 
     /** The exit status of a process stopped by its recording's failure: {@value}. */
     public static final int EXIT_STATUS = 5;
@@ -19,7 +19,7 @@ public final class RecordingFailedException extends RuntimeException {
                 + " --replay-record-on-error=exit: stopping", cause);
     }
 
-    /** The process exit status this failure should produce. */
+    @Override
     public int exitStatus() {
         return EXIT_STATUS;
     }

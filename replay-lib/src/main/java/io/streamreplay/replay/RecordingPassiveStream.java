@@ -4,8 +4,6 @@ import io.streamreplay.poll.PollLoop;
 import io.streamreplay.stream.PassiveStream;
 import io.streamreplay.stream.Stream;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 
 /**
  * Forwards to a live listener and records every accept: the accepted stream's name and peer, or the error. Each
@@ -35,22 +33,14 @@ final class RecordingPassiveStream implements PassiveStream {
         try {
             stream = live.accept();
         } catch (IOException e) {
-            recording.record(writer, RecordType.ACCEPT_ERROR, RecordedError.encode(e));
+            recording.record(writer, RecordType.ACCEPT_ERROR, Payloads.error(e));
             throw e;
         }
         if (stream == null) {
             return null;
         }
-        long seq = recording.record(writer, RecordType.ACCEPT_OK, acceptPayload(stream.name(), stream.peer()));
+        long seq = recording.record(writer, RecordType.ACCEPT_OK, Payloads.accepted(stream.name(), stream.peer()));
         return new RecordingStream(stream, recording, recording.createFile(FileKind.STREAM, seq, stream.name()));
-    }
-
-    /** Payload of {@link RecordType#ACCEPT_OK}: the name's length (u16), the name, the peer; UTF-8. */
-    static ByteBuffer acceptPayload(String name, String peer) {
-        byte[] nameBytes = name.getBytes(StandardCharsets.UTF_8);
-        byte[] peerBytes = peer.getBytes(StandardCharsets.UTF_8);
-        return ByteBuffer.allocate(2 + nameBytes.length + peerBytes.length)
-                .putShort((short) nameBytes.length).put(nameBytes).put(peerBytes).flip();
     }
 
     @Override

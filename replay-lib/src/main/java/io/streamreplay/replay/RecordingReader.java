@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -66,30 +65,20 @@ public final class RecordingReader implements AutoCloseable {
      */
     public static RecordingReader open(Path dir) throws IOException {
         RecordingReader reader = new RecordingReader(dir, Manifest.read(dir));
-        List<Path> paths = new ArrayList<>();
-        try (DirectoryStream<Path> listing = Files.newDirectoryStream(dir, "*" + ReplayFormat.SUFFIX)) {
-            listing.forEach(paths::add);
+        RecordingIndex index = RecordingIndex.of(dir, reader.buffers);
+        for (RecordingIndex.Entry entry : index.entries()) {
+            RecordedFile file = new RecordedFile(entry.path(), entry.kind().label, entry.openSeq(), entry.name());
+            reader.files.add(file);
+            if (entry.firstSeq() >= 0) {
+                reader.heads.add(new Head(file, entry.firstSeq()));
+            } else if (entry.cutAt() >= 0) {
+                reader.problems.add(cutShort(entry.path(), entry.cutAt()));
+            }
         }
-        Collections.sort(paths);
-        for (Path path : paths) {
-            reader.index(path);
+        for (RecordingIndex.Unreadable file : index.unreadable()) {
+            reader.problems.add(file.reason().getMessage());
         }
         return reader;
-    }
-
-    private void index(Path path) {
-        try (RecordReader reader = new RecordReader(path, buffers)) {
-            RecordedFile file = new RecordedFile(path, reader.kind().label, reader.openSeq(), reader.name());
-            files.add(file);
-            Record first = reader.peek();
-            if (first != null) {
-                heads.add(new Head(file, first.seq()));
-            } else {
-                checkEnd(reader);
-            }
-        } catch (IOException e) {
-            problems.add(e.getMessage());
-        }
     }
 
     /**
@@ -142,7 +131,7 @@ public final class RecordingReader implements AutoCloseable {
             if (head.reader == null) {
                 head.reader = new RecordReader(head.file.path(), buffers);
             }
-            Record record = peek(head);
+            ReplayRecord record = peek(head);
             if (record == null) {
                 continue;
             }
@@ -172,8 +161,8 @@ public final class RecordingReader implements AutoCloseable {
     }
 
     /** The record {@code head}'s file delivers next; null (the file closed) at its end or at damage. */
-    private Record peek(Head head) throws IOException {
-        Record record;
+    private ReplayRecord peek(Head head) throws IOException {
+        ReplayRecord record;
         try {
             record = head.reader.peek();
         } catch (CorruptRecordingException e) {
@@ -191,9 +180,12 @@ public final class RecordingReader implements AutoCloseable {
 
     private void checkEnd(RecordReader reader) {
         if (reader.truncated()) {
-            problems.add(reader.file() + " at offset " + reader.cutAt() + ": the file ends inside a record (the"
-                    + " recording was cut short)");
+            problems.add(cutShort(reader.file(), reader.cutAt()));
         }
+    }
+
+    private static String cutShort(Path file, long offset) {
+        return file + " at offset " + offset + ": the file ends inside a record (the recording was cut short)";
     }
 
     private void checkManifest() {

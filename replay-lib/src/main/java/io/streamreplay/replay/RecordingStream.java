@@ -1,10 +1,9 @@
 package io.streamreplay.replay;
 
-import io.streamreplay.poll.PollLoop;
+import io.streamreplay.stream.ForwardingStream;
 import io.streamreplay.stream.Stream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.util.zip.CRC32C;
 
 /**
@@ -20,9 +19,8 @@ import java.util.zip.CRC32C;
  *
  * <p>It reports {@link #needsProbes()} false: a recorded run must not depend on time. Loop thread only.
  */
-final class RecordingStream implements Stream {
+final class RecordingStream extends ForwardingStream {
 
-    private final Stream live;
     private final Recording recording;
     private final RecordWriter writer;
     private final CRC32C crc = new CRC32C();
@@ -33,36 +31,26 @@ final class RecordingStream implements Stream {
     private boolean shutdownRecorded;
 
     RecordingStream(Stream live, Recording recording, RecordWriter writer) {
-        this.live = live;
+        super(live);
         this.recording = recording;
         this.writer = writer;
     }
 
     @Override
-    public String name() {
-        return live.name();
-    }
-
-    @Override
-    public String peer() {
-        return live.peer();
-    }
-
-    @Override
     public boolean connect() throws IOException {
         try {
-            boolean connected = live.connect();
+            boolean connected = delegate().connect();
             if (connected && !connectRecorded) {
                 connectRecorded = true;
                 recording.record(writer, RecordType.CONNECT_OK,
-                        ByteBuffer.wrap(live.peer().getBytes(StandardCharsets.UTF_8)));
+                        Payloads.text(delegate().peer()));
             }
             return connected;
         } catch (IOException e) {
             if (!connectRecorded) {
                 connectRecorded = true;
                 failureRecorded = true;
-                recording.record(writer, RecordType.CONNECT_ERROR, RecordedError.encode(e));
+                recording.record(writer, RecordType.CONNECT_ERROR, Payloads.error(e));
             }
             throw e;
         }
@@ -76,7 +64,7 @@ final class RecordingStream implements Stream {
         int start = dst.position();
         int n;
         try {
-            n = live.recv(dst);
+            n = delegate().recv(dst);
         } catch (IOException e) {
             recordFailure(RecordType.RECV_ERROR, e);
             throw e;
@@ -87,7 +75,7 @@ final class RecordingStream implements Stream {
             recording.record(writer, RecordType.RECV_DATA, received);
         } else if (n < 0 && !eofRecorded && !failureRecorded) {
             eofRecorded = true;
-            recording.record(writer, RecordType.RECV_EOF, ByteBuffer.allocate(0));
+            recording.record(writer, RecordType.RECV_EOF, Payloads.empty());
         }
         return n;
     }
@@ -100,7 +88,7 @@ final class RecordingStream implements Stream {
         int start = src.position();
         int n;
         try {
-            n = live.send(src);
+            n = delegate().send(src);
         } catch (IOException e) {
             recordFailure(RecordType.SEND_ERROR, e);
             throw e;
@@ -110,8 +98,7 @@ final class RecordingStream implements Stream {
             sent.position(start).limit(start + n);
             crc.reset();
             crc.update(sent);
-            recording.record(writer, RecordType.SEND_OK, ByteBuffer.allocate(8).putInt(n)
-                    .putInt((int) crc.getValue()).flip());
+            recording.record(writer, RecordType.SEND_OK, Payloads.sendOk(n, (int) crc.getValue()));
         }
         return n;
     }
@@ -124,14 +111,14 @@ final class RecordingStream implements Stream {
         }
         boolean done;
         try {
-            done = live.shutdownSend();
+            done = delegate().shutdownSend();
         } catch (IOException e) {
             recordFailure(RecordType.SEND_ERROR, e);
             throw e;
         }
         if (done && !shutdownRecorded) {
             shutdownRecorded = true;
-            recording.record(writer, RecordType.SEND_SHUTDOWN, ByteBuffer.allocate(0));
+            recording.record(writer, RecordType.SEND_SHUTDOWN, Payloads.empty());
         }
         return done;
     }
@@ -139,23 +126,8 @@ final class RecordingStream implements Stream {
     private void recordFailure(RecordType type, IOException e) {
         if (!failureRecorded) {
             failureRecorded = true;
-            recording.record(writer, type, RecordedError.encode(e));
+            recording.record(writer, type, Payloads.error(e));
         }
-    }
-
-    @Override
-    public void waitConnect(PollLoop loop, String where) {
-        live.waitConnect(loop, where);
-    }
-
-    @Override
-    public void waitRecv(PollLoop loop, String where) {
-        live.waitRecv(loop, where);
-    }
-
-    @Override
-    public void waitSend(PollLoop loop, String where) {
-        live.waitSend(loop, where);
     }
 
     @Override
@@ -165,14 +137,14 @@ final class RecordingStream implements Stream {
 
     @Override
     public void close() {
-        live.close();
+        delegate().close();
         recording.closeFile(writer);
     }
 
     /** Not recorded, as {@link #close()} is not: it brings nothing into the process. */
     @Override
     public void reset() {
-        live.reset();
+        delegate().reset();
         recording.closeFile(writer);
     }
 }

@@ -27,10 +27,10 @@ final class RecordingStreamProvider implements StreamProvider {
         RecordWriter writer = recording.createFile(FileKind.STREAM, seq, name);
         try {
             Stream stream = live.open(name);
-            recording.write(writer, RecordType.OPEN_OK, seq, ByteBuffer.allocate(0));
+            recording.write(writer, RecordType.OPEN_OK, seq, Payloads.empty());
             return new RecordingStream(stream, recording, writer);
         } catch (IOException e) {
-            recording.write(writer, RecordType.OPEN_ERROR, seq, RecordedError.encode(e));
+            recording.write(writer, RecordType.OPEN_ERROR, seq, Payloads.error(e));
             recording.closeFile(writer);
             throw e;
         }
@@ -46,7 +46,7 @@ final class RecordingStreamProvider implements StreamProvider {
                     ByteBuffer.wrap(listener.name().getBytes(StandardCharsets.UTF_8)));
             return new RecordingPassiveStream(listener, recording, writer);
         } catch (IOException e) {
-            recording.write(writer, RecordType.LISTEN_ERROR, seq, RecordedError.encode(e));
+            recording.write(writer, RecordType.LISTEN_ERROR, seq, Payloads.error(e));
             recording.closeFile(writer);
             throw e;
         }

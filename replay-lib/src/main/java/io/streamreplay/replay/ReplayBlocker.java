@@ -28,7 +28,7 @@ final class ReplayBlocker implements Blocker {
     @Override
     public String block(Waits waits) {
         try {
-            replay.checkFailure();
+            replay.failures().check();
             String immediate = waits.immediateWhere();
             if (immediate != null) {
                 return immediate;
@@ -39,7 +39,7 @@ final class ReplayBlocker implements Blocker {
             }
             long nextEvent = replay.nextEventTime();
             if (nextEvent < 0) {
-                throw replay.exhausted();
+                throw replay.failures().exhausted();
             }
             if (replay.nextIsBeyondStop()) {
                 replay.idle();

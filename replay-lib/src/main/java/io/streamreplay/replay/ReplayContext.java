@@ -108,7 +108,7 @@ public final class ReplayContext implements AutoCloseable {
             throws IOException {
         Replay replay = Replay.open(dir, program, arguments);
         if (stop != null) {
-            replay.stopAt(stop);
+            replay.stop().set(stop);
         }
         return new ReplayContext(ReplayMode.REPLAY, null, replay);
     }

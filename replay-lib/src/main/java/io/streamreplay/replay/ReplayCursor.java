@@ -11,7 +11,7 @@ final class ReplayCursor implements AutoCloseable {
 
     private final Replay replay;
     private final RecordReader reader;
-    private Record head;
+    private ReplayRecord head;
     /** A problem met reading ahead, reported when the record is asked for. */
     private IOException unread;
     private boolean closed;
@@ -23,15 +23,15 @@ final class ReplayCursor implements AutoCloseable {
     }
 
     /** The next record, or null when the file has no more. */
-    Record head() {
+    ReplayRecord head() {
         if (unread != null) {
-            throw replay.fail("corrupt recording: " + unread.getMessage());
+            throw replay.failures().fail("corrupt recording: " + unread.getMessage());
         }
         if (head == null && !closed) {
             try {
                 head = reader.peek();
             } catch (IOException e) {
-                throw replay.fail("corrupt recording: " + e.getMessage());
+                throw replay.failures().fail("corrupt recording: " + e.getMessage());
             }
             if (head != null) {
                 replay.headAt(head.seq(), this);
@@ -60,8 +60,8 @@ final class ReplayCursor implements AutoCloseable {
     }
 
     /** The next record if it is due now, else null; nothing is due beyond the replay's stop point. */
-    Record due() {
-        Record next = head();
+    ReplayRecord due() {
+        ReplayRecord next = head();
         return next != null && next.seq() == replay.next() && replay.holds(next.seq()) && !replay.isBeyondStop(next)
                 ? next : null;
     }
@@ -70,8 +70,8 @@ final class ReplayCursor implements AutoCloseable {
      * For an operation that cannot wait (opening a stream, drawing a value): like {@link #due()}, but if the next
      * record lies beyond the stop point the thread stays here, idle, for good (see {@link Replay#idle()}).
      */
-    Record dueNow() {
-        Record next = head();
+    ReplayRecord dueNow() {
+        ReplayRecord next = head();
         if (next != null && next.seq() == replay.next() && replay.holds(next.seq()) && replay.isBeyondStop(next)) {
             replay.idle();
         }

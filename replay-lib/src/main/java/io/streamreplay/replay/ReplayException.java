@@ -5,12 +5,10 @@ package io.streamreplay.replay;
  * the recording is used up, or the application did something the recording cannot answer. Either way the replay
  * cannot go on. Unchecked, so that it reaches the application's main loop through any stream code.
  */
-public abstract class ReplayException extends RuntimeException {
+public abstract class ReplayException extends RecordReplayException {
 
     ReplayException(String message) {
         super(message);
     }
 
-    /** The process exit status this end should produce; see {@code docs/record-replay.md}. */
-    public abstract int exitStatus();
 }

@@ -4,8 +4,6 @@ import io.streamreplay.poll.PollLoop;
 import io.streamreplay.stream.PassiveStream;
 import io.streamreplay.stream.Stream;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 
 /**
  * A listener served from its replay file: it accepts exactly the recorded streams, under their recorded names,
@@ -30,31 +28,28 @@ final class ReplayPassiveStream implements PassiveStream {
 
     @Override
     public Stream accept() throws IOException {
-        replay.checkFailure();
-        Record due = cursor.due();
+        replay.failures().check();
+        ReplayRecord due = cursor.due();
         if (due == null) {
             return null;
         }
         if (due.type() == RecordType.ACCEPT_ERROR) {
             cursor.consume();
-            throw RecordedError.decode(due.payload());
+            throw Payloads.errorOf(due.payload());
         }
         if (due.type() != RecordType.ACCEPT_OK || !replay.holdsAccepted(due.seq())) {
             return null;
         }
-        ByteBuffer payload = ByteBuffer.wrap(due.payload());
-        int nameLength = payload.getShort() & 0xffff;
-        String accepted = new String(due.payload(), 2, nameLength, StandardCharsets.UTF_8);
-        String peer = new String(due.payload(), 2 + nameLength, due.payload().length - 2 - nameLength,
-                StandardCharsets.UTF_8);
+        Payloads.Accepted accepted = Payloads.accepted(due.payload());
         cursor.consume();
-        return new ReplayStream(accepted, peer, replay.openAccepted(due.seq(), accepted), replay);
+        return new ReplayStream(accepted.name(), accepted.peer(), replay.openAccepted(due.seq(), accepted.name()),
+                replay);
     }
 
     @Override
     public void waitAccept(PollLoop loop, String where) {
         replay.waiting("accept", cursor);
-        Record due = cursor.due();
+        ReplayRecord due = cursor.due();
         if (due != null && (due.type() == RecordType.ACCEPT_OK || due.type() == RecordType.ACCEPT_ERROR)) {
             loop.wakeImmediately(where);
         }

@@ -49,7 +49,7 @@ final class ReplayStream implements Stream {
     public boolean connect() throws IOException {
         absorbConnect();
         if (!connected) {
-            Record head = cursor.head();
+            ReplayRecord head = cursor.head();
             // A stream whose recording continues with data connected without an explicit connect() call.
             connected = head != null && head.type() != RecordType.CONNECT_OK
                     && head.type() != RecordType.CONNECT_ERROR;
@@ -59,18 +59,18 @@ final class ReplayStream implements Stream {
 
     /** Consumes a due connection outcome, whichever call reaches it first. */
     private void absorbConnect() throws IOException {
-        replay.checkFailure();
+        replay.failures().check();
         if (failure != null) {
             throw failure;
         }
-        Record due = cursor.due();
+        ReplayRecord due = cursor.due();
         if (due != null && due.type() == RecordType.CONNECT_OK) {
             cursor.consume();
-            peer = due.text();
+            peer = Payloads.text(due.payload());
             connected = true;
         } else if (due != null && due.type() == RecordType.CONNECT_ERROR) {
             cursor.consume();
-            failure = RecordedError.decode(due.payload());
+            failure = Payloads.errorOf(due.payload());
             throw failure;
         }
     }
@@ -81,7 +81,7 @@ final class ReplayStream implements Stream {
         if (eof) {
             return -1;
         }
-        Record due = cursor.due();
+        ReplayRecord due = cursor.due();
         if (due == null || !dst.hasRemaining()) {
             return 0;
         }
@@ -101,7 +101,7 @@ final class ReplayStream implements Stream {
                 return -1;
             case RECV_ERROR:
                 cursor.consume();
-                failure = RecordedError.decode(due.payload());
+                failure = Payloads.errorOf(due.payload());
                 throw failure;
             default:
                 return 0;
@@ -114,19 +114,19 @@ final class ReplayStream implements Stream {
         if (sendShutdown) {
             throw new IllegalStateException(name + ": send after the sending side was shut down");
         }
-        Record due = cursor.due();
+        ReplayRecord due = cursor.due();
         if (due == null || !src.hasRemaining()) {
             return 0;
         }
         if (due.type() == RecordType.SEND_ERROR) {
             cursor.consume();
-            failure = RecordedError.decode(due.payload());
+            failure = Payloads.errorOf(due.payload());
             throw failure;
         }
         if (due.type() != RecordType.SEND_OK) {
             return 0;
         }
-        int recorded = due.sentLength();
+        int recorded = Payloads.sentLength(due.payload());
         int n = Math.min(src.remaining(), recorded - sendDone);
         ByteBuffer taken = src.duplicate();
         taken.limit(taken.position() + n);
@@ -137,8 +137,8 @@ final class ReplayStream implements Stream {
             int digest = (int) sendCrc.getValue();
             sendDone = 0;
             sendCrc.reset();
-            if (digest != due.sentDigest()) {
-                throw replay.fail("'" + name + "' sent other bytes than the " + recorded + " recorded at #"
+            if (digest != Payloads.sentDigest(due.payload())) {
+                throw replay.failures().fail("'" + name + "' sent other bytes than the " + recorded + " recorded at #"
                         + due.seq() + " (file " + cursor.reader().file().getFileName() + ", offset " + due.offset()
                         + ")");
             }
@@ -153,13 +153,13 @@ final class ReplayStream implements Stream {
         if (sendShutdown) {
             return true;
         }
-        Record due = cursor.due();
+        ReplayRecord due = cursor.due();
         if (due == null) {
             return false;
         }
         if (due.type() == RecordType.SEND_ERROR) {
             cursor.consume();
-            failure = RecordedError.decode(due.payload());
+            failure = Payloads.errorOf(due.payload());
             throw failure;
         }
         if (due.type() != RecordType.SEND_SHUTDOWN) {
@@ -173,7 +173,7 @@ final class ReplayStream implements Stream {
     @Override
     public void waitConnect(PollLoop loop, String where) {
         replay.waiting("connect", cursor);
-        Record due = cursor.due();
+        ReplayRecord due = cursor.due();
         if (connected || failure != null || (due != null && isConnect(due.type()))) {
             loop.wakeImmediately(where);
         }
@@ -182,7 +182,7 @@ final class ReplayStream implements Stream {
     @Override
     public void waitRecv(PollLoop loop, String where) {
         replay.waiting("recv", cursor);
-        Record due = cursor.due();
+        ReplayRecord due = cursor.due();
         if (failure != null || eof || (due != null && (isConnect(due.type()) || due.type() == RecordType.RECV_DATA
                 || due.type() == RecordType.RECV_EOF || due.type() == RecordType.RECV_ERROR))) {
             loop.wakeImmediately(where);
@@ -192,7 +192,7 @@ final class ReplayStream implements Stream {
     @Override
     public void waitSend(PollLoop loop, String where) {
         replay.waiting("send", cursor);
-        Record due = cursor.due();
+        ReplayRecord due = cursor.due();
         if (failure != null || (due != null && (isConnect(due.type()) || due.type() == RecordType.SEND_OK
                 || due.type() == RecordType.SEND_ERROR || due.type() == RecordType.SEND_SHUTDOWN))) {
             loop.wakeImmediately(where);

@@ -21,11 +21,11 @@ final class ReplayStreamProvider implements StreamProvider {
     @Override
     public Stream open(String name) throws IOException {
         ReplayCursor cursor = replay.openNext(FileKind.STREAM, name);
-        Record outcome = cursor.dueNow();
+        ReplayRecord outcome = cursor.dueNow();
         cursor.consume();
         if (outcome.type() == RecordType.OPEN_ERROR) {
             cursor.close();
-            throw RecordedError.decode(outcome.payload());
+            throw Payloads.errorOf(outcome.payload());
         }
         return new ReplayStream(name, "", cursor, replay);
     }
@@ -33,12 +33,12 @@ final class ReplayStreamProvider implements StreamProvider {
     @Override
     public PassiveStream listen(String name) throws IOException {
         ReplayCursor cursor = replay.openNext(FileKind.PASSIVE_STREAM, name);
-        Record outcome = cursor.dueNow();
+        ReplayRecord outcome = cursor.dueNow();
         cursor.consume();
         if (outcome.type() == RecordType.LISTEN_ERROR) {
             cursor.close();
-            throw RecordedError.decode(outcome.payload());
+            throw Payloads.errorOf(outcome.payload());
         }
-        return new ReplayPassiveStream(outcome.text(), cursor, replay);
+        return new ReplayPassiveStream(Payloads.text(outcome.payload()), cursor, replay);
     }
 }

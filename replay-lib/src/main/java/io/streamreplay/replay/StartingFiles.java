@@ -17,6 +17,9 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 /**
  * The files a process reads its starting state from, such as a database: recording copies each into the
  * recording's {@value #DIR} directory and notes its size and SHA-256 digest in the manifest; a replay checks the file
@@ -26,6 +29,8 @@ import java.util.Set;
  * <p>Stateless; the caller serializes calls.
  */
 final class StartingFiles {
+
+    private static final Logger log = LoggerFactory.getLogger(Replay.class);
 
     /** The directory, inside the recording, of the copies. */
     static final String DIR = "start";
@@ -76,6 +81,36 @@ final class StartingFiles {
             }
         }
         return new Manifest.StartingFile(file.toString(), name, measure.size(), measure.sha256());
+    }
+
+    /**
+     * Checks {@code file}, the application's {@code index}-th file of starting state, against the recording in
+     * {@code dir} (or creates it from the recording's copy), before the application reads it.
+     *
+     * @throws StartingStateException if it holds another state; it is then left untouched
+     * @throws ReplayDivergenceException (through {@code failures}) if the recorded process read fewer files
+     */
+    static Path check(Path dir, Manifest manifest, int index, Path file, ReplayFailures failures) throws IOException {
+        List<Manifest.StartingFile> recorded = manifest.startingFiles();
+        if (recorded.isEmpty()) {
+            if (index == 0) {
+                log.info("{}: the recording holds no copy of the starting state (an earlier version made it): {}"
+                        + " must be as it was when recording started", dir, file);
+            }
+            return file;
+        }
+        if (index >= recorded.size()) {
+            throw failures.fail("the application reads its starting state from '" + file + "' as well, but the"
+                    + " recorded process read it from " + recorded.size() + " file(s) only");
+        }
+        Manifest.StartingFile entry = recorded.get(index);
+        if (prepare(dir, entry, file)) {
+            log.info("{}: created from the recording's copy of the starting state ({}, {} bytes)", file,
+                    dir.resolve(entry.copy()), entry.size());
+        } else if (entry.size() >= 0) {
+            log.info("{}: the state this recording started from ({} bytes, SHA-256 matches)", file, entry.size());
+        }
+        return file;
     }
 
     /**

@@ -68,32 +68,21 @@ public final class FaultyStreamProvider implements StreamProvider {
     }
 
     /** One stream with faults. */
-    private final class FaultyStream implements Stream {
-        private final Stream stream;
+    private final class FaultyStream extends ForwardingStream {
         private final Random random;
         private long moved;
         private long stalledUntil = Long.MIN_VALUE;
         private IOException reset;
 
         FaultyStream(Stream stream, Random random) {
-            this.stream = stream;
+            super(stream);
             this.random = random;
-        }
-
-        @Override
-        public String name() {
-            return stream.name();
-        }
-
-        @Override
-        public String peer() {
-            return stream.peer();
         }
 
         @Override
         public boolean connect() throws IOException {
             checkReset();
-            return stream.connect();
+            return delegate().connect();
         }
 
         @Override
@@ -102,7 +91,7 @@ public final class FaultyStreamProvider implements StreamProvider {
                 return 0;
             }
             ByteBuffer window = window(dst);
-            int n = stream.recv(window);
+            int n = delegate().recv(window);
             return account(dst, window, n);
         }
 
@@ -112,14 +101,14 @@ public final class FaultyStreamProvider implements StreamProvider {
                 return 0;
             }
             ByteBuffer window = window(src);
-            int n = stream.send(window);
+            int n = delegate().send(window);
             return account(src, window, n);
         }
 
         @Override
         public boolean shutdownSend() throws IOException {
             checkReset();
-            return stream.shutdownSend();
+            return delegate().shutdownSend();
         }
 
         /** Whether a stall is under way or starts now; a reset that is due is thrown first. */
@@ -160,9 +149,9 @@ public final class FaultyStreamProvider implements StreamProvider {
 
         private void checkReset() throws IOException {
             if (reset == null && moved >= faults.resetAfterBytes()) {
-                reset = new SocketException(stream.name() + ": connection reset by peer (injected after " + moved
+                reset = new SocketException(delegate().name() + ": connection reset by peer (injected after " + moved
                         + " bytes)");
-                stream.close();
+                delegate().close();
             }
             if (reset != null) {
                 throw reset;
@@ -170,21 +159,16 @@ public final class FaultyStreamProvider implements StreamProvider {
         }
 
         @Override
-        public void waitConnect(PollLoop loop, String where) {
-            stream.waitConnect(loop, where);
-        }
-
-        @Override
         public void waitRecv(PollLoop loop, String where) {
             if (!waitForFault(loop, where)) {
-                stream.waitRecv(loop, where);
+                delegate().waitRecv(loop, where);
             }
         }
 
         @Override
         public void waitSend(PollLoop loop, String where) {
             if (!waitForFault(loop, where)) {
-                stream.waitSend(loop, where);
+                delegate().waitSend(loop, where);
             }
         }
 
@@ -199,21 +183,6 @@ public final class FaultyStreamProvider implements StreamProvider {
                 return true;
             }
             return false;
-        }
-
-        @Override
-        public boolean needsProbes() {
-            return stream.needsProbes();
-        }
-
-        @Override
-        public void close() {
-            stream.close();
-        }
-
-        @Override
-        public void reset() {
-            stream.reset();
         }
     }
 }

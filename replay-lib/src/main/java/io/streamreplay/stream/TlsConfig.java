@@ -30,7 +30,6 @@ import javax.net.ssl.SSLEngine;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509ExtendedTrustManager;
-import javax.net.ssl.X509TrustManager;
 
 /**
  * The key material and policy of {@code ssl:} and {@code pssl:} streams.
@@ -66,36 +65,34 @@ public final class TlsConfig {
     private final Path keyStore;
     private final char[] keyStorePassword;
     private final Path caCertificate;
-    private final boolean verifyPeer;
     private final long handshakeTimeoutMillis;
     private SSLContext context;
     private String trustedDescription;
 
     private TlsConfig(Path privateKey, Path certificate, Path keyStore, char[] keyStorePassword, Path caCertificate,
-            boolean verifyPeer, long handshakeTimeoutMillis) {
+            long handshakeTimeoutMillis) {
         this.privateKey = privateKey;
         this.certificate = certificate;
         this.keyStore = keyStore;
         this.keyStorePassword = keyStorePassword;
         this.caCertificate = caCertificate;
-        this.verifyPeer = verifyPeer;
         this.handshakeTimeoutMillis = handshakeTimeoutMillis;
     }
 
     /** No TLS material: opening an {@code ssl:} or {@code pssl:} stream fails with a message saying so. */
     public static TlsConfig none() {
-        return new TlsConfig(null, null, null, null, null, true, DEFAULT_HANDSHAKE_TIMEOUT_MILLIS);
+        return new TlsConfig(null, null, null, null, null, DEFAULT_HANDSHAKE_TIMEOUT_MILLIS);
     }
 
     /** A PKCS#8 PEM private key, its PEM certificate (chain), and the PEM CA certificate(s) peers must chain to. */
     public static TlsConfig pem(Path privateKey, Path certificate, Path caCertificate) {
-        return new TlsConfig(privateKey, certificate, null, null, caCertificate, true,
+        return new TlsConfig(privateKey, certificate, null, null, caCertificate,
                 DEFAULT_HANDSHAKE_TIMEOUT_MILLIS);
     }
 
     /** A PKCS12 keystore with the key and its chain, its password, and the PEM CA certificate(s). */
     public static TlsConfig pkcs12(Path keyStore, String password, Path caCertificate) {
-        return new TlsConfig(null, null, keyStore, password.toCharArray(), caCertificate, true,
+        return new TlsConfig(null, null, keyStore, password.toCharArray(), caCertificate,
                 DEFAULT_HANDSHAKE_TIMEOUT_MILLIS);
     }
 
@@ -142,21 +139,12 @@ public final class TlsConfig {
         return pem(privateKey, certificate, caCertificate);
     }
 
-    /**
-     * The same identity, but peers are not verified: any certificate is accepted and listeners do not ask for one.
-     * For tests and trusted networks only.
-     */
-    public TlsConfig withoutPeerVerification() {
-        return new TlsConfig(privateKey, certificate, keyStore, keyStorePassword, caCertificate, false,
-                handshakeTimeoutMillis);
-    }
-
     /** The same, with handshakes that fail after {@code millis} milliseconds instead of the default. */
     public TlsConfig withHandshakeTimeout(long millis) {
         if (millis <= 0) {
             throw new IllegalArgumentException("a handshake timeout must be positive, not " + millis);
         }
-        return new TlsConfig(privateKey, certificate, keyStore, keyStorePassword, caCertificate, verifyPeer, millis);
+        return new TlsConfig(privateKey, certificate, keyStore, keyStorePassword, caCertificate, millis);
     }
 
     /** How long a handshake may take, in milliseconds of the loop's clock. */
@@ -196,7 +184,7 @@ public final class TlsConfig {
         engine.setUseClientMode(client);
         engine.setEnabledProtocols(PROTOCOLS);
         if (!client) {
-            engine.setNeedClientAuth(verifyPeer);
+            engine.setNeedClientAuth(true);
         }
         return engine;
     }
@@ -209,7 +197,7 @@ public final class TlsConfig {
             throw new IOException(name + ": TLS is not configured (give a private key, a certificate and a CA"
                     + " certificate)");
         }
-        if (verifyPeer && caCertificate == null) {
+        if (caCertificate == null) {
             throw new IOException(name + ": TLS peer verification needs a CA certificate");
         }
         try {
@@ -217,7 +205,7 @@ public final class TlsConfig {
             KeyStore identity = keyStore != null ? loadPkcs12() : pemKeyStore();
             keys.init(identity, keyStore != null ? keyStorePassword : new char[0]);
             SSLContext ssl = SSLContext.getInstance("TLS");
-            ssl.init(keys.getKeyManagers(), verifyPeer ? trustManagers() : new TrustManager[] {new TrustAll()}, null);
+            ssl.init(keys.getKeyManagers(), trustManagers(), null);
             context = ssl;
             return ssl;
         } catch (GeneralSecurityException e) {
@@ -356,21 +344,5 @@ public final class TlsConfig {
             return "permission denied";
         }
         return e.getMessage();
-    }
-
-    /** Accepts every peer; used only when verification was explicitly turned off. */
-    private static final class TrustAll implements X509TrustManager {
-        @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType) {
-        }
-
-        @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType) {
-        }
-
-        @Override
-        public X509Certificate[] getAcceptedIssuers() {
-            return new X509Certificate[0];
-        }
     }
 }

@@ -136,12 +136,8 @@ class RecordReplayTest {
 
     private static String clientName(String listener) {
         String[] parts = listener.split(":");
-        switch (parts[0]) {
-            case "punix":
-                return "unix:" + listener.substring("punix:".length());
-            default:
-                return parts[0].substring(1) + ":127.0.0.1:" + parts[1];
-        }
+        return parts[0].equals("punix") ? "unix:" + listener.substring("punix:".length())
+                : parts[0].substring(1) + ":127.0.0.1:" + parts[1];
     }
 
     @Test
@@ -234,7 +230,7 @@ class RecordReplayTest {
                     + " request at the stop point: " + seen.get(seen.size() - 1));
 
             if (stop.equals(byTime)) {
-                Replay.resume = true;
+                ReplayStop.resume = true;
                 thread.join(30_000);
                 assertFalse(thread.isAlive(), "a resumed replay runs to its end");
                 assertEquals(List.of(), ended);

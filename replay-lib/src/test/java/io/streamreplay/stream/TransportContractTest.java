@@ -80,12 +80,7 @@ class TransportContractTest {
     }
 
     private String listenName(String transport) {
-        switch (transport) {
-            case "unix":
-                return "punix:" + tmp.resolve("test.sock");
-            default:
-                return "p" + transport + ":0:127.0.0.1";
-        }
+        return transport.equals("unix") ? "punix:" + tmp.resolve("test.sock") : "p" + transport + ":0:127.0.0.1";
     }
 
     private static String connectName(String transport, PassiveStream listener) {

@@ -65,16 +65,13 @@ public final class CounterServer implements AutoCloseable {
             events.add(session.name() + " " + message);
             if (message.type() == Message.Type.REQUEST) {
                 switch (message.method()) {
-                    case "add":
+                    case "add" -> {
                         counter += message.params().path(0).asLong();
                         session.send(Message.reply(LongNode.valueOf(counter), message.id()));
-                        break;
-                    case "uuid":
-                        session.send(Message.reply(TextNode.valueOf(uuids.nextUuid().toString()), message.id()));
-                        break;
-                    default:
-                        session.send(Message.error("unknown method", message.id()));
-                        break;
+                    }
+                    case "uuid" -> session.send(Message.reply(TextNode.valueOf(uuids.nextUuid().toString()),
+                            message.id()));
+                    default -> session.send(Message.error("unknown method", message.id()));
                 }
             }
         }

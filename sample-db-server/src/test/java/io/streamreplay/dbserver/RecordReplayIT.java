@@ -278,11 +278,11 @@ class RecordReplayIT {
                 List.of("--replay=recording", "--replay-stop-at=" + (seq - 1)))) {
             replay.awaitLine("stopped at event #" + (seq - 1));
             try (Jdb jdb = Jdb.attach(port)) {
-                jdb.command("stop in io.streamreplay.replay.Replay.resumeRequested", "Set breakpoint");
-                jdb.await("Breakpoint hit: \"thread=main\", io.streamreplay.replay.Replay.resumeRequested");
-                jdb.command("clear io.streamreplay.replay.Replay.resumeRequested", "Removed");
+                jdb.command("stop in io.streamreplay.replay.ReplayStop.resumeRequested", "Set breakpoint");
+                jdb.await("Breakpoint hit: \"thread=main\", io.streamreplay.replay.ReplayStop.resumeRequested");
+                jdb.command("clear io.streamreplay.replay.ReplayStop.resumeRequested", "Removed");
                 jdb.command("stop in io.streamreplay.dbserver.server.OvsdbServer.transact", "Set breakpoint");
-                jdb.command("set io.streamreplay.replay.Replay.resume = true", "= true");
+                jdb.command("set io.streamreplay.replay.ReplayStop.resume = true", "= true");
                 jdb.command("cont", "Breakpoint hit: \"thread=main\", io.streamreplay.dbserver.server.OvsdbServer"
                         + ".transact");
                 String locals = jdb.command("locals", "request = instance of io.streamreplay.jsonrpc.Message");
