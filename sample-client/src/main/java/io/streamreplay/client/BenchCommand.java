@@ -8,6 +8,7 @@ import io.streamreplay.client.format.TableWriter;
 import io.streamreplay.jsonrpc.Json;
 import io.streamreplay.jsonrpc.JsonRpcConnection;
 import io.streamreplay.process.Terminal;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -128,6 +129,8 @@ final class BenchCommand extends ClientCommand {
                         bar.stepTo(done);
                     }
                 });
+            } catch (IOException e) {
+                throw new ClientException(ClientException.FAILED, e.getMessage(), e);
             }
             BenchResult result = engine.result(preset != null ? preset : "mix " + mix, transactions, interrupted);
             if (json) {

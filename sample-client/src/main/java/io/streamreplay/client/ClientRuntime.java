@@ -1,5 +1,6 @@
 package io.streamreplay.client;
 
+import io.streamreplay.client.bench.BenchRuntime;
 import io.streamreplay.jsonrpc.JsonRpcConnection;
 import io.streamreplay.jsonrpc.Limits;
 import io.streamreplay.poll.PollLoop;
@@ -22,7 +23,7 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Single-threaded, apart from the interrupt flag, which the signal handler sets.
  */
-public final class ClientRuntime implements AutoCloseable {
+public final class ClientRuntime implements AutoCloseable, BenchRuntime {
 
     /** The program name, recorded in and checked against replay manifests. */
     public static final String PROGRAM = "sample-client";
@@ -71,6 +72,7 @@ public final class ClientRuntime implements AutoCloseable {
         }
     }
 
+    @Override
     public PollLoop loop() {
         return loop;
     }
@@ -81,6 +83,7 @@ public final class ClientRuntime implements AutoCloseable {
     }
 
     /** A monotonic reading in nanoseconds, for figures the command prints (the same again on replay). */
+    @Override
     public long nanoTime() {
         return clock.observe(SystemClock.INSTANCE::nanoTime);
     }
@@ -96,6 +99,7 @@ public final class ClientRuntime implements AutoCloseable {
     }
 
     /** Whether the user pressed Ctrl-C. */
+    @Override
     public boolean interrupted() {
         return interrupted;
     }

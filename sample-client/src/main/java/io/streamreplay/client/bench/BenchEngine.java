@@ -2,14 +2,14 @@ package io.streamreplay.client.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.LongNode;
-import io.streamreplay.client.ClientException;
-import io.streamreplay.client.ClientRuntime;
 import io.streamreplay.jsonrpc.Json;
 import io.streamreplay.jsonrpc.JsonRpcConnection;
 import io.streamreplay.jsonrpc.Message;
 import io.streamreplay.poll.PollLoop;
 import io.streamreplay.replay.RecordingExhaustedException;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,7 +18,7 @@ import java.util.function.LongConsumer;
 /**
  * Drives bench connections on one poll loop: each keeps up to {@code inFlight} {@code transact} requests
  * outstanding until its share of the transactions is done, while monitor connections count the rows they are told
- * about. Times are read through {@link ClientRuntime#nanoTime()}, so that a replay computes the same figures.
+ * about. Times are read through {@link BenchRuntime#nanoTime()}, so that a replay computes the same figures.
  *
  * <p>Single-threaded.
  */
@@ -38,7 +38,7 @@ public final class BenchEngine {
         }
     }
 
-    private final ClientRuntime runtime;
+    private final BenchRuntime runtime;
     private final List<Lane> lanes;
     private final List<JsonRpcConnection> monitors;
     private final int inFlight;
@@ -55,13 +55,13 @@ public final class BenchEngine {
      * @param connections the transacting connections, each with its workload
      * @param monitors connections that already sent their monitor request
      */
-    public BenchEngine(ClientRuntime runtime, List<JsonRpcConnection> connections, List<Workload> workloads,
+    public BenchEngine(BenchRuntime runtime, List<JsonRpcConnection> connections, List<Workload> workloads,
             List<JsonRpcConnection> monitors, long transactions, int inFlight) {
         this.runtime = runtime;
         this.monitors = monitors;
         this.inFlight = inFlight;
         this.latencies = new long[(int) transactions];
-        this.lanes = new java.util.ArrayList<>();
+        this.lanes = new ArrayList<>();
         for (int c = 0; c < connections.size(); c++) {
             long quota = transactions / connections.size() + (c < transactions % connections.size() ? 1 : 0);
             lanes.add(new Lane(connections.get(c), workloads.get(c), quota));
@@ -74,8 +74,9 @@ public final class BenchEngine {
      *
      * @param progress told the number of transactions completed so far, after each reply
      * @return whether the run was interrupted
+     * @throws IOException if a connection failed or the server closed one, naming the connection
      */
-    public boolean run(LongConsumer progress) throws ClientException {
+    public boolean run(LongConsumer progress) throws IOException {
         PollLoop loop = runtime.loop();
         long total = lanes.stream().mapToLong(lane -> lane.quota).sum();
         try {
@@ -124,7 +125,7 @@ public final class BenchEngine {
         lane.connection.run();
     }
 
-    private void receive(Lane lane, LongConsumer progress) throws ClientException {
+    private void receive(Lane lane, LongConsumer progress) throws IOException {
         JsonRpcConnection connection = lane.connection;
         connection.run();
         for (Message message = connection.recv(); message != null; message = connection.recv()) {
@@ -165,7 +166,7 @@ public final class BenchEngine {
         return null;
     }
 
-    private void receiveUpdates(JsonRpcConnection monitor) throws ClientException {
+    private void receiveUpdates(JsonRpcConnection monitor) throws IOException {
         monitor.run();
         for (Message message = monitor.recv(); message != null; message = monitor.recv()) {
             if (message.type() == Message.Type.REQUEST && "echo".equals(message.method())) {
@@ -179,18 +180,18 @@ public final class BenchEngine {
         check(monitor);
     }
 
-    private static void check(JsonRpcConnection connection) throws ClientException {
+    private static void check(JsonRpcConnection connection) throws IOException {
         IOException error = connection.error();
         if (error != null) {
-            throw new ClientException(ClientException.FAILED, connection.name() + ": " + (connection.isEof()
-                    ? "the server closed the connection" : "connection failed: " + error.getMessage()), error);
+            throw new IOException(connection.name() + ": " + (connection.isEof() ? "the server closed the connection"
+                    : "connection failed: " + error.getMessage()), error);
         }
     }
 
     /** The figures so far. */
     public BenchResult result(String workload, long requested, boolean interrupted) {
         return new BenchResult(workload, lanes.size(), inFlight, requested, completed, errors, firstError,
-                firstStart < 0 ? 0 : lastEnd - firstStart, java.util.Arrays.copyOf(latencies, (int) completed),
+                firstStart < 0 ? 0 : lastEnd - firstStart, Arrays.copyOf(latencies, (int) completed),
                 monitorRows, interrupted);
     }
 }
