@@ -2,7 +2,7 @@ package io.streamreplay.dbserver.data;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import io.streamreplay.dbserver.OvsdbException;
+import io.streamreplay.dbserver.protocol.OvsdbException;
 import io.streamreplay.dbserver.schema.AtomicType;
 import io.streamreplay.dbserver.schema.BaseType;
 import io.streamreplay.dbserver.schema.ColumnType;

@@ -1,6 +1,5 @@
-package io.streamreplay.dbserver.server;
+package io.streamreplay.dbserver.data;
 
-import io.streamreplay.dbserver.data.UuidSource;
 import java.util.SplittableRandom;
 import java.util.UUID;
 

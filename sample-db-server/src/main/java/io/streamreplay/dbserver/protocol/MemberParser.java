@@ -1,4 +1,4 @@
-package io.streamreplay.dbserver;
+package io.streamreplay.dbserver.protocol;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package io.streamreplay.dbserver;
+package io.streamreplay.dbserver.protocol;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;

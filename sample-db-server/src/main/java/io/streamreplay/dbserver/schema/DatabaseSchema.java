@@ -2,9 +2,9 @@ package io.streamreplay.dbserver.schema;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.streamreplay.dbserver.MemberParser;
-import io.streamreplay.dbserver.MemberParser.Kind;
-import io.streamreplay.dbserver.OvsdbException;
+import io.streamreplay.dbserver.protocol.MemberParser;
+import io.streamreplay.dbserver.protocol.MemberParser.Kind;
+import io.streamreplay.dbserver.protocol.OvsdbException;
 import io.streamreplay.jsonrpc.Json;
 import java.util.Collection;
 import java.util.Collections;

@@ -2,13 +2,13 @@ package io.streamreplay.dbserver.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.streamreplay.dbserver.OvsdbException;
 import io.streamreplay.dbserver.data.Database;
 import io.streamreplay.dbserver.data.Datum;
 import io.streamreplay.dbserver.data.Row;
 import io.streamreplay.dbserver.data.RowChange;
 import io.streamreplay.dbserver.data.Table;
 import io.streamreplay.dbserver.data.UuidSource;
+import io.streamreplay.dbserver.protocol.OvsdbException;
 import io.streamreplay.dbserver.schema.DatabaseSchema;
 import io.streamreplay.jsonrpc.Json;
 import java.io.IOException;

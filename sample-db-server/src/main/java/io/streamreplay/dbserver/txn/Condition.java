@@ -1,10 +1,10 @@
 package io.streamreplay.dbserver.txn;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.streamreplay.dbserver.OvsdbException;
 import io.streamreplay.dbserver.data.Datum;
 import io.streamreplay.dbserver.data.Row;
 import io.streamreplay.dbserver.data.Table;
+import io.streamreplay.dbserver.protocol.OvsdbException;
 import io.streamreplay.dbserver.schema.AtomicType;
 import io.streamreplay.dbserver.schema.ColumnSchema;
 import io.streamreplay.dbserver.schema.ColumnType;

@@ -1,6 +1,5 @@
 package io.streamreplay.dbserver.txn;
 
-import io.streamreplay.dbserver.OvsdbException;
 import io.streamreplay.dbserver.data.Database;
 import io.streamreplay.dbserver.data.Datum;
 import io.streamreplay.dbserver.data.DatumText;
@@ -8,6 +7,7 @@ import io.streamreplay.dbserver.data.Row;
 import io.streamreplay.dbserver.data.RowChange;
 import io.streamreplay.dbserver.data.Table;
 import io.streamreplay.dbserver.data.UuidSource;
+import io.streamreplay.dbserver.protocol.OvsdbException;
 import io.streamreplay.dbserver.schema.BaseType;
 import io.streamreplay.dbserver.schema.ColumnSchema;
 import java.util.ArrayDeque;

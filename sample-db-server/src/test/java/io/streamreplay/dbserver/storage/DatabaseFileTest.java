@@ -6,12 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.streamreplay.dbserver.OvsdbException;
 import io.streamreplay.dbserver.data.Database;
 import io.streamreplay.dbserver.data.Row;
 import io.streamreplay.dbserver.data.Table;
+import io.streamreplay.dbserver.data.UuidGenerator;
+import io.streamreplay.dbserver.protocol.OvsdbException;
 import io.streamreplay.dbserver.schema.DatabaseSchema;
-import io.streamreplay.dbserver.server.UuidGenerator;
 import io.streamreplay.dbserver.txn.Executor;
 import io.streamreplay.jsonrpc.Json;
 import java.io.IOException;

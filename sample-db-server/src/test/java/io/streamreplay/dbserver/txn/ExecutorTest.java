@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.streamreplay.dbserver.data.Database;
+import io.streamreplay.dbserver.data.UuidGenerator;
 import io.streamreplay.dbserver.schema.DatabaseSchema;
-import io.streamreplay.dbserver.server.UuidGenerator;
 import io.streamreplay.jsonrpc.Json;
 import java.util.ArrayList;
 import java.util.List;
