@@ -56,7 +56,10 @@ public class TransactionBenchmark {
         for (int i = 1; i < params.size(); i++) {
             operations.add(params.get(i));
         }
-        return new Executor(db, uuids, false, lock -> false, 0).execute(operations,
-                (txn, changes) -> db.apply(changes)).results();
+        Executor.Outcome outcome = new Executor(db, uuids, false, lock -> false, 0).execute(operations);
+        if (outcome.prepared() != null) {
+            db.apply(outcome.prepared().changes());
+        }
+        return outcome.results();
     }
 }

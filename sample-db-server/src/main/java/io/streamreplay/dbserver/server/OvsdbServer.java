@@ -18,7 +18,7 @@ import io.streamreplay.dbserver.schema.BaseType;
 import io.streamreplay.dbserver.schema.DatabaseSchema;
 import io.streamreplay.dbserver.storage.DatabaseFile;
 import io.streamreplay.dbserver.txn.Executor;
-import io.streamreplay.dbserver.txn.Transaction;
+import io.streamreplay.dbserver.txn.PreparedTransaction;
 import io.streamreplay.jsonrpc.Json;
 import io.streamreplay.jsonrpc.JsonRpcServer;
 import io.streamreplay.jsonrpc.JsonRpcSession;
@@ -27,14 +27,12 @@ import io.streamreplay.poll.PollLoop;
 import io.streamreplay.replay.ReplayException;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,39 +49,18 @@ public final class OvsdbServer implements JsonRpcServer.Handler {
     private static final Logger log = LoggerFactory.getLogger(OvsdbServer.class);
     private static final String ZERO_UUID = new UUID(0, 0).toString();
 
-    /** A served database: its contents, its file (null for {@code _Server}), and whether clients may write. */
-    private record Served(Database db, DatabaseFile file, boolean readOnly, JsonNode schemaJson) {
-    }
-
-    /** A {@code transact} request that is parked on a {@code wait}, or about to run. */
-    private static final class Trigger {
-        final ClientSession client;
-        final Message request;
-        final Served served;
-        final long startMillis;
-        long deadlineMillis = Long.MAX_VALUE;
-
-        Trigger(ClientSession client, Message request, Served served, long startMillis) {
-            this.client = client;
-            this.request = request;
-            this.served = served;
-            this.startMillis = startMillis;
-        }
-    }
-
     private final PollLoop loop;
     private final long maxReplyBytes;
     private final UuidSource uuids;
     private final UUID serverId;
-    private final Map<String, Served> databases = new TreeMap<>();
+    private final Map<String, ServedDatabase> databases = new TreeMap<>();
     /** The databases as {@code list_dbs} names them: ovsdb-server's hash order of files, then {@code _Server}. */
     private final List<String> listOrder;
     private final List<DatabaseFile> files;
     private final Map<JsonRpcSession, ClientSession> clients = new LinkedHashMap<>();
     private final LockTable locks = new LockTable();
-    private final List<Trigger> triggers = new ArrayList<>();
+    private final ParkedTransactions parked;
     private final ServerStats stats = new ServerStats();
-    private boolean committedSinceTriggersRan;
 
     /**
      * A server whose replies are not bounded.
@@ -107,14 +84,15 @@ public final class OvsdbServer implements JsonRpcServer.Handler {
         this.uuids = uuids;
         this.serverId = uuids.next();
         this.files = List.copyOf(files);
+        this.parked = new ParkedTransactions(loop, this::attempt);
         List<DatabaseSchema> schemas = new ArrayList<>();
         for (DatabaseFile file : files) {
             Database db = file.database();
-            databases.put(db.name(), new Served(db, file, false, db.schema().toJson()));
+            databases.put(db.name(), new ServedDatabase(db, file, false, db.schema().toJson()));
             schemas.add(db.schema());
         }
         Database server = ServerDatabase.create(schemas, uuids);
-        databases.put(ServerDatabase.NAME, new Served(server, null, true, server.schema().toJson()));
+        databases.put(ServerDatabase.NAME, new ServedDatabase(server, null, true, server.schema().toJson()));
         List<String> added = new ArrayList<>();
         schemas.forEach(schema -> added.add(schema.name()));
         added.add(ServerDatabase.NAME);
@@ -133,7 +111,7 @@ public final class OvsdbServer implements JsonRpcServer.Handler {
 
     /** The file of database {@code name}, or null if there is none (unknown, or {@code _Server}). */
     public DatabaseFile file(String name) {
-        Served served = databases.get(name);
+        ServedDatabase served = databases.get(name);
         return served == null ? null : served.file();
     }
 
@@ -172,7 +150,7 @@ public final class OvsdbServer implements JsonRpcServer.Handler {
 
     /** Drops a client's monitors, parked transactions and locks, handing its locks to the next in line. */
     private void forget(ClientSession client) {
-        triggers.removeIf(trigger -> trigger.client == client);
+        parked.forget(client);
         for (String lock : client.locks) {
             ClientSession next = locks.unlock(lock, client);
             if (next != null) {
@@ -286,12 +264,12 @@ public final class OvsdbServer implements JsonRpcServer.Handler {
         }
     }
 
-    private Served database(Message request) throws OvsdbException {
+    private ServedDatabase database(Message request) throws OvsdbException {
         ArrayNode params = request.params();
         if (params.isEmpty() || !params.get(0).isTextual()) {
             throw OvsdbException.syntax(params, request.method() + " request params must begin with <db-name>");
         }
-        Served served = databases.get(params.get(0).textValue());
+        ServedDatabase served = databases.get(params.get(0).textValue());
         if (served == null) {
             throw new OvsdbException("unknown database", request.method() + " request specifies unknown database "
                     + params.get(0).textValue(), params);
@@ -300,49 +278,55 @@ public final class OvsdbServer implements JsonRpcServer.Handler {
     }
 
     private JsonNode transact(ClientSession client, Message request) throws OvsdbException {
-        Served served = database(request);
-        for (Trigger trigger : triggers) {
-            if (trigger.client == client && trigger.request.id().equals(request.id())) {
-                throw OvsdbException.syntax(request.params(), "transact: duplicate request ID");
-            }
+        ServedDatabase served = database(request);
+        if (parked.contains(client, request.id())) {
+            throw OvsdbException.syntax(request.params(), "transact: duplicate request ID");
         }
-        Trigger trigger = new Trigger(client, request, served, nowMillis());
-        if (!attempt(trigger)) {
-            triggers.add(trigger);
-        }
+        parked.submit(client, request, served);
         return null;
     }
 
-    /** Runs a transaction; returns whether it finished (and was answered) rather than parked. */
-    private boolean attempt(Trigger trigger) {
+    /**
+     * Runs a transaction and, unless a {@code wait} parks it, commits what it prepared and answers it. Monitors hear
+     * of the commit before the client gets its reply.
+     */
+    private Executor.Outcome attempt(ParkedTransactions.Trigger trigger) {
         ArrayNode params = trigger.request.params();
         List<JsonNode> operations = new ArrayList<>(params.size() - 1);
         for (int i = 1; i < params.size(); i++) {
             operations.add(params.get(i));
         }
         ClientSession client = trigger.client;
-        Executor executor = new Executor(trigger.served.db(), uuids, trigger.served.readOnly(),
-                lock -> locks.owns(lock, client), nowMillis() - trigger.startMillis).limitReply(maxReplyBytes);
-        Executor.Outcome outcome = executor.execute(operations, (txn, changes) -> commit(trigger.served, txn,
-                changes));
+        long elapsedMillis = parked.nowMillis() - trigger.startMillis;
+        Executor executor = new Executor(trigger.database.db(), uuids, trigger.database.readOnly(),
+                lock -> locks.owns(lock, client), elapsedMillis).limitReply(maxReplyBytes);
+        Executor.Outcome outcome = executor.execute(operations);
         if (outcome.parked()) {
-            long now = nowMillis();
-            // Saturating: a timeout of nearly 2^63 ms must not overflow into a deadline in the past.
-            trigger.deadlineMillis = outcome.retryMillis() >= Long.MAX_VALUE - now ? Long.MAX_VALUE
-                    : now + outcome.retryMillis();
-            return false;
+            return outcome;
+        }
+        if (outcome.prepared() != null) {
+            try {
+                commit(trigger.database, outcome.prepared());
+            } catch (OvsdbException e) {
+                outcome.commitFailed(e);
+            }
         }
         client.session.send(Message.reply(outcome.results(), trigger.request.id()));
-        return true;
+        return outcome;
     }
 
-    private void commit(Served served, Transaction txn, Map<Table, List<RowChange>> changes)
-            throws OvsdbException {
-        if (changes.isEmpty()) {
+    /**
+     * Stores {@code txn} in the database's file, then applies it and sends the monitors' updates.
+     *
+     * @throws OvsdbException an {@code "I/O error"} if it could not be stored; the database is then unchanged
+     */
+    private void commit(ServedDatabase served, PreparedTransaction txn) throws OvsdbException {
+        if (txn.isEmpty()) {
             return;
         }
+        Map<Table, List<RowChange>> changes = txn.changes();
         try {
-            served.file().write(changes, txn.comment(), loop.clock().wallMillis(), txn.isDurable());
+            served.file().write(changes, txn.comment(), loop.clock().wallMillis(), txn.durable());
         } catch (IOException e) {
             log.error("{}: cannot write a transaction: {}", served.file().path(), e.toString());
             // As ovsdb-server words it: what failed in details, the system's reason in io-error.
@@ -351,7 +335,7 @@ public final class OvsdbServer implements JsonRpcServer.Handler {
         }
         served.db().apply(changes);
         stats.transactions++;
-        committedSinceTriggersRan = true;
+        parked.committed();
         for (ClientSession client : clients.values()) {
             for (Monitor monitor : client.monitors.values()) {
                 if (monitor.database() == served.db()) {
@@ -376,7 +360,7 @@ public final class OvsdbServer implements JsonRpcServer.Handler {
     /** A monitor request, checked in Open vSwitch's order with its errors. */
     private JsonNode monitor(ClientSession client, Message request, Monitor.Version version)
             throws OvsdbException {
-        Served served = database(request);
+        ServedDatabase served = database(request);
         ArrayNode params = request.params();
         // Open vSwitch checks the count for monitor_cond and monitor_cond_since only (a short "monitor" request
         // crashes ovsdb-server 3.1); we refuse a short one of every kind.
@@ -489,50 +473,19 @@ public final class OvsdbServer implements JsonRpcServer.Handler {
             return;
         }
         JsonNode id = message.params().get(0);
-        for (Iterator<Trigger> it = triggers.iterator(); it.hasNext();) {
-            Trigger trigger = it.next();
-            if (trigger.client == client && trigger.request.id().equals(id)) {
-                it.remove();
-                // As ovsdb-server does: only clients that understand database changes are told.
-                if (client.changeAware) {
-                    client.session.send(Message.error("canceled", id));
-                }
-                return;
-            }
+        // As ovsdb-server does: only clients that understand database changes are told.
+        if (parked.cancel(client, id) && client.changeAware) {
+            client.session.send(Message.error("canceled", id));
         }
     }
 
     /** Re-runs parked transactions after a commit or when a timeout passes. */
     public void run() {
-        if (triggers.isEmpty()) {
-            committedSinceTriggersRan = false;
-            return;
-        }
-        long now = nowMillis();
-        boolean committed = committedSinceTriggersRan;
-        committedSinceTriggersRan = false;
-        for (Trigger trigger : new ArrayList<>(triggers)) {
-            if ((committed || now >= trigger.deadlineMillis) && triggers.contains(trigger) && attempt(trigger)) {
-                triggers.remove(trigger);
-            }
-        }
+        parked.run();
     }
 
     /** Registers the earliest deadline of a parked transaction, and an immediate wake-up after a commit. */
     public void waitAll() {
-        if (committedSinceTriggersRan && !triggers.isEmpty()) {
-            loop.wakeImmediately("parked transactions after a commit");
-        }
-        long deadline = Long.MAX_VALUE;
-        for (Trigger trigger : triggers) {
-            deadline = Math.min(deadline, trigger.deadlineMillis);
-        }
-        if (deadline != Long.MAX_VALUE) {
-            loop.waitMillis(Math.max(0, deadline - nowMillis()), "wait operation timeout");
-        }
-    }
-
-    private long nowMillis() {
-        return TimeUnit.NANOSECONDS.toMillis(loop.now());
+        parked.waitAll();
     }
 }

@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.streamreplay.dbserver.data.Database;
 import io.streamreplay.dbserver.data.Datum;
 import io.streamreplay.dbserver.data.Row;
-import io.streamreplay.dbserver.data.RowChange;
 import io.streamreplay.dbserver.data.Table;
 import io.streamreplay.dbserver.data.UuidSource;
 import io.streamreplay.dbserver.protocol.MemberParser;
@@ -34,30 +33,38 @@ import java.util.function.Predicate;
 
 /**
  * Runs the operations of one {@code transact} request (RFC 7047 §5.2) in a {@link Transaction}: every operation
- * yields a result; the first failure stops the rest (their results are {@code null}) and nothing is committed; a
- * failed commit appends its error as an extra result. A {@code wait} that is not yet satisfied and has time left
- * parks the whole request, to be run again after the next commit or when its timeout passes.
+ * yields a result; the first failure stops the rest (their results are {@code null}) and nothing is committed. When
+ * every operation succeeded and the commit checks passed, the outcome holds the {@link PreparedTransaction}, which
+ * the caller stores and applies; a failed commit appends its error as an extra result
+ * ({@link Outcome#commitFailed}). A {@code wait} that is not yet satisfied and has time left parks the whole
+ * request, to be run again after the next commit or when its timeout passes.
  *
  * <p>Loop thread only; one executor per attempt.
  */
 public final class Executor {
 
-    /** Stores and applies a prepared transaction; an {@code "I/O error"} leaves the database unchanged. */
-    @FunctionalInterface
-    public interface Committer {
-        void commit(Transaction txn, Map<Table, List<RowChange>> changes) throws OvsdbException;
-    }
-
     /**
-     * What a request came to.
+     * What a request came to: parked, finished with an error (every result known, nothing to commit), or prepared.
      *
      * @param results the reply's result array, or null if the request is parked
+     * @param prepared the transaction to store and apply, if every operation succeeded and the commit checks passed;
+     *     null otherwise
      * @param retryMillis for a parked request, how long until its earliest {@code wait} times out
      *     ({@link Long#MAX_VALUE} if never)
      */
-    public record Outcome(ArrayNode results, long retryMillis) {
+    public record Outcome(ArrayNode results, PreparedTransaction prepared, long retryMillis) {
+
+        /** Whether the request waits on a {@code wait} operation and must be run again later. */
         public boolean parked() {
             return results == null;
+        }
+
+        /**
+         * Adds the error that committing {@link #prepared()} failed with (an {@code "I/O error"} storing it) as the
+         * extra result after the operations' results; the database must then be left unchanged.
+         */
+        public void commitFailed(OvsdbException error) {
+            results.add(error.toJson());
         }
     }
 
@@ -108,11 +115,10 @@ public final class Executor {
     }
 
     /**
-     * Runs {@code operations} (the request's params after the database name).
-     *
-     * @param committer called once if every operation succeeded
+     * Runs {@code operations} (the request's params after the database name) and prepares the transaction they
+     * make; leaves the database unchanged.
      */
-    public Outcome execute(List<JsonNode> operations, Committer committer) {
+    public Outcome execute(List<JsonNode> operations) {
         ArrayNode results = Json.array();
         boolean failed = false;
         for (int i = 0; i < operations.size(); i++) {
@@ -127,18 +133,18 @@ public final class Executor {
                 results.add(e.toJson());
                 failed = true;
             } catch (Parked parked) {
-                return new Outcome(null, parked.retryMillis);
+                return new Outcome(null, null, parked.retryMillis);
             }
         }
+        PreparedTransaction prepared = null;
         if (!failed) {
             try {
-                Map<Table, List<RowChange>> changes = txn.prepare();
-                committer.commit(txn, changes);
+                prepared = txn.prepare();
             } catch (OvsdbException e) {
                 results.add(e.toJson());
             }
         }
-        return new Outcome(results, 0);
+        return new Outcome(results, prepared, 0);
     }
 
     /**

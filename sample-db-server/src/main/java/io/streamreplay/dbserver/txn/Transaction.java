@@ -142,28 +142,19 @@ public final class Transaction {
         comments.add(comment);
     }
 
-    /** The comments of {@code comment} operations, joined by newlines; empty if none. */
-    public String comment() {
-        return String.join("\n", comments);
-    }
-
     public void requestDurable() {
         durable = true;
-    }
-
-    /** Whether a {@code commit} operation asked for {@code durable: true}. */
-    public boolean isDurable() {
-        return durable;
     }
 
     /**
      * Runs the commit-time checks and gives every modified row a fresh {@code _version}; the caller stores the
      * result and then applies it with {@link Database#apply}.
      *
-     * @return what changed, per table in order; empty if nothing did
+     * @return what changed (per table in order; empty if nothing did), the comments joined by newlines, and whether
+     *     a {@code commit} operation asked for {@code durable: true}
      * @throws OvsdbException the first failed check
      */
-    public Map<Table, List<RowChange>> prepare() throws OvsdbException {
+    public PreparedTransaction prepare() throws OvsdbException {
         dropUnchanged();
         Map<UUID, Integer> refDeltas = checkStrongReferences();
         collectGarbage(refDeltas);
@@ -188,7 +179,7 @@ public final class Transaction {
                 result.put(entry.getKey(), list);
             }
         }
-        return result;
+        return new PreparedTransaction(result, String.join("\n", comments), durable);
     }
 
     private void dropUnchanged() {

@@ -13,6 +13,7 @@ import io.streamreplay.dbserver.data.UuidGenerator;
 import io.streamreplay.dbserver.protocol.OvsdbException;
 import io.streamreplay.dbserver.schema.DatabaseSchema;
 import io.streamreplay.dbserver.txn.Executor;
+import io.streamreplay.dbserver.txn.PreparedTransaction;
 import io.streamreplay.jsonrpc.Json;
 import java.io.IOException;
 import java.io.RandomAccessFile;
@@ -53,15 +54,13 @@ class DatabaseFileTest {
         for (String op : operations) {
             ops.add(Json.parse(op));
         }
-        JsonNode results = new Executor(file.database(), uuids, false, lock -> false, 0).execute(ops,
-                (txn, changes) -> {
-                    try {
-                        file.write(changes, txn.comment(), 1000, txn.isDurable());
-                    } catch (IOException e) {
-                        throw new OvsdbException("I/O error", e.getMessage());
-                    }
-                    file.database().apply(changes);
-                }).results();
+        Executor.Outcome outcome = new Executor(file.database(), uuids, false, lock -> false, 0).execute(ops);
+        PreparedTransaction txn = outcome.prepared();
+        if (txn != null) {
+            file.write(txn.changes(), txn.comment(), 1000, txn.durable());
+            file.database().apply(txn.changes());
+        }
+        JsonNode results = outcome.results();
         for (JsonNode result : results) {
             assertTrue(!result.has("error"), results.toString());
         }

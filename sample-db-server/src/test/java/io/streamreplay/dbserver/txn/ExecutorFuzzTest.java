@@ -37,16 +37,18 @@ class ExecutorFuzzTest {
         UuidGenerator uuids = new UuidGenerator(1);
         List<JsonNode> ops = new ArrayList<>();
         operations.forEach(ops::add);
-        Executor.Outcome outcome = new Executor(db, uuids, false, lock -> false, 0).execute(ops,
-                (txn, changes) -> db.apply(changes));
+        Executor.Outcome outcome = new Executor(db, uuids, false, lock -> false, 0).execute(ops);
+        if (outcome.prepared() != null) {
+            db.apply(outcome.prepared().changes());
+        }
         if (!outcome.parked()) {
             JsonNode results = outcome.results();
             assertTrue(results.isArray() && results.size() <= Math.max(1, ops.size() + 1), results.toString());
         }
         for (String table : List.of("Bridge", "Port", "Single")) {
             List<JsonNode> select = List.of(Json.parse("{\"op\":\"select\",\"table\":\"" + table + "\",\"where\":[]}"));
-            JsonNode rows = new Executor(db, uuids, false, lock -> false, 0).execute(select,
-                    (txn, changes) -> db.apply(changes)).results().get(0).get("rows");
+            JsonNode rows = new Executor(db, uuids, false, lock -> false, 0).execute(select).results().get(0)
+                    .get("rows");
             assertEquals(db.table(table).size(), rows.size(), "the table's rows are all selectable");
         }
     }

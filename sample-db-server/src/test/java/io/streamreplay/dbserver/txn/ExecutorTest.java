@@ -2,11 +2,13 @@ package io.streamreplay.dbserver.txn;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.streamreplay.dbserver.data.Database;
 import io.streamreplay.dbserver.data.UuidGenerator;
+import io.streamreplay.dbserver.protocol.OvsdbException;
 import io.streamreplay.dbserver.schema.DatabaseSchema;
 import io.streamreplay.jsonrpc.Json;
 import java.util.ArrayList;
@@ -47,9 +49,11 @@ class ExecutorTest {
         for (String op : operations) {
             ops.add(Json.parse(op));
         }
-        Executor.Outcome outcome = new Executor(db, uuids, false, lock -> lock.equals("mine"), 0).execute(ops,
-                (txn, changes) -> db.apply(changes));
+        Executor.Outcome outcome = new Executor(db, uuids, false, lock -> lock.equals("mine"), 0).execute(ops);
         assertFalse(outcome.parked());
+        if (outcome.prepared() != null) {
+            db.apply(outcome.prepared().changes());
+        }
         return outcome.results();
     }
 
@@ -211,10 +215,51 @@ class ExecutorTest {
     }
 
     @Test
+    void executingPreparesTheTransactionAndLeavesTheDatabaseToTheCaller() throws Exception {
+        Executor.Outcome outcome = new Executor(db, uuids, false, lock -> false, 0).execute(List.of(
+                Json.parse("{\"op\":\"insert\",\"table\":\"Bridge\",\"row\":{\"name\":\"br0\"}}"),
+                Json.parse("{\"op\":\"comment\",\"comment\":\"first\"}"),
+                Json.parse("{\"op\":\"comment\",\"comment\":\"second\"}"),
+                Json.parse("{\"op\":\"commit\",\"durable\":true}")));
+        assertEquals(4, outcome.results().size());
+        assertEquals(0, rows("Bridge"), "nothing is applied before the caller applies it");
+        PreparedTransaction txn = outcome.prepared();
+        assertEquals("first\nsecond", txn.comment());
+        assertTrue(txn.durable());
+        assertEquals(1, txn.changes().get(db.table("Bridge")).size());
+        db.apply(txn.changes());
+        assertEquals(1, rows("Bridge"));
+    }
+
+    @Test
+    void aFailedOperationOrCommitCheckPreparesNothing() throws Exception {
+        Executor.Outcome failed = new Executor(db, uuids, false, lock -> false, 0).execute(List.of(
+                Json.parse("{\"op\":\"insert\",\"table\":\"Port\",\"row\":{\"name\":\"a\"}}"),
+                Json.parse("{\"op\":\"abort\"}")));
+        assertNull(failed.prepared());
+        Executor.Outcome refused = new Executor(db, uuids, false, lock -> false, 0).execute(List.of(
+                Json.parse("{\"op\":\"insert\",\"table\":\"Single\",\"row\":{}}"),
+                Json.parse("{\"op\":\"insert\",\"table\":\"Single\",\"row\":{}}")));
+        assertNull(refused.prepared());
+        assertEquals(3, refused.results().size(), "the failed check is the extra result");
+        assertEquals("constraint violation", refused.results().get(2).path("error").asText());
+    }
+
+    @Test
+    void aCommitThatFailsAddsItsErrorAfterTheOperationsResults() throws Exception {
+        Executor.Outcome outcome = new Executor(db, uuids, false, lock -> false, 0).execute(List.of(
+                Json.parse("{\"op\":\"insert\",\"table\":\"Port\",\"row\":{\"name\":\"a\"}}")));
+        outcome.commitFailed(OvsdbException.io("kv.db: write failed", "No space left on device"));
+        assertEquals(2, outcome.results().size());
+        assertEquals("I/O error: kv.db: write failed", error(outcome.results().get(1)));
+        assertEquals("No space left on device", outcome.results().get(1).path("io-error").asText());
+        assertEquals(0, rows("Port"));
+    }
+
+    @Test
     void anUnsatisfiedWaitWithTimeLeftParksTheRequest() throws Exception {
         Executor.Outcome outcome = new Executor(db, uuids, false, lock -> false, 0).execute(List.of(Json.parse(
-                "{\"op\":\"wait\",\"table\":\"Bridge\",\"timeout\":500,\"where\":[],\"until\":\"!=\",\"rows\":[]}")),
-                (txn, changes) -> db.apply(changes));
+                "{\"op\":\"wait\",\"table\":\"Bridge\",\"timeout\":500,\"where\":[],\"until\":\"!=\",\"rows\":[]}")));
         assertTrue(outcome.parked());
         assertEquals(500, outcome.retryMillis());
     }
