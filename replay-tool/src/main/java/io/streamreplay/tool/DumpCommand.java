@@ -224,17 +224,13 @@ final class DumpCommand extends RecordingCommand {
         if (event.detail() != null) {
             return event.detail();
         }
-        switch (event.type()) {
-            case SEND_OK:
-                return String.format("crc32c=%08x", event.sentDigest());
-            case RECV_DATA:
-                return messages != null ? messages.stream().map(Json::toText).collect(Collectors.joining(" "))
-                        : PayloadText.of(event.payload(), payloadLimit);
-            case VALUE:
-                return "hex:" + HexFormat.of().formatHex(event.payload());
-            default:
-                return "";
-        }
+        return switch (event.type()) {
+            case SEND_OK -> String.format("crc32c=%08x", event.sentDigest());
+            case RECV_DATA -> messages != null ? messages.stream().map(Json::toText).collect(Collectors.joining(" "))
+                    : PayloadText.of(event.payload(), payloadLimit);
+            case VALUE -> "hex:" + HexFormat.of().formatHex(event.payload());
+            default -> "";
+        };
     }
 
     private String jsonLine(RecordedEvent event, List<JsonNode> messages) throws IOException {

@@ -94,13 +94,9 @@ final class StreamGroups {
             RecordingStats.StreamStats own = byFile.computeIfAbsent(fileName,
                     f -> new RecordingStats.StreamStats(file.name(), f));
             switch (file.kind()) {
-                case "passive stream":
-                    add(fileName, new Member(own, "", listenerNames.get(fileName)), false, null);
-                    break;
-                case "source":
-                    add(fileName, new Member(own, "", VALUES), false, null);
-                    break;
-                default:
+                case "passive stream" -> add(fileName, new Member(own, "", listenerNames.get(fileName)), false, null);
+                case "source" -> add(fileName, new Member(own, "", VALUES), false, null);
+                default -> {
                     RecordingStats.Accept accept = stats.accepts().get(file.openSeq());
                     if (accept == null) {
                         add(fileName, new Member(own, "", OPENED), false, host(file.name()));
@@ -109,7 +105,7 @@ final class StreamGroups {
                         add(fileName, new Member(own, accept.peer(), listener), true, accept.peer().isEmpty() ? LOCAL
                                 : host(accept.peer()));
                     }
-                    break;
+                }
             }
         }
     }

@@ -344,22 +344,14 @@ class RecordReplayIT {
     private static int transact(String remote, TlsConfig tls, String prefix, int count) throws Exception {
         try (OvsdbTestClient client = OvsdbTestClient.connect(remote, tls)) {
             for (int j = 0; j < count; j++) {
-                String op;
-                switch (j % 4) {
-                    case 0:
-                    case 1:
-                        op = "{\"op\":\"insert\",\"table\":\"kv\",\"row\":{\"name\":\"" + prefix + j + "\",\"value\":"
-                                + j + ",\"tags\":[\"set\",[\"a\",\"b\"]]}}";
-                        break;
-                    case 2:
-                        op = "{\"op\":\"mutate\",\"table\":\"kv\",\"where\":[[\"name\",\"==\",\"" + prefix + (j - 2)
-                                + "\"]],\"mutations\":[[\"value\",\"*=\",-1],[\"tags\",\"delete\",\"a\"]]}";
-                        break;
-                    default:
-                        op = "{\"op\":\"delete\",\"table\":\"kv\",\"where\":[[\"name\",\"==\",\"" + prefix + (j - 2)
-                                + "\"]]}";
-                        break;
-                }
+                String op = switch (j % 4) {
+                    case 0, 1 -> "{\"op\":\"insert\",\"table\":\"kv\",\"row\":{\"name\":\"" + prefix + j
+                            + "\",\"value\":" + j + ",\"tags\":[\"set\",[\"a\",\"b\"]]}}";
+                    case 2 -> "{\"op\":\"mutate\",\"table\":\"kv\",\"where\":[[\"name\",\"==\",\"" + prefix + (j - 2)
+                            + "\"]],\"mutations\":[[\"value\",\"*=\",-1],[\"tags\",\"delete\",\"a\"]]}";
+                    default -> "{\"op\":\"delete\",\"table\":\"kv\",\"where\":[[\"name\",\"==\",\"" + prefix
+                            + (j - 2) + "\"]]}";
+                };
                 JsonNode result = client.call("transact", "kvdb", Json.parse(op),
                         Json.parse("{\"op\":\"comment\",\"comment\":\"" + prefix + " step " + j + "\"}"));
                 assertFalse(result.get(0).has("error"), result.toString());

@@ -11,13 +11,10 @@ enum Protocol {
 
     /** A new observer for one connection, counting on {@code meter}. */
     MessageObserver observer(String connection, Meter meter) {
-        switch (this) {
-            case JSONRPC:
-                return new JsonRpcObserver(connection, meter);
-            case LINES:
-                return new LineObserver(meter);
-            default:
-                return MessageObserver.NONE;
-        }
+        return switch (this) {
+            case RAW -> MessageObserver.NONE;
+            case JSONRPC -> new JsonRpcObserver(connection, meter);
+            case LINES -> new LineObserver(meter);
+        };
     }
 }

@@ -94,40 +94,24 @@ public final class Workload {
         ObjectNode op = Json.NODES.objectNode().put("table", "kv");
         if (standard) {
             switch (j % 4) {
-                case 0:
-                case 1:
-                    insert(op, prefix + j, j);
-                    break;
-                case 2:
-                    where(op.put("op", "update"), prefix + (j - 2)).putObject("row").put("value", -j);
-                    break;
-                default:
-                    where(op.put("op", "delete"), prefix + (j - 2));
-                    break;
+                case 0, 1 -> insert(op, prefix + j, j);
+                case 2 -> where(op.put("op", "update"), prefix + (j - 2)).putObject("row").put("value", -j);
+                default -> where(op.put("op", "delete"), prefix + (j - 2));
             }
             return Json.array(db, op);
         }
         String operation = live.isEmpty() ? "insert" : pick();
         switch (operation) {
-            case "insert": {
+            case "insert" -> {
                 String name = prefix + j;
                 insert(op, name, j);
                 live.addLast(name);
-                break;
             }
-            case "update":
-                where(op.put("op", "update"), rotate()).putObject("row").put("value", -j);
-                break;
-            case "delete":
-                where(op.put("op", "delete"), live.pollFirst());
-                break;
-            case "select":
-                where(op.put("op", "select"), rotate());
-                break;
-            default:
-                where(op.put("op", "mutate"), rotate()).putArray("mutations").addArray().add("value").add("+=")
-                        .add(1);
-                break;
+            case "update" -> where(op.put("op", "update"), rotate()).putObject("row").put("value", -j);
+            case "delete" -> where(op.put("op", "delete"), live.pollFirst());
+            case "select" -> where(op.put("op", "select"), rotate());
+            default -> where(op.put("op", "mutate"), rotate()).putArray("mutations").addArray().add("value")
+                    .add("+=").add(1);
         }
         return Json.array(db, op);
     }

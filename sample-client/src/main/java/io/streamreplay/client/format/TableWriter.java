@@ -41,18 +41,10 @@ public final class TableWriter {
     /** Prints {@code table}. */
     public void table(Table table) {
         switch (format) {
-            case list:
-                list(table);
-                break;
-            case csv:
-                csv(table);
-                break;
-            case json:
-                json(table);
-                break;
-            default:
-                aligned(table);
-                break;
+            case table -> aligned(table);
+            case list -> list(table);
+            case csv -> csv(table);
+            case json -> json(table);
         }
         out.flush();
     }

@@ -29,7 +29,7 @@ public final class JsonText {
 
     private static void write(JsonNode json, StringBuilder out) {
         switch (json.getNodeType()) {
-            case OBJECT: {
+            case OBJECT -> {
                 List<String> names = new ArrayList<>();
                 for (Iterator<String> it = json.fieldNames(); it.hasNext();) {
                     names.add(it.next());
@@ -46,9 +46,8 @@ public final class JsonText {
                     write(json.get(names.get(i)), out);
                 }
                 out.append('}');
-                break;
             }
-            case ARRAY:
+            case ARRAY -> {
                 out.append('[');
                 for (int i = 0; i < json.size(); i++) {
                     if (i > 0) {
@@ -57,20 +56,16 @@ public final class JsonText {
                     write(json.get(i), out);
                 }
                 out.append(']');
-                break;
-            case STRING:
-                string(json.textValue(), out);
-                break;
-            case NUMBER:
+            }
+            case STRING -> string(json.textValue(), out);
+            case NUMBER -> {
                 if (json.isIntegralNumber() && json.canConvertToLong()) {
                     out.append(json.longValue());
                 } else {
                     out.append(real(json.doubleValue()));
                 }
-                break;
-            default:
-                out.append(json.toString());
-                break;
+            }
+            default -> out.append(json.toString());
         }
     }
 
@@ -95,34 +90,20 @@ public final class JsonText {
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
             switch (c) {
-                case '"':
-                    out.append("\\\"");
-                    break;
-                case '\\':
-                    out.append("\\\\");
-                    break;
-                case '\b':
-                    out.append("\\b");
-                    break;
-                case '\t':
-                    out.append("\\t");
-                    break;
-                case '\n':
-                    out.append("\\n");
-                    break;
-                case '\f':
-                    out.append("\\f");
-                    break;
-                case '\r':
-                    out.append("\\r");
-                    break;
-                default:
+                case '"' -> out.append("\\\"");
+                case '\\' -> out.append("\\\\");
+                case '\b' -> out.append("\\b");
+                case '\t' -> out.append("\\t");
+                case '\n' -> out.append("\\n");
+                case '\f' -> out.append("\\f");
+                case '\r' -> out.append("\\r");
+                default -> {
                     if (c < 0x20) {
                         out.append(String.format("\\u%04x", (int) c));
                     } else {
                         out.append(c);
                     }
-                    break;
+                }
             }
         }
         out.append('"');

@@ -87,24 +87,16 @@ public final class MemberParser {
     }
 
     private static boolean matches(JsonNode value, Kind kind) {
-        switch (kind) {
-            case STRING:
-                return value.isTextual();
-            case ID:
-                return value.isTextual() && isId(value.asText());
-            case OBJECT:
-                return value.isObject();
-            case ARRAY:
-                return value.isArray();
-            case BOOLEAN:
-                return value.isBoolean();
-            case INTEGER:
-                return value.isIntegralNumber();
-            case NUMBER:
-                return value.isNumber();
-            default:
-                return true;
-        }
+        return switch (kind) {
+            case STRING -> value.isTextual();
+            case ID -> value.isTextual() && isId(value.asText());
+            case OBJECT -> value.isObject();
+            case ARRAY -> value.isArray();
+            case BOOLEAN -> value.isBoolean();
+            case INTEGER -> value.isIntegralNumber();
+            case NUMBER -> value.isNumber();
+            default -> true;
+        };
     }
 
     /**

@@ -102,8 +102,8 @@ public final class BaseType {
     }
 
     private static BaseType constrained(JsonNode json, MemberParser members, AtomicType type) throws OvsdbException {
-        switch (type) {
-            case INTEGER: {
+        return switch (type) {
+            case INTEGER -> {
                 JsonNode min = members.optional("minInteger", Kind.INTEGER);
                 JsonNode max = members.optional("maxInteger", Kind.INTEGER);
                 long lo = min == null ? Long.MIN_VALUE : min.asLong();
@@ -111,10 +111,10 @@ public final class BaseType {
                 if (lo > hi) {
                     throw OvsdbException.syntax(json, "minInteger exceeds maxInteger");
                 }
-                return new BaseType(type, null, lo, hi, Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY, 0,
+                yield new BaseType(type, null, lo, hi, Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY, 0,
                         UINT_MAX, null, RefType.STRONG);
             }
-            case REAL: {
+            case REAL -> {
                 JsonNode min = members.optional("minReal", Kind.NUMBER);
                 JsonNode max = members.optional("maxReal", Kind.NUMBER);
                 double lo = min == null ? Double.NEGATIVE_INFINITY : min.asDouble();
@@ -122,10 +122,10 @@ public final class BaseType {
                 if (lo > hi) {
                     throw OvsdbException.syntax(json, "minReal exceeds maxReal");
                 }
-                return new BaseType(type, null, Long.MIN_VALUE, Long.MAX_VALUE, lo, hi, 0, UINT_MAX, null,
+                yield new BaseType(type, null, Long.MIN_VALUE, Long.MAX_VALUE, lo, hi, 0, UINT_MAX, null,
                         RefType.STRONG);
             }
-            case STRING: {
+            case STRING -> {
                 JsonNode min = members.optional("minLength", Kind.INTEGER);
                 JsonNode max = members.optional("maxLength", Kind.INTEGER);
                 long lo = min == null ? 0 : min.asLong();
@@ -136,10 +136,10 @@ public final class BaseType {
                 if (lo > hi) {
                     throw OvsdbException.syntax(json, "minLength exceeds maxLength");
                 }
-                return new BaseType(type, null, Long.MIN_VALUE, Long.MAX_VALUE, Double.NEGATIVE_INFINITY,
+                yield new BaseType(type, null, Long.MIN_VALUE, Long.MAX_VALUE, Double.NEGATIVE_INFINITY,
                         Double.POSITIVE_INFINITY, lo, hi, null, RefType.STRONG);
             }
-            case UUID: {
+            case UUID -> {
                 JsonNode table = members.optional("refTable", Kind.ID);
                 JsonNode refTypeJson = members.optional("refType", Kind.STRING);
                 RefType refType = RefType.STRONG;
@@ -154,12 +154,11 @@ public final class BaseType {
                     }
                     refType = text.equals("weak") ? RefType.WEAK : RefType.STRONG;
                 }
-                return new BaseType(type, null, Long.MIN_VALUE, Long.MAX_VALUE, Double.NEGATIVE_INFINITY,
+                yield new BaseType(type, null, Long.MIN_VALUE, Long.MAX_VALUE, Double.NEGATIVE_INFINITY,
                         Double.POSITIVE_INFINITY, 0, UINT_MAX, table == null ? null : table.asText(), refType);
             }
-            default:
-                return of(type);
-        }
+            default -> of(type);
+        };
     }
 
     private static AtomicType atomicType(JsonNode json, String name) throws OvsdbException {
@@ -203,7 +202,7 @@ public final class BaseType {
      */
     public Object atomFromJson(JsonNode json, NamedUuids names) throws OvsdbException {
         switch (type) {
-            case INTEGER:
+            case INTEGER -> {
                 if (json.isIntegralNumber() && json.canConvertToLong()) {
                     return json.longValue();
                 }
@@ -212,24 +211,25 @@ public final class BaseType {
                         && Math.abs(json.doubleValue()) < 0x1p63) {
                     return (long) json.doubleValue();
                 }
-                break;
-            case REAL:
+            }
+            case REAL -> {
                 if (json.isNumber()) {
                     return json.doubleValue();
                 }
-                break;
-            case BOOLEAN:
+            }
+            case BOOLEAN -> {
                 if (json.isBoolean()) {
                     return json.booleanValue();
                 }
-                break;
-            case STRING:
+            }
+            case STRING -> {
                 if (json.isTextual()) {
                     return json.textValue();
                 }
-                break;
-            default:
+            }
+            default -> {
                 return uuidFromJson(json, names);
+            }
         }
         throw OvsdbException.syntax(json, "expected " + type.jsonName());
     }
@@ -274,8 +274,8 @@ public final class BaseType {
     }
 
     /**
-     * One atom in the bare text form of Open vSwitch's errors ({@code ovsdb_atom_to_string}): integers in decimal, reals as {@code %.15g}, strings
-     * quoted when a bare word would not do.
+     * One atom in the bare text form of Open vSwitch's errors ({@code ovsdb_atom_to_string}): integers in decimal,
+     * reals as {@code %.15g}, strings quoted when a bare word would not do.
      */
     public static String atomToText(Object atom) {
         if (atom instanceof Double real) {
@@ -316,25 +316,23 @@ public final class BaseType {
             return;
         }
         switch (type) {
-            case INTEGER: {
+            case INTEGER -> {
                 long value = (Long) atom;
                 if (value < minInteger || value > maxInteger) {
                     throw violation(rangeText(Long.toString(value), minInteger != Long.MIN_VALUE,
                             Long.toString(minInteger), maxInteger != Long.MAX_VALUE, Long.toString(maxInteger),
                             value < minInteger));
                 }
-                break;
             }
-            case REAL: {
+            case REAL -> {
                 double value = (Double) atom;
                 if (value < minReal || value > maxReal) {
                     throw violation(rangeText(JsonText.real(value), minReal != Double.NEGATIVE_INFINITY,
                             JsonText.real(minReal), maxReal != Double.POSITIVE_INFINITY, JsonText.real(maxReal),
                             value < minReal));
                 }
-                break;
             }
-            case STRING: {
+            case STRING -> {
                 String value = (String) atom;
                 String invalid = invalidUtf8(value);
                 if (invalid != null) {
@@ -349,10 +347,8 @@ public final class BaseType {
                     throw violation("\"" + value + "\" length " + length
                             + " is greater than maximum allowed length " + maxLength);
                 }
-                break;
             }
-            default:
-                break;
+            default -> {}
         }
     }
 

@@ -165,22 +165,22 @@ public final class OvsdbServer implements JsonRpcServer.Handler {
     public void handle(JsonRpcSession session, Message message) {
         ClientSession client = clients.get(session);
         switch (message.type()) {
-            case REQUEST:
+            case REQUEST -> {
                 stats.requests++;
                 request(client, message);
-                break;
-            case NOTIFICATION:
+            }
+            case NOTIFICATION -> {
                 if ("cancel".equals(message.method())) {
                     cancel(client, message);
                 } else {
                     log.debug("{}: ignoring notification {}", session.name(), message.method());
                 }
-                break;
-            default:
+            }
+            default -> {
                 log.warn("{}: unexpected {} with id {} from a client; disconnecting", session.name(),
                         message.type().name().toLowerCase(Locale.ROOT), message.id());
                 session.close();
-                break;
+            }
         }
     }
 
@@ -217,51 +217,40 @@ public final class OvsdbServer implements JsonRpcServer.Handler {
     /** Runs a request; returns its result, or null if the reply is sent later (a parked transaction). */
     private JsonNode dispatch(ClientSession client, Message request) throws OvsdbException, BareError {
         ArrayNode params = request.params();
-        switch (request.method()) {
-            case "list_dbs": {
+        return switch (request.method()) {
+            case "list_dbs" -> {
                 ArrayNode names = Json.array();
                 listOrder.forEach(names::add);
-                return names;
+                yield names;
             }
-            case "get_schema":
-                return database(request).schemaJson();
-            case "transact":
-                return transact(client, request);
-            case "monitor":
-                return monitor(client, request, Monitor.Version.V1);
-            case "monitor_cond":
-                return monitor(client, request, Monitor.Version.V2);
-            case "monitor_cond_since":
-                return monitor(client, request, Monitor.Version.V3);
-            case "monitor_cond_change":
-                return monitorCondChange(client, request);
-            case "monitor_cancel": {
+            case "get_schema" -> database(request).schemaJson();
+            case "transact" -> transact(client, request);
+            case "monitor" -> monitor(client, request, Monitor.Version.V1);
+            case "monitor_cond" -> monitor(client, request, Monitor.Version.V2);
+            case "monitor_cond_since" -> monitor(client, request, Monitor.Version.V3);
+            case "monitor_cond_change" -> monitorCondChange(client, request);
+            case "monitor_cancel" -> {
                 if (params.size() != 1) {
                     throw new BareError("invalid parameters");
                 }
                 if (client.monitors.remove(params.get(0)) == null) {
                     throw new BareError("unknown monitor");
                 }
-                return Json.NODES.objectNode();
+                yield Json.NODES.objectNode();
             }
-            case "lock":
-            case "steal":
-                return lock(client, request);
-            case "unlock":
-                return unlock(client, request);
-            case "echo":
-                return params;
-            case "set_db_change_aware":
+            case "lock", "steal" -> lock(client, request);
+            case "unlock" -> unlock(client, request);
+            case "echo" -> params;
+            case "set_db_change_aware" -> {
                 if (params.size() != 1 || !params.get(0).isBoolean()) {
                     throw OvsdbException.syntax(params, "set_db_change_aware: true or false parameter expected");
                 }
                 client.changeAware = params.get(0).booleanValue();
-                return Json.NODES.objectNode();
-            case "get_server_id":
-                return TextNode.valueOf(serverId.toString());
-            default:
-                throw new BareError("unknown method");
-        }
+                yield Json.NODES.objectNode();
+            }
+            case "get_server_id" -> TextNode.valueOf(serverId.toString());
+            default -> throw new BareError("unknown method");
+        };
     }
 
     private ServedDatabase database(Message request) throws OvsdbException {

@@ -55,23 +55,21 @@ public final class Condition {
                 return constant;
             }
             Datum value = row.get(column.index());
-            switch (function) {
-                case EQ:
-                    return value.equals(argument);
-                case NE:
-                    return !value.equals(argument);
-                case INCLUDES:
-                    return value.includes(argument);
-                case EXCLUDES:
-                    return value.excludes(argument);
-                default:
-                    if (value.isEmpty()) {
-                        return false;
-                    }
-                    int c = AtomicType.compare(value.scalar(), argument.scalar());
-                    return function == Function.LT ? c < 0 : function == Function.LE ? c <= 0
-                            : function == Function.GT ? c > 0 : c >= 0;
-            }
+            return switch (function) {
+                case EQ -> value.equals(argument);
+                case NE -> !value.equals(argument);
+                case INCLUDES -> value.includes(argument);
+                case EXCLUDES -> value.excludes(argument);
+                case LT -> !value.isEmpty() && order(value) < 0;
+                case LE -> !value.isEmpty() && order(value) <= 0;
+                case GT -> !value.isEmpty() && order(value) > 0;
+                case GE -> !value.isEmpty() && order(value) >= 0;
+            };
+        }
+
+        /** How the scalar {@code value} compares with the argument. */
+        private int order(Datum value) {
+            return AtomicType.compare(value.scalar(), argument.scalar());
         }
     }
 

@@ -159,50 +159,39 @@ public final class Executor {
         boolean writes = true;
         try {
             switch (op) {
-                case "insert":
-                    result = insert(members);
-                    break;
-                case "select":
+                case "insert" -> result = insert(members);
+                case "select" -> {
                     result = select(members);
                     writes = false;
-                    break;
-                case "update":
-                    result = update(members);
-                    break;
-                case "mutate":
-                    result = mutate(members);
-                    break;
-                case "delete":
-                    result = delete(members);
-                    break;
-                case "wait":
+                }
+                case "update" -> result = update(members);
+                case "mutate" -> result = mutate(members);
+                case "delete" -> result = delete(members);
+                case "wait" -> {
                     result = waitFor(members);
                     writes = false;
-                    break;
-                case "commit":
+                }
+                case "commit" -> {
                     if (members.required("durable", Kind.BOOLEAN).booleanValue()) {
                         txn.requestDurable();
                     }
                     result = Json.NODES.objectNode();
-                    break;
-                case "abort":
-                    throw new OvsdbException("aborted", "aborted by request");
-                case "comment":
+                }
+                case "abort" -> throw new OvsdbException("aborted", "aborted by request");
+                case "comment" -> {
                     txn.addComment(members.required("comment", Kind.STRING).textValue());
                     result = Json.NODES.objectNode();
                     writes = false;
-                    break;
-                case "assert": {
+                }
+                case "assert" -> {
                     String lock = members.required("lock", Kind.ID).textValue();
                     if (!ownsLock.test(lock)) {
                         throw new OvsdbException("not owner", "Asserted lock " + lock + " not held.");
                     }
                     result = Json.NODES.objectNode();
                     writes = false;
-                    break;
                 }
-                default:
-                    throw members.error("No operation \"" + op + "\"");
+                default -> throw members.error("No operation \"" + op + "\"");
             }
         } catch (OvsdbException | Parked e) {
             members.finish();

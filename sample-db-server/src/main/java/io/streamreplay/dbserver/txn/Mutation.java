@@ -69,8 +69,7 @@ final class Mutation {
         JsonNode value = json.get(2);
         Datum argument;
         switch (mutator) {
-            case INSERT:
-            case DELETE:
+            case INSERT, DELETE -> {
                 if (type.isScalar()) {
                     throw mismatch(json, mutator, column);
                 }
@@ -86,8 +85,8 @@ final class Mutation {
                     argument = Datum.fromJson(value, new ColumnType(type.key(), null, 0, ColumnType.UNLIMITED),
                             names);
                 }
-                break;
-            default: {
+            }
+            default -> {
                 AtomicType atomic = type.key().type();
                 boolean numeric = atomic == AtomicType.INTEGER || (atomic == AtomicType.REAL
                         && mutator != Mutator.MODULO);
@@ -95,7 +94,6 @@ final class Mutation {
                     throw mismatch(json, mutator, column);
                 }
                 argument = Datum.fromJson(value, new ColumnType(type.key().withoutConstraints(), null, 1, 1), names);
-                break;
             }
         }
         return new Mutation(column, mutator, argument);
@@ -112,20 +110,17 @@ final class Mutation {
 
     /** The column's value after the mutation, checked against the column's type as Open vSwitch checks it. */
     Datum apply(Datum value) throws OvsdbException {
-        switch (mutator) {
-            case INSERT: {
-                Datum result = value.union(argument);
-                result.checkCount(column.type());
-                return result;
-            }
-            case DELETE: {
-                Datum result = value.minus(argument);
-                result.checkCount(column.type());
-                return result;
-            }
-            default:
-                return arithmetic(value);
-        }
+        return switch (mutator) {
+            case INSERT -> counted(value.union(argument));
+            case DELETE -> counted(value.minus(argument));
+            default -> arithmetic(value);
+        };
+    }
+
+    /** {@code set}, refused if it has too few or too many elements for the column. */
+    private Datum counted(Datum set) throws OvsdbException {
+        set.checkCount(column.type());
+        return set;
     }
 
     /** Every element changed first (a range error stops it), then each checked, then the set for duplicates. */
@@ -151,53 +146,46 @@ final class Mutation {
 
     private long integer(long x, long y) throws OvsdbException {
         try {
-            switch (mutator) {
-                case ADD:
-                    return Math.addExact(x, y);
-                case SUBTRACT:
-                    return Math.subtractExact(x, y);
-                case MULTIPLY:
-                    return Math.multiplyExact(x, y);
-                case DIVIDE:
-                    if (y == 0) {
-                        throw divisionByZero();
-                    }
-                    if (x == Long.MIN_VALUE && y == -1) {
-                        throw new ArithmeticException();
-                    }
-                    return x / y;
-                default:
-                    if (y == 0) {
-                        throw divisionByZero();
-                    }
-                    if (x == Long.MIN_VALUE && y == -1) {
-                        throw new ArithmeticException();
-                    }
-                    return x % y;
-            }
+            return switch (mutator) {
+                case ADD -> Math.addExact(x, y);
+                case SUBTRACT -> Math.subtractExact(x, y);
+                case MULTIPLY -> Math.multiplyExact(x, y);
+                case DIVIDE -> {
+                    checkDivisor(x, y);
+                    yield x / y;
+                }
+                default -> {
+                    checkDivisor(x, y);
+                    yield x % y;
+                }
+            };
         } catch (ArithmeticException e) {
             throw new OvsdbException("range error", "Result of \"" + mutator.text + "\" operation is out of range.");
+        }
+    }
+
+    /** Refuses a division by zero, and one whose quotient overflows (by an {@link ArithmeticException}). */
+    private static void checkDivisor(long x, long y) throws OvsdbException {
+        if (y == 0) {
+            throw divisionByZero();
+        }
+        if (x == Long.MIN_VALUE && y == -1) {
+            throw new ArithmeticException();
         }
     }
 
     private double real(double x, double y) throws OvsdbException {
         double result;
         switch (mutator) {
-            case ADD:
-                result = x + y;
-                break;
-            case SUBTRACT:
-                result = x - y;
-                break;
-            case MULTIPLY:
-                result = x * y;
-                break;
-            default:
+            case ADD -> result = x + y;
+            case SUBTRACT -> result = x - y;
+            case MULTIPLY -> result = x * y;
+            default -> {
                 if (y == 0) {
                     throw divisionByZero();
                 }
                 result = x / y;
-                break;
+            }
         }
         // A subnormal result is refused too: Open vSwitch's JSON reader refuses such a number, so a database file
         // holding one could not be read back.
