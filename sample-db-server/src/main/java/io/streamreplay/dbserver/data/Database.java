@@ -28,7 +28,6 @@ public final class Database {
     private final DatabaseSchema schema;
     private final Map<String, Table> tables = new LinkedHashMap<>();
     private final Map<UUID, Set<Referrer>> weakReferrers = new HashMap<>();
-    private long transactions;
 
     public Database(DatabaseSchema schema) {
         this.schema = schema;
@@ -54,11 +53,6 @@ public final class Database {
         return tables.values();
     }
 
-    /** Committed transactions that changed something, since the database was opened. */
-    public long transactions() {
-        return transactions;
-    }
-
     /** The rows holding weak references to {@code target}. */
     public Set<Referrer> weakReferrers(UUID target) {
         return weakReferrers.getOrDefault(target, Set.of());
@@ -82,7 +76,6 @@ public final class Database {
                 }
             }
         }
-        transactions++;
     }
 
     private void references(Table table, Row row, int delta) {

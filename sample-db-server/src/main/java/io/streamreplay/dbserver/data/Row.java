@@ -29,10 +29,6 @@ public final class Row {
         return (UUID) values[ColumnSchema.UUID_INDEX].scalar();
     }
 
-    public UUID version() {
-        return (UUID) values[ColumnSchema.VERSION_INDEX].scalar();
-    }
-
     /** The value of column {@code index}. */
     public Datum get(int index) {
         return values[index];

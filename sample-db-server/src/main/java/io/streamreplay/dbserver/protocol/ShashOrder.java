@@ -64,7 +64,7 @@ public final class ShashOrder {
     }
 
     /** {@code hash_string(name, 0)} over the name's UTF-8 bytes, read as little-endian words. */
-    static int hash(String name) {
+    private static int hash(String name) {
         byte[] bytes = name.getBytes(StandardCharsets.UTF_8);
         int hash = 0;
         int i = 0;

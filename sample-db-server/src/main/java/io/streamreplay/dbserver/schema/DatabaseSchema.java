@@ -87,21 +87,6 @@ public final class DatabaseSchema {
         return name;
     }
 
-    /** The version, or null. */
-    public String version() {
-        return version;
-    }
-
-    /** The checksum, or null. */
-    public String cksum() {
-        return cksum;
-    }
-
-    /** The table named {@code tableName}, or null. */
-    public TableSchema table(String tableName) {
-        return tables.get(tableName);
-    }
-
     /** Every table, in schema order. */
     public Collection<TableSchema> tables() {
         return tables.values();

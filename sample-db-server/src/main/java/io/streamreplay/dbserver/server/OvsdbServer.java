@@ -63,16 +63,6 @@ public final class OvsdbServer implements JsonRpcServer.Handler {
     private final ServerStats stats = new ServerStats();
 
     /**
-     * A server whose replies are not bounded.
-     *
-     * @param files the databases to serve, already opened
-     * @param uuids the source of every UUID the server makes, the server id included
-     */
-    public OvsdbServer(PollLoop loop, UuidSource uuids, List<DatabaseFile> files) {
-        this(loop, uuids, files, Long.MAX_VALUE);
-    }
-
-    /**
      * @param files the databases to serve, already opened
      * @param uuids the source of every UUID the server makes, the server id included
      * @param maxReplyBytes the heap a reply to {@code transact} or a monitor request may take while it is built

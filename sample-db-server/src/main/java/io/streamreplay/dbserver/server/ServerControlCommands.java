@@ -79,7 +79,7 @@ public final class ServerControlCommands {
      * What {@code memory/show} reports, as Open vSwitch's {@code ovsdb-server} does: {@code NAME:COUNT} pairs sorted
      * by name; cells are rows times columns over every database.
      */
-    public String memory() {
+    private String memory() {
         long cells = 0;
         for (DatabaseFile file : server.files()) {
             for (Table table : file.database().tables()) {

@@ -79,7 +79,7 @@ final class ServerDatabase {
     }
 
     /** {@code json} with the members of every object in name order, as Open vSwitch writes this schema text. */
-    static JsonNode sorted(JsonNode json) {
+    private static JsonNode sorted(JsonNode json) {
         if (json.isObject()) {
             TreeMap<String, JsonNode> members = new TreeMap<>();
             for (Iterator<Map.Entry<String, JsonNode>> it = json.fields(); it.hasNext();) {

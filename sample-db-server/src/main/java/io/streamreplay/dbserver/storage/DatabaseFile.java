@@ -96,17 +96,6 @@ public final class DatabaseFile implements AutoCloseable {
         }
     }
 
-    /**
-     * Reads just the schema of the database in {@code path}.
-     *
-     * @throws OvsdbException if the file does not hold a valid schema
-     */
-    public static DatabaseSchema readSchema(Path path) throws IOException, OvsdbException {
-        try (JsonRecordFile records = JsonRecordFile.open(path)) {
-            return schema(records);
-        }
-    }
-
     private static DatabaseSchema schema(JsonRecordFile records) throws IOException, OvsdbException {
         JsonNode json = records.next();
         if (json == null) {

@@ -51,10 +51,6 @@ public final class Transaction {
         this.uuids = uuids;
     }
 
-    public Database database() {
-        return db;
-    }
-
     /** A new UUID for a row or version. */
     public UUID newUuid() {
         return uuids.next();
