@@ -12,6 +12,7 @@ import ch.qos.logback.core.filter.Filter;
 import ch.qos.logback.core.spi.FilterReply;
 import io.streamreplay.control.LogLevels;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
@@ -133,13 +134,50 @@ public final class LogbackSetup implements LogLevels {
         reported.put(context.getLogger(logger).getName(), parsed.toString());
     }
 
+    /**
+     * Applies the {@code --log-level} settings ({@code [LOGGER=]LEVEL}, all loggers without a name). A replay whose
+     * settings differ from its recorded run's ({@code recorded}; null outside a replay) applies its own and reports
+     * the recorded run's, so that the control commands that list them reply as they did: what a replay sends must not
+     * change.
+     *
+     * @throws IllegalArgumentException {@code --log-level=SETTING: ...} for the first setting with an unknown level
+     */
+    public void applyLevels(List<String> settings, List<String> recorded) {
+        boolean ownLevels = recorded != null && !recorded.equals(settings);
+        for (String setting : settings) {
+            try {
+                if (ownLevels) {
+                    applyOnly(loggerOf(setting), levelOf(setting));
+                } else {
+                    set(loggerOf(setting), levelOf(setting));
+                }
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--log-level=" + setting + ": " + e.getMessage(), e);
+            }
+        }
+        if (ownLevels) {
+            for (String setting : recorded) {
+                reportOnly(loggerOf(setting), levelOf(setting));
+            }
+        }
+    }
+
+    private static String loggerOf(String setting) {
+        int equals = setting.indexOf('=');
+        return equals < 0 ? Logger.ROOT_LOGGER_NAME : setting.substring(0, equals);
+    }
+
+    private static String levelOf(String setting) {
+        return setting.substring(setting.indexOf('=') + 1);
+    }
+
     /** Applies a level without reporting it: a replay's own --log-level, which the recorded run was not given. */
-    public void applyOnly(String logger, String level) {
+    private void applyOnly(String logger, String level) {
         context.getLogger(logger).setLevel(parse(level));
     }
 
     /** Reports a level without applying it: the recorded run's --log-level, which this replay overrides. */
-    public void reportOnly(String logger, String level) {
+    private void reportOnly(String logger, String level) {
         reported.put(context.getLogger(logger).getName(), parse(level).toString());
     }
 

@@ -5,12 +5,10 @@ import io.streamreplay.control.ControlServer;
 import io.streamreplay.control.LogLevels;
 import io.streamreplay.dbserver.data.UuidGenerator;
 import io.streamreplay.dbserver.protocol.OvsdbException;
-import io.streamreplay.dbserver.schema.DatabaseSchema;
 import io.streamreplay.dbserver.server.OvsdbServer;
 import io.streamreplay.dbserver.server.ServerControlCommands;
 import io.streamreplay.dbserver.server.ServerStatus;
 import io.streamreplay.dbserver.storage.DatabaseFile;
-import io.streamreplay.jsonrpc.Json;
 import io.streamreplay.jsonrpc.JsonRpcServer;
 import io.streamreplay.jsonrpc.Limits;
 import io.streamreplay.poll.PollLoop;
@@ -58,7 +56,7 @@ import picocli.CommandLine.Parameters;
  * recording's copy when its file does not exist.
  */
 @Command(name = "sample-db-server", mixinStandardHelpOptions = true, versionProvider = SampleDbServer.Version.class,
-        sortOptions = false, subcommands = SampleDbServer.Create.class,
+        sortOptions = false, subcommands = CreateCommand.class,
         description = {"Serves OVSDB database files (RFC 7047) to clients such as ovsdb-client, ovs-vsctl and"
                 + " sample-client.", "",
                 "Remotes: ptcp:PORT[:IP], pssl:PORT[:IP] and punix:PATH listen; tcp:IP[:PORT], ssl:IP[:PORT] and"
@@ -162,35 +160,6 @@ public final class SampleDbServer implements Callable<Integer> {
     /** In a replay, the log levels the recorded run was given, which the replay reports as its own; else null. */
     private List<String> recordedLogLevels;
 
-    /** Creates a database file from a schema, as {@code ovsdb-tool create} does. */
-    @Command(name = "create", mixinStandardHelpOptions = true, versionProvider = Version.class,
-            description = "Creates DB-FILE holding the schema in SCHEMA-FILE and no data.")
-    static final class Create implements Callable<Integer> {
-        @Parameters(index = "0", paramLabel = "DB-FILE")
-        private Path dbFile;
-
-        @Parameters(index = "1", paramLabel = "SCHEMA-FILE")
-        private Path schemaFile;
-
-        @Override
-        public Integer call() {
-            try {
-                DatabaseSchema schema = DatabaseSchema.fromJson(Json.parse(Files.readString(schemaFile)));
-                DatabaseFile.create(dbFile, schema);
-                return 0;
-            } catch (java.nio.file.FileAlreadyExistsException e) {
-                System.err.println(PROGRAM + ": " + dbFile + ": the file exists");
-            } catch (NoSuchFileException e) {
-                System.err.println(PROGRAM + ": " + e.getFile() + ": no such file");
-            } catch (IOException e) {
-                System.err.println(PROGRAM + ": " + schemaFile + ": " + e.getMessage());
-            } catch (OvsdbException e) {
-                System.err.println(PROGRAM + ": " + schemaFile + ": " + e.tag() + ": " + e.details());
-            }
-            return 1;
-        }
-    }
-
     public static void main(String[] args) {
         System.exit(commandLine(args).execute(args));
     }
@@ -222,29 +191,11 @@ public final class SampleDbServer implements Callable<Integer> {
         if (logFile != null) {
             logging.addFile(logFile);
         }
-        // A replay given other levels than the recorded run applies its own and reports the recorded run's, so that
-        // the control commands that list them reply as they did (what a replay sends must not change).
-        boolean ownLevels = recordedLogLevels != null && !recordedLogLevels.equals(logLevels);
-        for (String setting : logLevels) {
-            int equals = setting.indexOf('=');
-            String logger = equals < 0 ? Logger.ROOT_LOGGER_NAME : setting.substring(0, equals);
-            try {
-                if (ownLevels) {
-                    logging.applyOnly(logger, setting.substring(equals + 1));
-                } else {
-                    logging.set(logger, setting.substring(equals + 1));
-                }
-            } catch (IllegalArgumentException e) {
-                log.error("--log-level={}: {}", setting, e.getMessage());
-                return 2;
-            }
-        }
-        if (ownLevels) {
-            for (String setting : recordedLogLevels) {
-                int equals = setting.indexOf('=');
-                logging.reportOnly(equals < 0 ? Logger.ROOT_LOGGER_NAME : setting.substring(0, equals),
-                        setting.substring(equals + 1));
-            }
+        try {
+            logging.applyLevels(logLevels, recordedLogLevels);
+        } catch (IllegalArgumentException e) {
+            log.error("{}", e.getMessage());
+            return 2;
         }
         if (databaseFiles.isEmpty()) {
             log.error("no database file given (use 'sample-db-server create DB-FILE SCHEMA-FILE' to make one)");

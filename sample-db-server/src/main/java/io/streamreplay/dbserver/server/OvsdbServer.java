@@ -10,7 +10,6 @@ import io.streamreplay.dbserver.data.RowChange;
 import io.streamreplay.dbserver.data.Table;
 import io.streamreplay.dbserver.data.UuidSource;
 import io.streamreplay.dbserver.monitor.Monitor;
-import io.streamreplay.dbserver.protocol.MemberParser;
 import io.streamreplay.dbserver.protocol.OvsdbException;
 import io.streamreplay.dbserver.protocol.ReplyBudget;
 import io.streamreplay.dbserver.protocol.ShashOrder;
@@ -141,13 +140,7 @@ public final class OvsdbServer implements JsonRpcServer.Handler {
     /** Drops a client's monitors, parked transactions and locks, handing its locks to the next in line. */
     private void forget(ClientSession client) {
         parked.forget(client);
-        for (String lock : client.locks) {
-            ClientSession next = locks.unlock(lock, client);
-            if (next != null) {
-                notify(next, "locked", lock);
-            }
-        }
-        client.locks.clear();
+        locks.release(client);
         client.monitors.clear();
     }
 
@@ -228,8 +221,8 @@ public final class OvsdbServer implements JsonRpcServer.Handler {
                 }
                 yield Json.NODES.objectNode();
             }
-            case "lock", "steal" -> lock(client, request);
-            case "unlock" -> unlock(client, request);
+            case "lock", "steal" -> locks.lock(client, request);
+            case "unlock" -> locks.unlock(client, request);
             case "echo" -> params;
             case "set_db_change_aware" -> {
                 if (params.size() != 1 || !params.get(0).isBoolean()) {
@@ -398,53 +391,6 @@ public final class OvsdbServer implements JsonRpcServer.Handler {
             sendUpdates(client, monitor, updates);
         }
         return Json.NODES.objectNode();
-    }
-
-    private JsonNode lock(ClientSession client, Message request) throws OvsdbException {
-        String name = lockName(request);
-        if (client.locks.contains(name)) {
-            throw OvsdbException.syntax(request.params(), "must issue \"unlock\" before new \"" + request.method()
-                    + "\"");
-        }
-        client.locks.add(name);
-        boolean owner;
-        if (request.method().equals("steal")) {
-            ClientSession victim = locks.steal(name, client);
-            if (victim != null) {
-                notify(victim, "stolen", name);
-            }
-            owner = true;
-        } else {
-            owner = locks.lock(name, client);
-        }
-        ObjectNode result = Json.NODES.objectNode();
-        result.put("locked", owner);
-        return result;
-    }
-
-    private JsonNode unlock(ClientSession client, Message request) throws OvsdbException {
-        String name = lockName(request);
-        if (!client.locks.remove(name)) {
-            throw OvsdbException.syntax(request.params(), "unlock: \"unlock\" without \"lock\" or \"steal\"");
-        }
-        ClientSession next = locks.unlock(name, client);
-        if (next != null) {
-            notify(next, "locked", name);
-        }
-        return Json.NODES.objectNode();
-    }
-
-    private static String lockName(Message request) throws OvsdbException {
-        ArrayNode params = request.params();
-        if (params.size() != 1 || !params.get(0).isTextual()
-                || !MemberParser.isId(params.get(0).textValue())) {
-            throw OvsdbException.syntax(params, request.method() + " request params must be <id>");
-        }
-        return params.get(0).textValue();
-    }
-
-    private void notify(ClientSession client, String method, String lock) {
-        client.session.send(Message.notification(method, Json.array().add(lock)));
     }
 
     private void cancel(ClientSession client, Message message) {
