@@ -2,8 +2,6 @@ package io.streamreplay.dbserver.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.BooleanNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import io.streamreplay.dbserver.data.Database;
 import io.streamreplay.dbserver.data.RowChange;
@@ -13,7 +11,6 @@ import io.streamreplay.dbserver.monitor.Monitor;
 import io.streamreplay.dbserver.protocol.OvsdbException;
 import io.streamreplay.dbserver.protocol.ReplyBudget;
 import io.streamreplay.dbserver.protocol.ShashOrder;
-import io.streamreplay.dbserver.schema.BaseType;
 import io.streamreplay.dbserver.schema.DatabaseSchema;
 import io.streamreplay.dbserver.storage.DatabaseFile;
 import io.streamreplay.dbserver.txn.Executor;
@@ -36,17 +33,18 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The OVSDB protocol (RFC 7047 with Open vSwitch's extensions) over any number of JSON-RPC sessions: every method
- * a client may call, the {@code _Server} database, monitors and their notifications, locks, and {@code transact}
- * requests parked on a {@code wait}. Committed transactions go to each database's file before any client hears of
- * them, and a client's monitor updates are always sent before its transaction's reply.
+ * The OVSDB protocol (RFC 7047 with Open vSwitch's extensions) over any number of JSON-RPC sessions: it dispatches
+ * every method a client may call, keeps the clients and the {@code _Server} database, and runs and commits
+ * transactions; locks are {@link LockTable}'s, monitors and their notifications {@link MonitorRequests}', and
+ * {@code transact} requests parked on a {@code wait} {@link ParkedTransactions}'. Committed transactions go to each
+ * database's file before any client hears of them, and a client's monitor updates are always sent before its
+ * transaction's reply.
  *
  * <p>Loop thread only: {@link #handle} for each message, then {@link #run} and {@link #waitAll} each iteration.
  */
 public final class OvsdbServer implements JsonRpcServer.Handler {
 
     private static final Logger log = LoggerFactory.getLogger(OvsdbServer.class);
-    private static final String ZERO_UUID = new UUID(0, 0).toString();
 
     private final PollLoop loop;
     private final long maxReplyBytes;
@@ -59,6 +57,7 @@ public final class OvsdbServer implements JsonRpcServer.Handler {
     private final Map<JsonRpcSession, ClientSession> clients = new LinkedHashMap<>();
     private final LockTable locks = new LockTable();
     private final ParkedTransactions parked;
+    private final MonitorRequests monitors;
     private final ServerStats stats = new ServerStats();
 
     /**
@@ -74,6 +73,7 @@ public final class OvsdbServer implements JsonRpcServer.Handler {
         this.serverId = uuids.next();
         this.files = List.copyOf(files);
         this.parked = new ParkedTransactions(loop, this::attempt);
+        this.monitors = new MonitorRequests(maxReplyBytes);
         List<DatabaseSchema> schemas = new ArrayList<>();
         for (DatabaseFile file : files) {
             Database db = file.database();
@@ -208,10 +208,11 @@ public final class OvsdbServer implements JsonRpcServer.Handler {
             }
             case "get_schema" -> database(request).schemaJson();
             case "transact" -> transact(client, request);
-            case "monitor" -> monitor(client, request, Monitor.Version.V1);
-            case "monitor_cond" -> monitor(client, request, Monitor.Version.V2);
-            case "monitor_cond_since" -> monitor(client, request, Monitor.Version.V3);
-            case "monitor_cond_change" -> monitorCondChange(client, request);
+            case "monitor" -> monitors.monitor(client, database(request), request, Monitor.Version.V1);
+            case "monitor_cond" -> monitors.monitor(client, database(request), request, Monitor.Version.V2);
+            case "monitor_cond_since" -> monitors.monitor(client, database(request), request,
+                    Monitor.Version.V3);
+            case "monitor_cond_change" -> monitors.changeConditions(client, request);
             case "monitor_cancel" -> {
                 if (params.size() != 1) {
                     throw new BareError("invalid parameters");
@@ -308,89 +309,7 @@ public final class OvsdbServer implements JsonRpcServer.Handler {
         served.db().apply(changes);
         stats.transactions++;
         parked.committed();
-        for (ClientSession client : clients.values()) {
-            for (Monitor monitor : client.monitors.values()) {
-                if (monitor.database() == served.db()) {
-                    ObjectNode updates = monitor.updates(changes);
-                    if (updates != null) {
-                        sendUpdates(client, monitor, updates);
-                    }
-                }
-            }
-        }
-    }
-
-    private void sendUpdates(ClientSession client, Monitor monitor, ObjectNode updates) {
-        ArrayNode params = Json.array().add(monitor.id());
-        if (monitor.version() == Monitor.Version.V3) {
-            params.add(ZERO_UUID);
-        }
-        params.add(updates);
-        client.session.send(Message.notification(monitor.version().notification(), params));
-    }
-
-    /** A monitor request, checked in Open vSwitch's order with its errors. */
-    private JsonNode monitor(ClientSession client, Message request, Monitor.Version version)
-            throws OvsdbException {
-        ServedDatabase served = database(request);
-        ArrayNode params = request.params();
-        // Open vSwitch checks the count for monitor_cond and monitor_cond_since only (a short "monitor" request
-        // crashes ovsdb-server 3.1); we refuse a short one of every kind.
-        int expected = version == Monitor.Version.V3 ? 4 : 3;
-        if (version == Monitor.Version.V1 ? params.size() < expected : params.size() != expected) {
-            throw OvsdbException.syntax(params, "invalid parameters");
-        }
-        JsonNode id = params.get(1);
-        JsonNode requests = params.get(2);
-        if (!requests.isObject()) {
-            throw OvsdbException.syntax(requests, "monitor-requests must be object");
-        }
-        if (client.monitors.containsKey(id)) {
-            throw OvsdbException.syntax(id, "duplicate monitor ID");
-        }
-        Monitor monitor = Monitor.fromJson(id, version, served.db(), requests);
-        if (version == Monitor.Version.V3) {
-            JsonNode lastId = params.get(3);
-            if (!lastId.isTextual()) {
-                throw OvsdbException.syntax(lastId, "last-txn-id must be string");
-            }
-            if (!BaseType.isUuid(lastId.textValue())) {
-                throw OvsdbException.syntax(lastId, "last-txn-id must be UUID format.");
-            }
-        }
-        ObjectNode initial = monitor.initial(new ReplyBudget(maxReplyBytes));
-        client.monitors.put(id, monitor);
-        if (version == Monitor.Version.V3) {
-            // Like a standalone ovsdb-server, keep no transaction history: always send everything.
-            return Json.array().add(BooleanNode.FALSE).add(ZERO_UUID).add(initial);
-        }
-        return initial;
-    }
-
-    private JsonNode monitorCondChange(ClientSession client, Message request) throws OvsdbException {
-        ArrayNode params = request.params();
-        if (params.size() != 3) {
-            throw OvsdbException.syntax(params, "invalid parameters");
-        }
-        Monitor monitor = client.monitors.get(params.get(0));
-        if (monitor == null) {
-            throw OvsdbException.syntax(params.get(0), "unknown monitor session");
-        }
-        JsonNode newId = params.get(1);
-        if (!newId.equals(params.get(0)) && client.monitors.containsKey(newId)) {
-            throw OvsdbException.syntax(newId, "duplicate monitor ID");
-        }
-        ObjectNode updates = monitor.changeConditions(params.get(2));
-        if (!newId.equals(params.get(0))) {
-            client.monitors.remove(params.get(0));
-            Monitor renamed = monitor.withId(newId);
-            client.monitors.put(newId, renamed);
-            monitor = renamed;
-        }
-        if (updates != null) {
-            sendUpdates(client, monitor, updates);
-        }
-        return Json.NODES.objectNode();
+        monitors.publish(clients.values(), served.db(), changes);
     }
 
     private void cancel(ClientSession client, Message message) {
