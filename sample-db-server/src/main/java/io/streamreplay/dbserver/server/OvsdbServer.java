@@ -263,14 +263,13 @@ public final class OvsdbServer implements JsonRpcServer.Handler {
      * Runs a transaction and, unless a {@code wait} parks it, commits what it prepared and answers it. Monitors hear
      * of the commit before the client gets its reply.
      */
-    private Executor.Outcome attempt(ParkedTransactions.Trigger trigger) {
+    private Executor.Outcome attempt(ParkedTransactions.Trigger trigger, long elapsedMillis) {
         ArrayNode params = trigger.request.params();
         List<JsonNode> operations = new ArrayList<>(params.size() - 1);
         for (int i = 1; i < params.size(); i++) {
             operations.add(params.get(i));
         }
         ClientSession client = trigger.client;
-        long elapsedMillis = parked.nowMillis() - trigger.startMillis;
         Executor executor = new Executor(trigger.database.db(), uuids, trigger.database.readOnly(),
                 lock -> locks.owns(lock, client), elapsedMillis).limitReply(maxReplyBytes);
         Executor.Outcome outcome = executor.execute(operations);

@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
 
 /**
  * The {@code transact} requests whose {@code wait} operation is not satisfied yet, Open vSwitch's triggers
@@ -35,16 +34,20 @@ final class ParkedTransactions {
         }
     }
 
+    /** Runs a request: answers it and commits what it prepared, unless the outcome is parked. */
+    @FunctionalInterface
+    interface Attempt {
+        /** Runs {@code trigger}, {@code elapsedMillis} (loop time) after it arrived. */
+        Executor.Outcome run(Trigger trigger, long elapsedMillis);
+    }
+
     private final PollLoop loop;
-    private final Function<Trigger, Executor.Outcome> attempt;
+    private final Attempt attempt;
     private final List<Trigger> triggers = new ArrayList<>();
     private boolean committedSinceRun;
 
-    /**
-     * @param attempt runs a request: answers it and commits what it prepared, unless the outcome is
-     *     {@linkplain Executor.Outcome#parked() parked}
-     */
-    ParkedTransactions(PollLoop loop, Function<Trigger, Executor.Outcome> attempt) {
+    /** @param attempt runs a request, when it arrives and each time it is due again */
+    ParkedTransactions(PollLoop loop, Attempt attempt) {
         this.loop = loop;
         this.attempt = attempt;
     }
@@ -59,10 +62,15 @@ final class ParkedTransactions {
         return false;
     }
 
-    /** Runs a new request on {@code database}, parking it if a {@code wait} is not satisfied yet. */
+    /**
+     * Runs a new request on {@code database}, parking it if a {@code wait} is not satisfied yet. Its first run sees
+     * no time elapsed, as in ovsdb-server ({@code ovsdb_trigger_init} tries it at the time it was created), so that a
+     * failed {@code wait} with timeout 0 always says {@code "where" clause test failed}.
+     */
     void submit(ClientSession client, Message request, ServedDatabase database) {
-        Trigger trigger = new Trigger(client, request, database, nowMillis());
-        if (!finished(trigger)) {
+        long now = nowMillis();
+        Trigger trigger = new Trigger(client, request, database, now);
+        if (!finished(trigger, now)) {
             triggers.add(trigger);
         }
     }
@@ -99,7 +107,8 @@ final class ParkedTransactions {
         boolean committed = committedSinceRun;
         committedSinceRun = false;
         for (Trigger trigger : new ArrayList<>(triggers)) {
-            if ((committed || now >= trigger.deadlineMillis) && triggers.contains(trigger) && finished(trigger)) {
+            if ((committed || now >= trigger.deadlineMillis) && triggers.contains(trigger)
+                    && finished(trigger, now)) {
                 triggers.remove(trigger);
             }
         }
@@ -119,21 +128,22 @@ final class ParkedTransactions {
         }
     }
 
-    /** Runs {@code trigger}; returns whether it finished, or else sets its deadline. */
-    private boolean finished(Trigger trigger) {
-        Executor.Outcome outcome = attempt.apply(trigger);
+    /**
+     * Runs {@code trigger} at loop time {@code now} (one reading for the run, as ovsdb-server passes one
+     * {@code now} to every trigger it tries); returns whether it finished, or else sets its deadline.
+     */
+    private boolean finished(Trigger trigger, long now) {
+        Executor.Outcome outcome = attempt.run(trigger, now - trigger.startMillis);
         if (!outcome.parked()) {
             return true;
         }
-        long now = nowMillis();
         // Saturating: a timeout of nearly 2^63 ms must not overflow into a deadline in the past.
         trigger.deadlineMillis = outcome.retryMillis() >= Long.MAX_VALUE - now ? Long.MAX_VALUE
                 : now + outcome.retryMillis();
         return false;
     }
 
-    /** The loop's time in milliseconds. */
-    long nowMillis() {
+    private long nowMillis() {
         return TimeUnit.NANOSECONDS.toMillis(loop.now());
     }
 }
