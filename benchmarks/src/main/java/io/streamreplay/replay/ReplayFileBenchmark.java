@@ -56,7 +56,7 @@ public class ReplayFileBenchmark {
         }
         payload = ByteBuffer.wrap(bytes);
         readable = dir.resolve("readable.srr");
-        try (RecordWriter fill = new RecordWriter(readable, FileKind.STREAM, 0, "bench", BufferPool.forWriting())) {
+        try (RecordWriter fill = new RecordWriter(readable, FileKind.STREAM, 0, "bench", 0, BufferPool.forWriting())) {
             for (int i = 0; i < RECORDS_PER_FILE; i++) {
                 fill.append(RecordType.RECV_DATA, i, i, payload);
             }
@@ -67,7 +67,7 @@ public class ReplayFileBenchmark {
     public void openWriter() throws IOException {
         written = Files.createTempFile(dir, "written", ".srr");
         Files.delete(written);
-        writer = new RecordWriter(written, FileKind.STREAM, 0, "bench", BufferPool.forWriting());
+        writer = new RecordWriter(written, FileKind.STREAM, 0, "bench", 0, BufferPool.forWriting());
     }
 
     @TearDown(Level.Iteration)

@@ -115,7 +115,17 @@ public final class JsonRpcServer implements AutoCloseable {
      * @return the session
      */
     public JsonRpcSession connect(String name) {
-        JsonRpcSession session = JsonRpcSession.connect(loop, provider, name, limits, probeInterval);
+        return connect(name, Backoff.DEFAULT);
+    }
+
+    /**
+     * Adds an outgoing session to {@code name}, which connects now and again after every failure, waiting
+     * {@code backoff} between attempts.
+     *
+     * @return the session
+     */
+    public JsonRpcSession connect(String name, Backoff backoff) {
+        JsonRpcSession session = JsonRpcSession.connect(loop, provider, name, limits, probeInterval, backoff);
         outgoing.put(session, new Reported());
         return session;
     }
@@ -137,22 +147,25 @@ public final class JsonRpcServer implements AutoCloseable {
         }
         for (Map.Entry<JsonRpcSession, Reported> entry : outgoing.entrySet()) {
             JsonRpcSession session = entry.getKey();
-            Reported reported = entry.getValue();
             session.run();
-            if (reported.up && (session.connections() != reported.connection || !session.isConnected())) {
-                reported.up = false;
-                handler.disconnected(session);
-            }
-            if (!reported.up && session.isConnected()) {
-                reported.up = true;
-                reported.connection = session.connections();
-                handler.connected(session);
-            }
+            report(session, entry.getValue());
             dispatch(session);
-            if (reported.up && !session.isConnected()) {
-                reported.up = false;
-                handler.disconnected(session);
-            }
+            // The session runs last thing in dispatch and may connect there: no message came on it yet, and nothing
+            // may wake the loop before the peer speaks, so the handler hears of it now.
+            report(session, entry.getValue());
+        }
+    }
+
+    /** Tells the handler what changed of an outgoing session: a lost connection, then a new one. */
+    private void report(JsonRpcSession session, Reported reported) {
+        if (reported.up && (session.connections() != reported.connection || !session.isConnected())) {
+            reported.up = false;
+            handler.disconnected(session);
+        }
+        if (!reported.up && session.isConnected()) {
+            reported.up = true;
+            reported.connection = session.connections();
+            handler.connected(session);
         }
     }
 

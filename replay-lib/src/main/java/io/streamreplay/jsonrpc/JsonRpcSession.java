@@ -42,13 +42,14 @@ public final class JsonRpcSession implements AutoCloseable {
     private long earlierReceived;
     private long earlierSent;
 
-    private JsonRpcSession(PollLoop loop, StreamProvider provider, String name, Limits limits, long probeInterval) {
+    private JsonRpcSession(PollLoop loop, StreamProvider provider, String name, Limits limits, long probeInterval,
+            Backoff backoff) {
         this.loop = loop;
         this.provider = provider;
         this.name = name;
         this.limits = limits;
         this.probeInterval = probeInterval;
-        this.reconnect = Reconnect.withDefaults(0);
+        this.reconnect = Reconnect.with(backoff, 0);
     }
 
     /**
@@ -58,7 +59,13 @@ public final class JsonRpcSession implements AutoCloseable {
      */
     public static JsonRpcSession connect(PollLoop loop, StreamProvider provider, String name, Limits limits,
             long probeIntervalMillis) {
-        JsonRpcSession session = new JsonRpcSession(loop, provider, name, limits, probeIntervalMillis);
+        return connect(loop, provider, name, limits, probeIntervalMillis, Backoff.DEFAULT);
+    }
+
+    /** As {@link #connect(PollLoop, StreamProvider, String, Limits, long)}, waiting {@code backoff} between tries. */
+    public static JsonRpcSession connect(PollLoop loop, StreamProvider provider, String name, Limits limits,
+            long probeIntervalMillis, Backoff backoff) {
+        JsonRpcSession session = new JsonRpcSession(loop, provider, name, limits, probeIntervalMillis, backoff);
         session.run();
         return session;
     }
@@ -71,7 +78,8 @@ public final class JsonRpcSession implements AutoCloseable {
     /** As {@link #accepted(PollLoop, Stream, Limits, long)}, its buffers counting against a server's budget. */
     static JsonRpcSession accepted(PollLoop loop, Stream stream, Limits limits, long probeIntervalMillis,
             BufferBudget budget) {
-        JsonRpcSession session = new JsonRpcSession(loop, null, stream.name(), limits, probeIntervalMillis);
+        JsonRpcSession session = new JsonRpcSession(loop, null, stream.name(), limits, probeIntervalMillis,
+                Backoff.DEFAULT);
         session.budget = budget;
         session.reconnect.connecting(session.nowMillis());
         session.connecting = stream;

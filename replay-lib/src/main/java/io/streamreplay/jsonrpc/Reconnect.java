@@ -48,7 +48,12 @@ public final class Reconnect {
 
     /** Open vSwitch's defaults: 1 s to 8 s backoff, probes after 5 s. */
     public static Reconnect withDefaults(long probeInterval) {
-        return new Reconnect(1000, 8000, probeInterval);
+        return with(Backoff.DEFAULT, probeInterval);
+    }
+
+    /** {@code backoff}, and probes after {@code probeInterval} milliseconds of silence (0: none). */
+    public static Reconnect with(Backoff backoff, long probeInterval) {
+        return new Reconnect(backoff.minMillis(), backoff.maxMillis(), probeInterval);
     }
 
     /** A connection attempt was started. */

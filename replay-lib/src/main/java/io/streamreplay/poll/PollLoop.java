@@ -30,6 +30,7 @@ public final class PollLoop implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(PollLoop.class);
 
     private final Blocker blocker;
+    private final IterationClock clock;
     private final Waits waits = new Waits();
     private final List<Runnable> beforeBlock = new ArrayList<>();
     private long iterations;
@@ -46,16 +47,20 @@ public final class PollLoop implements AutoCloseable {
     /** A loop that blocks with {@code blocker}. */
     public PollLoop(Blocker blocker) {
         this.blocker = Objects.requireNonNull(blocker, "blocker");
+        this.clock = new IterationClock(blocker.clock());
     }
 
-    /** The clock every user of this loop reads time from. */
+    /**
+     * The clock every user of this loop reads time from: the blocker's clock, read once per iteration, so that all
+     * code of an iteration sees one instant (as Open vSwitch's cached time). It moves when the loop blocks.
+     */
     public Clock clock() {
-        return blocker.clock();
+        return clock;
     }
 
     /** Shorthand for {@code clock().nanoTime()}. */
     public long now() {
-        return blocker.clock().nanoTime();
+        return clock.nanoTime();
     }
 
     /**
@@ -122,6 +127,7 @@ public final class PollLoop implements AutoCloseable {
         }
         try {
             String woke = blocker.block(waits);
+            clock.nextIteration();
             iterations++;
             if (log.isDebugEnabled()) {
                 log.debug("poll loop iteration {} woken by {}", iterations, woke);

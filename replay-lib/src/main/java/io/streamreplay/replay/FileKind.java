@@ -4,7 +4,9 @@ package io.streamreplay.replay;
 enum FileKind {
     STREAM(1, "stream"),
     PASSIVE_STREAM(2, "passive stream"),
-    SOURCE(3, "source");
+    SOURCE(3, "source"),
+    /** The ticks of the loop iterations that read the clock and recorded nothing else (format 2). */
+    TIME(4, "time");
 
     final byte code;
     final String label;

@@ -30,6 +30,8 @@ final class RecordReader implements AutoCloseable, BufferPool.Holder {
     private final FileChannel channel;
     private final BufferPool pool;
     private final CRC32C crc = new CRC32C();
+    private final int version;
+    private final int flags;
     private final FileKind kind;
     private final long openSeq;
     private final String name;
@@ -54,13 +56,16 @@ final class RecordReader implements AutoCloseable, BufferPool.Holder {
             if (!Arrays.equals(magic, ReplayFormat.MAGIC)) {
                 throw new CorruptRecordingException(file, 0, "not a replay file (bad magic number)");
             }
-            int version = fixed.getShort() & 0xffff;
+            this.version = fixed.getShort() & 0xffff;
             if (version > ReplayFormat.VERSION || version == 0) {
                 throw new CorruptRecordingException(file, 8, "replay format version " + version
                         + " is not supported; this build reads version " + ReplayFormat.VERSION);
             }
             int kindCode = fixed.get();
-            fixed.get();
+            this.flags = version >= ReplayFormat.TIME_VERSION ? fixed.get() : 0;
+            if (version < ReplayFormat.TIME_VERSION) {
+                fixed.get();
+            }
             this.kind = FileKind.of(kindCode);
             this.openSeq = fixed.getLong();
             int nameLength = fixed.getShort() & 0xffff;
@@ -100,6 +105,16 @@ final class RecordReader implements AutoCloseable, BufferPool.Holder {
 
     FileKind kind() {
         return kind;
+    }
+
+    /** The format version the file was written in. */
+    int version() {
+        return version;
+    }
+
+    /** Whether the recorded stream's transport wants inactivity probes (false in files of format 1). */
+    boolean needsProbes() {
+        return (flags & ReplayFormat.NEEDS_PROBES_FLAG) != 0;
     }
 
     /** The sequence number at which the stream was opened (0 for sources). */
@@ -155,7 +170,7 @@ final class RecordReader implements AutoCloseable, BufferPool.Holder {
         if (length < 0 || length > ReplayFormat.MAX_PAYLOAD) {
             throw new CorruptRecordingException(file, start, "record length " + length + " out of range");
         }
-        int typeCode = buffer.get(at + 12);
+        int typeCode = buffer.get(at + 12) & 0xff;
         long seq = buffer.getLong(at + 13);
         long time = buffer.getLong(at + 21);
         if (ReplayFormat.RECORD_HEADER + length > available
@@ -182,11 +197,13 @@ final class RecordReader implements AutoCloseable, BufferPool.Holder {
         if (payloadCrc != (int) crc.getValue()) {
             throw new CorruptRecordingException(file, start, "record payload checksum mismatch");
         }
-        RecordType type = RecordType.of(typeCode);
+        boolean startsIteration = version >= ReplayFormat.TIME_VERSION
+                && (typeCode & ReplayFormat.ITERATION_FLAG) != 0;
+        RecordType type = RecordType.of(version >= ReplayFormat.TIME_VERSION ? typeCode & 0x7f : typeCode);
         if (type == null) {
             throw new CorruptRecordingException(file, start, "unknown record type " + typeCode);
         }
-        return new ReplayRecord(type, seq, time, payload, start);
+        return new ReplayRecord(type, seq, time, payload, start, startsIteration);
     }
 
     /** The file ends inside the record at {@code start}: the end of what can be read, with one warning. */

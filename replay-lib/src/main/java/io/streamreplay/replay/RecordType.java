@@ -21,9 +21,14 @@ public enum RecordType {
     ACCEPT_OK(12, "accept"),
     ACCEPT_ERROR(13, "accept"),
     VALUE(14, "value"),
-    SEND_SHUTDOWN(15, "send");
+    SEND_SHUTDOWN(15, "send"),
+    /**
+     * A loop iteration that read the clock and recorded nothing else (format 2): its record's time is the time the
+     * iteration saw. Iterations that record events are marked on their first event instead.
+     */
+    TICK(16, "tick");
 
-    private static final RecordType[] BY_CODE = new RecordType[16];
+    private static final RecordType[] BY_CODE = new RecordType[32];
 
     static {
         for (RecordType type : values()) {

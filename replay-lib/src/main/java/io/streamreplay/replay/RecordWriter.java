@@ -30,8 +30,8 @@ final class RecordWriter implements AutoCloseable, BufferPool.Holder {
     private long firstUnwritten = -1;
     private long written;
 
-    /** Creates {@code file} and buffers its header. */
-    RecordWriter(Path file, FileKind kind, long openSeq, String name, BufferPool pool) throws IOException {
+    /** Creates {@code file} and buffers its header; {@code flags} are the header's ({@code ReplayFormat.*_FLAG}). */
+    RecordWriter(Path file, FileKind kind, long openSeq, String name, int flags, BufferPool pool) throws IOException {
         this.file = file;
         this.pool = pool;
         this.channel = FileChannel.open(file, EnumSet.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
@@ -41,7 +41,7 @@ final class RecordWriter implements AutoCloseable, BufferPool.Holder {
         header.put(ReplayFormat.MAGIC)
                 .putShort((short) ReplayFormat.VERSION)
                 .put(kind.code)
-                .put((byte) 0)
+                .put((byte) flags)
                 .putLong(openSeq)
                 .putShort((short) nameBytes.length)
                 .put(nameBytes);
@@ -60,8 +60,17 @@ final class RecordWriter implements AutoCloseable, BufferPool.Holder {
     }
 
     /** Appends a record whose payload is {@code payload} (position to limit; the buffer is not modified). */
-    @SuppressWarnings("ReferenceEquality") // whether the record went to the shared buffer, not equal contents
     void append(RecordType type, long seq, long time, ByteBuffer payload) throws IOException {
+        append(type, false, seq, time, payload);
+    }
+
+    /**
+     * Appends a record whose payload is {@code payload} (position to limit; the buffer is not modified), marked as
+     * the first of its loop iteration if {@code startsIteration}.
+     */
+    void append(RecordType type, boolean startsIteration, long seq, long time, ByteBuffer payload)
+            throws IOException {
+        byte code = (byte) (startsIteration ? type.code | ReplayFormat.ITERATION_FLAG : type.code);
         int length = payload.remaining();
         crc.reset();
         crc.update(payload.duplicate());
@@ -70,7 +79,7 @@ final class RecordWriter implements AutoCloseable, BufferPool.Holder {
             writeOut();
             firstUnwritten = seq;
             ByteBuffer header = ByteBuffer.allocate(ReplayFormat.RECORD_HEADER);
-            putHeader(header, payloadCrc, length, type, seq, time);
+            putHeader(header, payloadCrc, length, code, seq, time);
             ByteBuffer[] record = {header.flip(), payload.duplicate()};
             while (record[1].hasRemaining()) {
                 written += channel.write(record);
@@ -82,14 +91,14 @@ final class RecordWriter implements AutoCloseable, BufferPool.Holder {
         if (firstUnwritten < 0) {
             firstUnwritten = seq;
         }
-        putHeader(target, payloadCrc, length, type, seq, time);
+        putHeader(target, payloadCrc, length, code, seq, time);
         target.put(payload.duplicate());
     }
 
     /** Puts a record header at {@code target}'s position, its checksum covering the 25 bytes after it. */
-    private void putHeader(ByteBuffer target, int payloadCrc, int length, RecordType type, long seq, long time) {
+    private void putHeader(ByteBuffer target, int payloadCrc, int length, byte code, long seq, long time) {
         int start = target.position();
-        target.putInt(0).putInt(payloadCrc).putInt(length).put(type.code).putLong(seq).putLong(time);
+        target.putInt(0).putInt(payloadCrc).putInt(length).put(code).putLong(seq).putLong(time);
         ByteBuffer covered = target.duplicate();
         covered.position(start + 4).limit(target.position());
         crc.reset();

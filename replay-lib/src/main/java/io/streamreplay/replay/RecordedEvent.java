@@ -13,11 +13,13 @@ import java.nio.file.Path;
  * @param file that file
  * @param offset where the record starts in the file
  * @param payload the record's payload, as {@code docs/replay-format.md} describes it for {@code type}
+ * @param startsIteration whether the event is the first of a loop iteration of the recorded process (recordings of
+ *     format 2; a {@link RecordType#TICK} always is), whose time the whole iteration saw
  */
 // The payload is handed out without a copy, as read; events are compared by their fields, never as a whole.
 @SuppressWarnings("ArrayRecordComponent")
 public record RecordedEvent(long seq, long time, RecordType type, String stream, Path file, long offset,
-        byte[] payload) {
+        byte[] payload, boolean startsIteration) {
 
     /**
      * The number of bytes the event moved: received for {@link RecordType#RECV_DATA}, accepted by the stream for

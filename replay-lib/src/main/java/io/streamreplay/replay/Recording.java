@@ -29,8 +29,7 @@ final class Recording implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Recording.class);
 
     private final Path dir;
-    private final Clock clock;
-    private final long startNanos;
+    private final RecordingClock clock;
     private final RecordingDirectory directory;
     private final BufferPool buffers = BufferPool.forWriting();
     private final Set<RecordWriter> writers = new LinkedHashSet<>();
@@ -38,6 +37,10 @@ final class Recording implements AutoCloseable {
     /** Whether this recording's manifest may be written: not before an earlier recording was moved out of the way. */
     private boolean ownsManifest;
     private long nextSeq;
+    /** The first sequence number of this loop iteration, or -1 while it has none. */
+    private long iterationFirstSeq = -1;
+    /** The file of the iterations' ticks, created with the first. */
+    private RecordWriter ticks;
     /** Once failed: the number of events written before the failure. */
     private long writtenEvents;
     private long closedBytes;
@@ -45,12 +48,12 @@ final class Recording implements AutoCloseable {
     private IOException failure;
     private boolean closed;
 
-    private Recording(Path dir, Clock clock, RecordingDirectory directory, Manifest manifest) {
+    private Recording(Path dir, RecordingClock clock, Clock machine, RecordingDirectory directory,
+            Manifest manifest) {
         this.dir = dir;
         this.clock = clock;
-        this.startNanos = clock.nanoTime();
         this.directory = directory;
-        this.manifest = new ManifestWriter(dir, clock, log, manifest);
+        this.manifest = new ManifestWriter(dir, machine, log, manifest);
     }
 
     /**
@@ -77,8 +80,9 @@ final class Recording implements AutoCloseable {
         List<Path> earlier;
         try {
             earlier = directory.earlierRecording();
-            recording = new Recording(dir, clock, directory, new Manifest(program, List.copyOf(arguments),
-                    clock.wallMillis(), Manifest.RECORDING, 0, null).withDirectory(dir.toString()));
+            RecordingClock recorded = new RecordingClock(clock);
+            recording = new Recording(dir, recorded, clock, directory, new Manifest(program, List.copyOf(arguments),
+                    recorded.startWallMillis(), Manifest.RECORDING, 0, null).withDirectory(dir.toString()));
         } catch (IOException | RuntimeException e) {
             directory.close();
             throw e;
@@ -127,21 +131,41 @@ final class Recording implements AutoCloseable {
         }
     }
 
+    /** The clock the process's loop reads: recorded time, one reading per iteration. */
+    RecordingClock clock() {
+        return clock;
+    }
+
     /** Creates the file of a stream, passive stream or source opened at {@code openSeq}; null once failed. */
     synchronized RecordWriter createFile(FileKind kind, long openSeq, String name) {
+        return createFile(kind, openSeq, name, 0);
+    }
+
+    /**
+     * Creates the file of a stream opened at {@code openSeq} whose transport wants inactivity probes or not, noted
+     * in its header so that a replay decides as the recorded run did; null once failed.
+     */
+    synchronized RecordWriter createFile(long openSeq, String name, boolean needsProbes) {
+        return createFile(FileKind.STREAM, openSeq, name, needsProbes ? ReplayFormat.NEEDS_PROBES_FLAG : 0);
+    }
+
+    private RecordWriter createFile(FileKind kind, long openSeq, String name, int flags) {
         if (failure != null || closed) {
             return null;
         }
-        Path file = kind == FileKind.SOURCE ? ReplayFormat.sourceFile(dir, name)
-                : ReplayFormat.streamFile(dir, openSeq, name);
+        Path file = switch (kind) {
+            case SOURCE -> ReplayFormat.sourceFile(dir, name);
+            case TIME -> ReplayFormat.timeFile(dir);
+            default -> ReplayFormat.streamFile(dir, openSeq, name);
+        };
         try {
-            RecordWriter writer = new RecordWriter(file, kind, openSeq, name, buffers);
+            RecordWriter writer = new RecordWriter(file, kind, openSeq, name, flags, buffers);
             writers.add(writer);
             files++;
             return writer;
         } catch (IOException e) {
             // Without its file, the stream's opening (an accept: the event before) is not in the recording.
-            fail(e, kind == FileKind.SOURCE ? nextSeq : openSeq);
+            fail(e, kind == FileKind.STREAM || kind == FileKind.PASSIVE_STREAM ? openSeq : nextSeq);
             return null;
         }
     }
@@ -170,26 +194,47 @@ final class Recording implements AutoCloseable {
 
     /** Allocates the next sequence number without writing anything. */
     synchronized long allocate() {
-        return nextSeq++;
+        long seq = nextSeq++;
+        if (iterationFirstSeq < 0) {
+            iterationFirstSeq = seq;
+        }
+        return seq;
     }
 
     /** Records an event in {@code writer}'s file and returns its sequence number. */
     synchronized long record(RecordWriter writer, RecordType type, ByteBuffer payload) {
-        long seq = nextSeq++;
+        long seq = allocate();
         write(writer, type, seq, payload);
         return seq;
     }
 
-    /** Writes a record with an already allocated sequence number. */
+    /**
+     * Writes a record with an already allocated sequence number, at the time of the loop iteration; the first of
+     * the iteration is marked so, for a replay to start the iteration there.
+     */
     synchronized void write(RecordWriter writer, RecordType type, long seq, ByteBuffer payload) {
         if (writer == null || failure != null || !writers.contains(writer)) {
             return;
         }
         try {
-            writer.append(type, seq, clock.nanoTime() - startNanos, payload);
+            writer.append(type, seq == iterationFirstSeq, seq, clock.nanoTime(), payload);
         } catch (IOException e) {
             fail(e, seq);
         }
+    }
+
+    /**
+     * The loop iteration ends: if it read the clock and recorded no event, a tick records the time it saw, so that
+     * a replay runs an iteration there with that time. Called just before the loop blocks.
+     */
+    synchronized void endIteration() {
+        if (iterationFirstSeq < 0 && clock.readThisIteration() && failure == null && !closed) {
+            if (ticks == null) {
+                ticks = createFile(FileKind.TIME, 0, "time", 0);
+            }
+            record(ticks, RecordType.TICK, Payloads.empty());
+        }
+        iterationFirstSeq = -1;
     }
 
     /** Closes the file of a stream that was closed. */

@@ -22,13 +22,16 @@ final class RecordingIndex {
      *
      * @param firstSeq the sequence number of its first record, or -1 if it holds none
      * @param firstTime the recorded time of its first record (nanoseconds since the recording started), or 0
+     * @param firstStartsIteration whether its first record is the first of a loop iteration (format 2)
      * @param cutAt the offset at which the file ends inside its first record, or -1
+     * @param version the format version the file was written in
      */
-    record Entry(Path path, FileKind kind, long openSeq, String name, long firstSeq, long firstTime, long cutAt) {
+    record Entry(Path path, FileKind kind, long openSeq, String name, long firstSeq, long firstTime,
+            boolean firstStartsIteration, long cutAt, int version) {
 
         /** Whether the file's first record is the stream's opening (a source's first value counts as one). */
         boolean startsWithItsOpening() {
-            return firstSeq >= 0 && (kind == FileKind.SOURCE || firstSeq == openSeq);
+            return firstSeq >= 0 && (kind == FileKind.SOURCE || kind == FileKind.TIME || firstSeq == openSeq);
         }
     }
 
@@ -63,7 +66,9 @@ final class RecordingIndex {
                 ReplayRecord first = reader.peek();
                 entries.add(new Entry(path, reader.kind(), reader.openSeq(), reader.name(),
                         first == null ? -1 : first.seq(), first == null ? 0 : first.time(),
-                        first == null && reader.truncated() ? reader.cutAt() : -1));
+                        first != null && first.startsIteration(), first == null && reader.truncated() ? reader.cutAt()
+                                : -1,
+                        reader.version()));
             } catch (CorruptRecordingException e) {
                 unreadable.add(new Unreadable(path, e));
             }
@@ -74,6 +79,14 @@ final class RecordingIndex {
     /** The readable files, in name order. */
     List<Entry> entries() {
         return entries;
+    }
+
+    /**
+     * Whether the recording records time (format 2 or later): every file of it does; a recording of an earlier
+     * version, or one without any readable file, does not.
+     */
+    boolean recordsTime() {
+        return !entries.isEmpty() && entries.stream().allMatch(e -> e.version() >= ReplayFormat.TIME_VERSION);
     }
 
     /** The files whose header, or first record, could not be read. */

@@ -40,7 +40,7 @@ final class RecordingPassiveStream implements PassiveStream {
             return null;
         }
         long seq = recording.record(writer, RecordType.ACCEPT_OK, Payloads.accepted(stream.name(), stream.peer()));
-        return new RecordingStream(stream, recording, recording.createFile(FileKind.STREAM, seq, stream.name()));
+        return new RecordingStream(stream, recording, recording.createFile(seq, stream.name(), stream.needsProbes()));
     }
 
     @Override

@@ -151,7 +151,7 @@ public final class RecordingReader implements AutoCloseable {
             }
             expected = record.seq() + 1;
             return new RecordedEvent(record.seq(), record.time(), record.type(), head.file.name(), head.file.path(),
-                    record.offset(), record.payload());
+                    record.offset(), record.payload(), record.startsIteration());
         }
         if (!ended) {
             ended = true;

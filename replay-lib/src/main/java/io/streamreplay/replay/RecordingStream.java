@@ -17,7 +17,8 @@ import java.util.zip.CRC32C;
  * sends without calling {@link #connect()} first (a TLS handshake that completes inside a {@code recv}): a replay then
  * learns the peer when the recorded run did.
  *
- * <p>It reports {@link #needsProbes()} false: a recorded run must not depend on time. Loop thread only.
+ * <p>Whether the transport wants inactivity probes is noted in the stream's file, so that a replay decides as the
+ * recorded run did. Loop thread only.
  */
 final class RecordingStream extends ForwardingStream {
 
@@ -128,11 +129,6 @@ final class RecordingStream extends ForwardingStream {
             failureRecorded = true;
             recording.record(writer, type, Payloads.error(e));
         }
-    }
-
-    @Override
-    public boolean needsProbes() {
-        return false;
     }
 
     @Override

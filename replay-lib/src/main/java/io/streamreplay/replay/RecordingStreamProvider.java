@@ -4,8 +4,6 @@ import io.streamreplay.stream.PassiveStream;
 import io.streamreplay.stream.Stream;
 import io.streamreplay.stream.StreamProvider;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 
 /**
  * Opens streams through the live provider and records them: each open or listen gets a file whose first record is
@@ -24,16 +22,18 @@ final class RecordingStreamProvider implements StreamProvider {
     @Override
     public Stream open(String name) throws IOException {
         long seq = recording.allocate();
-        RecordWriter writer = recording.createFile(FileKind.STREAM, seq, name);
+        Stream stream;
         try {
-            Stream stream = live.open(name);
-            recording.write(writer, RecordType.OPEN_OK, seq, Payloads.empty());
-            return new RecordingStream(stream, recording, writer);
+            stream = live.open(name);
         } catch (IOException e) {
+            RecordWriter writer = recording.createFile(FileKind.STREAM, seq, name);
             recording.write(writer, RecordType.OPEN_ERROR, seq, Payloads.error(e));
             recording.closeFile(writer);
             throw e;
         }
+        RecordWriter writer = recording.createFile(seq, name, stream.needsProbes());
+        recording.write(writer, RecordType.OPEN_OK, seq, Payloads.empty());
+        return new RecordingStream(stream, recording, writer);
     }
 
     @Override
@@ -43,7 +43,7 @@ final class RecordingStreamProvider implements StreamProvider {
         try {
             PassiveStream listener = live.listen(name);
             recording.write(writer, RecordType.LISTEN_OK, seq,
-                    ByteBuffer.wrap(listener.name().getBytes(StandardCharsets.UTF_8)));
+                    Payloads.text(listener.name()));
             return new RecordingPassiveStream(listener, recording, writer);
         } catch (IOException e) {
             recording.write(writer, RecordType.LISTEN_ERROR, seq, Payloads.error(e));

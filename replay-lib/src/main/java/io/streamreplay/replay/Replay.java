@@ -17,6 +17,13 @@ import org.slf4j.LoggerFactory;
  * application waits for in this loop iteration (to explain a divergence). An event is delivered only when its number
  * is the next one, so that events happen in exactly the recorded order.
  *
+ * <p>In a recording of format 2, time is an input: the first record of each loop iteration is marked, and an
+ * iteration that read the clock and recorded nothing else left a tick. Such a record is delivered only once the
+ * replay has entered its iteration, which the replay's blocker does each time the application blocks: the clock then
+ * shows the time that iteration saw, so the application's timers fire exactly where they fired when recording. A
+ * recording of format 1 replays as before, without iterations: recorded time moves with each event, and a timer
+ * fires when the application waits only for it and its deadline comes before the next event.
+ *
  * <p>The first divergence or end of recording is sticky ({@link ReplayFailures}); the stop point for a debugger is
  * {@link ReplayStop}; what the replay did is counted by {@link ReplaySummary}. Loop thread only.
  */
@@ -48,6 +55,12 @@ final class Replay {
      */
     private long end = Long.MAX_VALUE;
     private long next;
+    /** Whether the recording records time (format 2): iterations are entered, not inferred. */
+    private boolean recordsTime;
+    /** The first record of the loop iteration the replay is in (format 2), or -1 before any. */
+    private long entered = -1;
+    /** The ticks of the recording's iterations that read the clock and recorded nothing else (format 2). */
+    private ReplayCursor ticks;
     private int startingFilesDeclared;
 
     private Replay(Path dir, Manifest manifest) {
@@ -77,11 +90,32 @@ final class Replay {
             RecordedCommandLine.warnIfDiffers(dir, manifest.arguments(), arguments);
         }
         Replay replay = new Replay(dir, manifest);
-        replay.index(RecordingIndex.of(dir, replay.buffers));
+        RecordingIndex index = RecordingIndex.of(dir, replay.buffers);
+        replay.index(index);
         logHowItEnds(dir, manifest);
+        replay.recordsTime = index.recordsTime();
+        if (replay.recordsTime) {
+            replay.startRecordedTime(index);
+        } else if (!index.entries().isEmpty()) {
+            log.info("{}: recorded by an earlier version (replay format 1), without time: timers fire where the"
+                    + " replay infers they did, not exactly where they fired when recording", dir);
+        }
         log.info("replaying {} ({} files, recorded by {} at {})", dir, replay.byOpenSeq.size()
                 + replay.sources.size(), manifest.program(), Instant.ofEpochMilli(manifest.startedMillis()));
         return replay;
+    }
+
+    /** Opens the ticks, and enters the first iteration: the process's start-up, before its loop first blocks. */
+    private void startRecordedTime(RecordingIndex index) {
+        for (RecordingIndex.Entry entry : index.entries()) {
+            if (entry.kind() == FileKind.TIME) {
+                ticks = open(entry);
+                ticks.head();
+            }
+        }
+        if (nextStartsIteration()) {
+            enterIteration();
+        }
     }
 
     private static void logHowItEnds(Path dir, Manifest manifest) {
@@ -118,7 +152,7 @@ final class Replay {
         for (RecordingIndex.Entry entry : index.entries()) {
             if (entry.kind() == FileKind.SOURCE) {
                 sources.put(entry.name(), entry);
-            } else {
+            } else if (entry.kind() != FileKind.TIME) {
                 byOpenSeq.put(entry.openSeq(), entry);
             }
             if (entry.startsWithItsOpening()) {
@@ -167,6 +201,45 @@ final class Replay {
         return stop.isBeyond(record.seq(), record.time());
     }
 
+    /**
+     * Whether {@code record} may be delivered now: it is the next event, and, if it starts a loop iteration, the
+     * replay has entered that iteration.
+     */
+    boolean isDue(ReplayRecord record) {
+        return record.seq() == next && (!record.startsIteration() || entered == next);
+    }
+
+    /** Whether the recording records time (format 2), so that the replay enters its loop iterations. */
+    boolean recordsTime() {
+        return recordsTime;
+    }
+
+    /** Whether the next event starts a loop iteration the replay has not entered yet (format 2). */
+    boolean nextStartsIteration() {
+        if (!recordsTime || entered == next || nextEventTime() < 0) {
+            return false;
+        }
+        ReplayCursor owner = heads.get(next);
+        if (owner != null) {
+            return owner.head().startsIteration();
+        }
+        RecordingIndex.Entry unopened = unopenedByFirstSeq.get(next);
+        return unopened != null && unopened.firstStartsIteration();
+    }
+
+    /**
+     * Enters the loop iteration the next event starts: the clock shows the time that iteration saw; a tick (an
+     * iteration that recorded nothing else) is consumed, leaving the application to run that iteration.
+     */
+    void enterIteration() {
+        entered = next;
+        clock.setTo(nextEventTime());
+        ReplayRecord tick = ticks == null ? null : ticks.head();
+        if (tick != null && tick.seq() == next) {
+            ticks.consume();
+        }
+    }
+
     /** Whether the next event lies beyond the stop point. */
     boolean nextIsBeyondStop() {
         long time = nextEventTime();
@@ -191,6 +264,10 @@ final class Replay {
         String operation = kind == FileKind.STREAM ? "opens" : "listens on";
         if (entry == null || entry.kind() != kind || entry.firstSeq() != next) {
             throw failures.fail("the application " + operation + " '" + name + "' but " + describeNext());
+        }
+        if (entry.firstStartsIteration() && entered != next) {
+            throw failures.fail("the application " + operation + " '" + name + "' before the loop iteration that"
+                    + " does so in the recording (file " + entry.path().getFileName() + ")");
         }
         if (!prefix(entry.name()).equals(prefix(name))) {
             throw failures.fail("the application " + operation + " '" + name + "' but the recording " + operation
@@ -244,7 +321,9 @@ final class Replay {
     private ReplayCursor open(RecordingIndex.Entry entry) {
         unopenedByFirstSeq.remove(entry.firstSeq(), entry);
         try {
-            summary.streamOpened();
+            if (entry.kind() != FileKind.TIME) {
+                summary.streamOpened();
+            }
             return new ReplayCursor(this, new RecordReader(entry.path(), buffers));
         } catch (IOException e) {
             throw failures.fail("corrupt recording: " + e.getMessage());
@@ -313,6 +392,10 @@ final class Replay {
         ReplayCursor owner = heads.get(next);
         if (owner != null) {
             ReplayRecord head = owner.head();
+            if (head.type() == RecordType.TICK) {
+                return "the next recorded event #" + next + " is a loop iteration that only reads the clock (at "
+                        + String.format("%.6f", head.time() / 1e9) + " s)";
+            }
             return "the next recorded event #" + next + " is " + head.type().operation + " on " + owner.describe()
                     + " at offset " + head.offset();
         }
@@ -322,6 +405,7 @@ final class Replay {
                 case PASSIVE_STREAM -> "listen on";
                 case SOURCE -> "a value drawn from source";
                 case STREAM -> "open of";
+                case TIME -> "a loop iteration of";
             };
             return "the next recorded event #" + next + " is " + what + " '" + unopened.name() + "' (file "
                     + unopened.path().getFileName() + ")";

@@ -32,4 +32,9 @@ final class ReplayClock implements Clock {
             nanos = time;
         }
     }
+
+    /** Shows {@code time}, the time a recorded loop iteration saw (format 2); recorded times never go back. */
+    void setTo(long time) {
+        advanceTo(time);
+    }
 }

@@ -37,6 +37,7 @@ public final class ReplayContext implements AutoCloseable {
     private final Thread shutdownHook;
     private RecordingFailurePolicy failurePolicy = RecordingFailurePolicy.CONTINUE;
     private PollLoop loop;
+    private ReplayPace pace = ReplayPace.MAX;
     private boolean closed;
 
     private ReplayContext(ReplayMode mode, Recording recording, Replay replay) {
@@ -106,11 +107,24 @@ public final class ReplayContext implements AutoCloseable {
      */
     public static ReplayContext replay(Path dir, String program, List<String> arguments, ReplayStopPoint stop)
             throws IOException {
+        return replay(dir, program, arguments, stop, ReplayPace.MAX);
+    }
+
+    /**
+     * As {@link #replay(Path, String, List, ReplayStopPoint)}, delivering events at {@code pace}: as fast as the
+     * process computes ({@link ReplayPace#MAX}), or sleeping between loop iterations to follow the recorded times.
+     *
+     * @throws IOException naming the file if the recording is missing, foreign, of a newer format or corrupt
+     */
+    public static ReplayContext replay(Path dir, String program, List<String> arguments, ReplayStopPoint stop,
+            ReplayPace pace) throws IOException {
         Replay replay = Replay.open(dir, program, arguments);
         if (stop != null) {
             replay.stop().set(stop);
         }
-        return new ReplayContext(ReplayMode.REPLAY, null, replay);
+        ReplayContext context = new ReplayContext(ReplayMode.REPLAY, null, replay);
+        context.pace = pace;
+        return context;
     }
 
     /** The mode chosen at start-up. */
@@ -118,9 +132,23 @@ public final class ReplayContext implements AutoCloseable {
         return mode;
     }
 
-    /** Whether recording or replaying: time-based behaviour such as inactivity probes must be off. */
+    /** Whether recording or replaying. */
     public boolean isActive() {
         return mode != ReplayMode.NONE;
+    }
+
+    /**
+     * The inactivity probe interval, in milliseconds, for the JSON-RPC sessions of an application: the one place
+     * that decides it. {@code requested}, if the user gave one (0 turns probes off), else {@code liveDefault} when
+     * live, and 0 while recording or replaying: probes stay off there unless asked for, as the product has always
+     * behaved, and when asked for they are recorded and replayed exactly (time is a recorded input). A replay runs
+     * the recorded command line, so it decides as the recorded run did.
+     */
+    public long probeIntervalMillis(Long requested, long liveDefault) {
+        if (requested != null) {
+            return Math.max(0, requested);
+        }
+        return isActive() ? 0 : liveDefault;
     }
 
     /** The recording directory, or null when live. */
@@ -137,10 +165,12 @@ public final class ReplayContext implements AutoCloseable {
             throw new IllegalStateException("the context already made its poll loop");
         }
         if (replay != null) {
-            loop = new PollLoop(new ReplayBlocker(replay));
+            loop = new PollLoop(new ReplayBlocker(replay, pace));
         } else {
             try {
-                loop = new PollLoop(new SelectorBlocker(SystemClock.INSTANCE));
+                loop = recording == null ? new PollLoop(new SelectorBlocker(SystemClock.INSTANCE))
+                        : new PollLoop(new RecordingBlocker(new SelectorBlocker(recording.clock()), recording.clock(),
+                                recording));
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot open a selector", e);
             }

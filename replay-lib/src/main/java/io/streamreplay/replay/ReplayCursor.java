@@ -59,11 +59,14 @@ final class ReplayCursor implements AutoCloseable {
         }
     }
 
-    /** The next record if it is due now, else null; nothing is due beyond the replay's stop point. */
+    /**
+     * The next record if it is due now, else null: it is the next event, within the recording, in a loop iteration
+     * the replay has entered (format 2), and not beyond the replay's stop point.
+     */
     ReplayRecord due() {
         ReplayRecord next = head();
-        return next != null && next.seq() == replay.next() && replay.holds(next.seq()) && !replay.isBeyondStop(next)
-                ? next : null;
+        return next != null && replay.isDue(next) && replay.holds(next.seq()) && !replay.isBeyondStop(next) ? next
+                : null;
     }
 
     /**

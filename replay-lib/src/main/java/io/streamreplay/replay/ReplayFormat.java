@@ -13,7 +13,16 @@ final class ReplayFormat {
     /** The first eight bytes of every replay file. */
     static final byte[] MAGIC = {'S', 'R', 'P', 'L', 'A', 'Y', '\r', '\n'};
     /** The format version this build writes and the highest it reads. */
-    static final int VERSION = 1;
+    static final int VERSION = 2;
+    /** The first version that records time: iteration marks and ticks. Earlier recordings replay without. */
+    static final int TIME_VERSION = 2;
+    /**
+     * In a record's type byte (format 2): the record is the first of a loop iteration, and its time is the time the
+     * whole iteration saw. The type's code is in the other seven bits.
+     */
+    static final int ITERATION_FLAG = 0x80;
+    /** In a file header's flags byte (format 2): the stream's transport wants inactivity probes. */
+    static final int NEEDS_PROBES_FLAG = 0x01;
     /**
      * Bytes before the payload of a record: header crc32c, payload crc32c, length, type, sequence number, time.
      * The header checksum covers the 25 bytes after it, so a damaged length is detected before it is trusted.
@@ -42,6 +51,11 @@ final class ReplayFormat {
      */
     static Path streamFile(Path dir, long seq, String name) {
         return dir.resolve(String.format("%08d-%s%s", seq, fold(name), SUFFIX));
+    }
+
+    /** The file of the loop iterations' ticks. */
+    static Path timeFile(Path dir) {
+        return dir.resolve("time" + SUFFIX);
     }
 
     /** The file of the recorded source {@code name}. */

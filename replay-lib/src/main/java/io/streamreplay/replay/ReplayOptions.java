@@ -66,6 +66,17 @@ public final class ReplayOptions {
                     + " it stopped, until stopped with Ctrl-C or kill, so that a debugger can inspect the process.")
     private String stopAt;
 
+    @Option(names = "--replay-pace", paramLabel = "max|real|FACTOR",
+            description = "With --replay: deliver events as fast as the process computes (max, the default), at the"
+                    + " recorded pace (real), or FACTOR times faster (2x, 0.5x). Pacing only sleeps between loop"
+                    + " iterations; the process sees recorded time either way.")
+    private String pace;
+
+    @Option(names = "--replay-max-gap", paramLabel = "DURATION",
+            description = "With --replay-pace: sleep at most DURATION (such as 2s or 500ms of recorded time) for an"
+                    + " idle gap of the recording.")
+    private String maxGap;
+
     /**
      * These options, each taken from {@code outer} where it was not given here: for a program with subcommands
      * that mixes these options into its top command as well as into each subcommand, so that they may come before
@@ -78,6 +89,8 @@ public final class ReplayOptions {
         combined.replayDir = replayDir != null ? replayDir : outer.replayDir;
         combined.onError = onError != null ? onError : outer.onError;
         combined.stopAt = stopAt != null ? stopAt : outer.stopAt;
+        combined.pace = pace != null ? pace : outer.pace;
+        combined.maxGap = maxGap != null ? maxGap : outer.maxGap;
         return combined;
     }
 
@@ -132,7 +145,8 @@ public final class ReplayOptions {
      * the program does, comparing with the program's own option model (by value, options marked
      * {@link ReplayNeutral} left out), or as text if the recorded command line does not parse with it.
      */
-    private ReplayContext replay(String program, List<String> arguments, ReplayStopPoint stop) throws IOException {
+    private ReplayContext replay(String program, List<String> arguments, ReplayStopPoint stop, ReplayPace pace)
+            throws IOException {
         String difference = null;
         boolean compared = false;
         if (arguments != null) {
@@ -144,7 +158,7 @@ public final class ReplayOptions {
                 // Compared as text by the replay (or refused there, for a manifest it cannot read).
             }
         }
-        ReplayContext context = ReplayContext.replay(replayDir, program, compared ? null : arguments, stop);
+        ReplayContext context = ReplayContext.replay(replayDir, program, compared ? null : arguments, stop, pace);
         if (difference != null) {
             log.warn("{}: the command line differs from the recorded one {}; the replay diverges if that changes"
                     + " what the program does", replayDir, difference);
@@ -175,14 +189,34 @@ public final class ReplayOptions {
                 throw new ParameterException(spec.commandLine(), "--replay-stop-at: " + e.getMessage());
             }
         }
-        switch (mode()) {
-            case RECORD:
-                return ReplayContext.record(recordDir, program, arguments,
-                        onError != null ? onError : RecordingFailurePolicy.CONTINUE);
-            case REPLAY:
-                return replay(program, arguments, stop);
-            default:
-                return ReplayContext.live();
+        ReplayPace paced = pace();
+        return switch (mode()) {
+            case RECORD -> ReplayContext.record(recordDir, program, arguments,
+                    onError != null ? onError : RecordingFailurePolicy.CONTINUE);
+            case REPLAY -> replay(program, arguments, stop, paced);
+            default -> ReplayContext.live();
+        };
+    }
+
+    /** The pace {@code --replay-pace} and {@code --replay-max-gap} ask for; {@link ReplayPace#MAX} by default. */
+    private ReplayPace pace() {
+        if ((pace != null || maxGap != null) && replayDir == null) {
+            throw new ParameterException(spec.commandLine(), (pace != null ? "--replay-pace" : "--replay-max-gap")
+                    + " needs --replay");
+        }
+        try {
+            ReplayPace paced = pace == null ? ReplayPace.MAX : ReplayPace.parse(pace);
+            if (maxGap != null) {
+                if (!paced.paced()) {
+                    throw new ParameterException(spec.commandLine(), "--replay-max-gap needs a --replay-pace other"
+                            + " than max");
+                }
+                paced = paced.withMaxGap(ReplayStopPoint.parseDuration(maxGap));
+            }
+            return paced;
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), (pace != null ? "--replay-pace" : "--replay-max-gap")
+                    + ": " + e.getMessage());
         }
     }
 }

@@ -8,8 +8,9 @@ package io.streamreplay.replay;
  * @param time nanoseconds since the recording started
  * @param payload its payload (not to be modified)
  * @param offset where the record starts in its file, for messages
+ * @param startsIteration whether it is the first record of a loop iteration (format 2), whose time the iteration saw
  */
 // The payload is handed to readers without a copy; records are never compared.
 @SuppressWarnings("ArrayRecordComponent")
-record ReplayRecord(RecordType type, long seq, long time, byte[] payload, long offset) {
+record ReplayRecord(RecordType type, long seq, long time, byte[] payload, long offset, boolean startsIteration) {
 }

@@ -1,5 +1,6 @@
 package io.streamreplay.replay;
 
+import java.time.Duration;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -27,16 +28,38 @@ public record ReplayStopPoint(long seq, long timeNanos) {
         if (trimmed.matches("\\d{1,18}")) {
             return new ReplayStopPoint(Long.parseLong(trimmed), -1);
         }
-        Matcher time = TIME.matcher(trimmed);
-        if (time.matches()) {
-            double value = Double.parseDouble(time.group(1));
-            double nanos = value * (time.group(2).equals("s") ? 1e9 : 1e6);
-            if (nanos < Long.MAX_VALUE) {
-                return new ReplayStopPoint(-1, (long) nanos);
-            }
+        long nanos = durationNanos(trimmed);
+        if (nanos >= 0) {
+            return new ReplayStopPoint(-1, nanos);
         }
         throw new IllegalArgumentException("'" + text + "' is not a stop point: give an event's sequence number"
                 + " (such as 1234) or a time offset from the start of the recording (such as 12.5s or 800ms)");
+    }
+
+    /**
+     * Parses a duration of recorded time such as {@code 2s} or {@code 500ms}.
+     *
+     * @throws IllegalArgumentException saying what is accepted, if {@code text} is not one
+     */
+    static Duration parseDuration(String text) {
+        long nanos = durationNanos(text.trim().toLowerCase(Locale.ROOT));
+        if (nanos < 0) {
+            throw new IllegalArgumentException("'" + text + "' is not a duration: give seconds or milliseconds, such"
+                    + " as 2s or 500ms");
+        }
+        return Duration.ofNanos(nanos);
+    }
+
+    /** Nanoseconds of {@code 12.5s} or {@code 800ms}, or -1 if {@code text} is neither (or too long). */
+    private static long durationNanos(String text) {
+        Matcher time = TIME.matcher(text);
+        if (time.matches()) {
+            double nanos = Double.parseDouble(time.group(1)) * (time.group(2).equals("s") ? 1e9 : 1e6);
+            if (nanos < Long.MAX_VALUE) {
+                return (long) nanos;
+            }
+        }
+        return -1;
     }
 
     /** Whether the event {@code seq}, recorded at {@code time}, lies beyond the stop point. */

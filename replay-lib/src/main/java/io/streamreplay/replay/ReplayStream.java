@@ -203,9 +203,10 @@ final class ReplayStream implements Stream {
         return type == RecordType.CONNECT_OK || type == RecordType.CONNECT_ERROR;
     }
 
+    /** As the recorded stream's transport said (always false for recordings of format 1, made without probes). */
     @Override
     public boolean needsProbes() {
-        return false;
+        return cursor.reader().needsProbes();
     }
 
     @Override

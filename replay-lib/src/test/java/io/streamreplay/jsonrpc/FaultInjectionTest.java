@@ -131,8 +131,8 @@ class FaultInjectionTest {
         List<String> remotes = List.of("ptcp:0:127.0.0.1");
         Faults faults = onTcp(Faults.fragmenting(7).withStalls(0.05, 10).withResetAfter(1500));
         ReplayContext recording = ReplayContext.record(dir, PROGRAM, remotes);
-        CounterServer server = new CounterServer(recording, new FaultyStreamProvider(PLAIN, faults,
-                SystemClock.INSTANCE), remotes, tmp.resolve("ctl"));
+        CounterServer server = new CounterServer(recording, loop -> new FaultyStreamProvider(PLAIN, faults,
+                loop.clock()), remotes, tmp.resolve("ctl"));
         Thread thread = new Thread(server::runUntilExit, "recorded-faulty-server");
         thread.start();
         String target = "tcp:127.0.0.1:" + server.listeners().get(0).split(":")[1];

@@ -28,8 +28,8 @@ import org.junit.jupiter.api.Test;
 class JsonRpcSessionTest {
 
     private final MemoryTransport network = new MemoryTransport();
-    private final PollLoop loop = ManualBlocker.newLoop();
-    private final ManualClock clock = (ManualClock) loop.clock();
+    private final ManualClock clock = new ManualClock();
+    private final PollLoop loop = ManualBlocker.newLoop(clock);
 
     /**
      * Runs the loop until {@code done} holds after a step, doing {@code step} (work, then waits) each iteration; at

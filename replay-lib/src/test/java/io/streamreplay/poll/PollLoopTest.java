@@ -36,8 +36,9 @@ class PollLoopTest {
 
     @Test
     void aHugeTimeoutIsADeadlineFarInTheFutureNotAnOverflowIntoThePast() {
-        try (PollLoop loop = ManualBlocker.newLoop()) {
-            ((ManualClock) loop.clock()).advanceMillis(1234);
+        ManualClock clock = new ManualClock();
+        clock.advanceMillis(1234);
+        try (PollLoop loop = ManualBlocker.newLoop(clock)) {
             assertEquals(Long.MAX_VALUE, loop.deadlineAfterMillis(Long.MAX_VALUE));
             assertEquals(Long.MAX_VALUE, loop.deadlineAfterMillis(Long.MAX_VALUE / 1_000_000));
             assertTrue(loop.deadlineAfterMillis(10_000_000_000_000L) > loop.now(), "ten billion seconds ahead");

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.TextNode;
 import io.streamreplay.control.ControlCommand;
 import io.streamreplay.control.ControlReply;
 import io.streamreplay.control.ControlServer;
+import io.streamreplay.jsonrpc.Backoff;
 import io.streamreplay.jsonrpc.JsonRpcServer;
 import io.streamreplay.jsonrpc.JsonRpcSession;
 import io.streamreplay.jsonrpc.Limits;
@@ -19,6 +20,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /**
  * A small JSON-RPC application written on the framework, used to check that record and replay reproduce what an
@@ -38,15 +41,43 @@ public final class CounterServer implements AutoCloseable {
     private final List<String> listeners = new ArrayList<>();
     private volatile boolean stopped;
     private long counter;
+    private final List<JsonRpcSession> outgoing = new ArrayList<>();
+    private final List<IOException> lastErrors = new ArrayList<>();
 
     /** Sets up the loop, listeners and control socket from {@code context}; runs nothing yet. */
     public CounterServer(ReplayContext context, StreamProvider live, List<String> remotes, Path controlPath)
             throws IOException {
+        this(context, loop -> live, remotes, controlPath);
+    }
+
+    /**
+     * As {@link #CounterServer(ReplayContext, StreamProvider, List, Path)}, with live streams made for the loop: for a
+     * provider whose timers run on the loop's clock (injected faults).
+     */
+    public CounterServer(ReplayContext context, Function<PollLoop, StreamProvider> live, List<String> remotes,
+            Path controlPath) throws IOException {
+        this(context, live, remotes, controlPath, null, Backoff.DEFAULT);
+    }
+
+    /**
+     * The full form: {@code remotes} are listeners ({@code p...}) or active remotes it connects to and reconnects to
+     * after {@code backoff}; {@code probeIntervalMillis}, if not null, asks for inactivity probes (as a user's
+     * {@code --inactivity-probe} would), else the library decides ({@link ReplayContext#probeIntervalMillis}).
+     */
+    public CounterServer(ReplayContext context, Function<PollLoop, StreamProvider> live, List<String> remotes,
+            Path controlPath, Long probeIntervalMillis, Backoff backoff) throws IOException {
         loop = context.newPollLoop();
-        StreamProvider streams = context.streams(live);
+        StreamProvider streams = context.streams(live.apply(loop));
         uuids = context.source("uuid");
-        server = new JsonRpcServer(loop, streams, Limits.DEFAULT, context.isActive() ? 0 : 5000, new Handler());
+        server = new JsonRpcServer(loop, streams, Limits.DEFAULT,
+                context.probeIntervalMillis(probeIntervalMillis, 5000), new Handler());
         for (String remote : remotes) {
+            if (!remote.startsWith("p")) {
+                outgoing.add(server.connect(remote, backoff));
+                lastErrors.add(null);
+                events.add("connecting " + remote);
+                continue;
+            }
             try {
                 PassiveStream listener = server.listen(remote);
                 listeners.add(listener.name());
@@ -93,6 +124,7 @@ public final class CounterServer implements AutoCloseable {
         try {
             while (!stopped) {
                 server.run();
+                noteFailedAttempts();
                 control.run();
                 if (control.exitRequested()) {
                     events.add("exit requested");
@@ -104,6 +136,18 @@ public final class CounterServer implements AutoCloseable {
             }
         } finally {
             close();
+        }
+    }
+
+    /** Notes each failed connection attempt of an active remote, with the loop's time, in the history. */
+    private void noteFailedAttempts() {
+        for (int i = 0; i < outgoing.size(); i++) {
+            IOException error = outgoing.get(i).lastError();
+            if (error != null && error != lastErrors.get(i) && !outgoing.get(i).isConnected()) {
+                events.add("attempt failed at " + TimeUnit.NANOSECONDS.toMillis(loop.now()) + " ms: "
+                        + error.getMessage());
+            }
+            lastErrors.set(i, error);
         }
     }
 

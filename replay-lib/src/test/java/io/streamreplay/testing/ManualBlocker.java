@@ -23,9 +23,17 @@ public final class ManualBlocker implements Blocker {
         this.clock = clock;
     }
 
-    /** A poll loop on a new manual clock at 0; the clock is {@code (ManualClock) loop.clock()}. */
+    /** A poll loop on a new manual clock at 0. */
     public static PollLoop newLoop() {
-        return new PollLoop(new ManualBlocker(new ManualClock()));
+        return newLoop(new ManualClock());
+    }
+
+    /**
+     * A poll loop on {@code clock}. The loop reads it once per iteration (as it reads any clock), so a test moves it
+     * between iterations, or lets the blocker move it to the next deadline.
+     */
+    public static PollLoop newLoop(ManualClock clock) {
+        return new PollLoop(new ManualBlocker(clock));
     }
 
     @Override
