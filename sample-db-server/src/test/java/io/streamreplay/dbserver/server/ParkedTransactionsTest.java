@@ -19,7 +19,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * When parked {@code transact} requests run again, and how much time each run is told has passed, on a clock that
- * moves a millisecond at every reading (as it may between any two readings on a loaded machine).
+ * moves a millisecond at every reading of the blocker (the loop reads it once per iteration, so each loop iteration
+ * is at least a millisecond later than the one before, as on a loaded machine).
  */
 class ParkedTransactionsTest {
 
@@ -94,6 +95,8 @@ class ParkedTransactionsTest {
         assertTrue(parked.contains(client, LongNode.valueOf(1)));
         parked.run();
         assertEquals(1, runs.size(), "no commit and no deadline passed: not run again");
+        loop.wakeImmediately("next iteration");
+        loop.block();
         parked.committed();
         parked.run();
         assertEquals(2, runs.size(), "run again after a commit");
