@@ -5,6 +5,8 @@ import io.streamreplay.poll.PollLoop;
 import io.streamreplay.stream.Stream;
 import io.streamreplay.stream.StreamProvider;
 import java.io.IOException;
+import java.math.BigDecimal;
+import java.math.MathContext;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLHandshakeException;
 import org.slf4j.Logger;
@@ -131,21 +133,20 @@ public final class JsonRpcSession implements AutoCloseable {
             }
         }
         switch (reconnect.run(now)) {
-            case CONNECT:
-                startConnecting(now);
-                break;
-            case PROBE:
+            case CONNECT -> startConnecting(now);
+            case PROBE -> {
                 if (connection != null) {
                     connection.send(Message.request("echo", Json.array(), ECHO_ID));
                 }
-                break;
-            case DISCONNECT:
+            }
+            case DISCONNECT -> {
+                // As Open vSwitch words it: the time since the probe was sent, in seconds to three digits.
                 log.warn("{}: no response to inactivity probe after {} seconds, disconnecting", name,
-                        probeInterval * 2 / 1000.0);
+                        BigDecimal.valueOf(reconnect.inStateMillis(now)).movePointLeft(3).round(new MathContext(3))
+                                .stripTrailingZeros().toPlainString());
                 disconnect(new IOException(name + ": inactivity probe timed out"));
-                break;
-            default:
-                break;
+            }
+            case NONE -> {}
         }
     }
 

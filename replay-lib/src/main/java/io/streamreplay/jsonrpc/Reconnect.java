@@ -138,6 +138,11 @@ public final class Reconnect {
         return attempts;
     }
 
+    /** Milliseconds since the current state was entered; for an idle session, since its probe was sent. */
+    public long inStateMillis(long now) {
+        return now - stateEntered;
+    }
+
     /** The backoff in force since the last disconnection. */
     public long backoff() {
         return backoff;
