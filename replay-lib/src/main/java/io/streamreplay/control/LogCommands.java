@@ -98,38 +98,24 @@ final class LogCommands {
 
     /** The Logback level of an Open vSwitch or Logback level name, or null if {@code word} is neither. */
     private static String logbackLevel(String word) {
-        switch (word) {
-            case "emer":
-            case "err":
-            case "error":
-                return "ERROR";
-            case "warn":
-                return "WARN";
-            case "info":
-                return "INFO";
-            case "dbg":
-            case "debug":
-                return "DEBUG";
-            case "trace":
-                return "TRACE";
-            case "off":
-                return "OFF";
-            default:
-                return null;
-        }
+        return switch (word) {
+            case "emer", "err", "error" -> "ERROR";
+            case "warn" -> "WARN";
+            case "info" -> "INFO";
+            case "dbg", "debug" -> "DEBUG";
+            case "trace" -> "TRACE";
+            case "off" -> "OFF";
+            default -> null;
+        };
     }
 
     /** Open vSwitch's name of a Logback level, as {@code vlog/list} shows it ({@code DBG}, {@code ERR}). */
     private static String ovsLevel(String level) {
-        switch (level.toUpperCase(Locale.ROOT)) {
-            case "TRACE":
-            case "DEBUG":
-                return "DBG";
-            case "ERROR":
-                return "ERR";
-            default:
-                return level.toUpperCase(Locale.ROOT);
-        }
+        return switch (level.toUpperCase(Locale.ROOT)) {
+            case "TRACE", "DEBUG" -> "DBG";
+            case "ERROR" -> "ERR";
+            default -> level.toUpperCase(Locale.ROOT);
+        };
     }
 
     private static ControlReply vlogList(LogLevels levels) {

@@ -83,7 +83,7 @@ public final class Json {
      */
     static void write(JsonGenerator generator, JsonNode node) throws IOException {
         switch (node.getNodeType()) {
-            case OBJECT:
+            case OBJECT -> {
                 generator.writeStartObject();
                 for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext();) {
                     Map.Entry<String, JsonNode> member = it.next();
@@ -91,24 +91,18 @@ public final class Json {
                     write(generator, member.getValue());
                 }
                 generator.writeEndObject();
-                break;
-            case ARRAY:
+            }
+            case ARRAY -> {
                 generator.writeStartArray();
                 for (JsonNode element : node) {
                     write(generator, element);
                 }
                 generator.writeEndArray();
-                break;
-            case STRING:
-                generator.writeString(node.textValue());
-                break;
-            case BOOLEAN:
-                generator.writeBoolean(node.booleanValue());
-                break;
-            case NULL:
-                generator.writeNull();
-                break;
-            case NUMBER:
+            }
+            case STRING -> generator.writeString(node.textValue());
+            case BOOLEAN -> generator.writeBoolean(node.booleanValue());
+            case NULL -> generator.writeNull();
+            case NUMBER -> {
                 if (node.isIntegralNumber() && node.canConvertToLong()) {
                     generator.writeNumber(node.longValue());
                 } else if (node.isDouble() || node.isFloat()) {
@@ -116,10 +110,8 @@ public final class Json {
                 } else {
                     MAPPER.writeTree(generator, node);
                 }
-                break;
-            default:
-                MAPPER.writeTree(generator, node);
-                break;
+            }
+            default -> MAPPER.writeTree(generator, node);
         }
     }
 

@@ -154,18 +154,15 @@ public final class Message {
         ObjectNode json = Json.NODES.objectNode();
         json.set("id", id == null ? NullNode.getInstance() : id);
         switch (type) {
-            case REQUEST:
-            case NOTIFICATION:
+            case REQUEST, NOTIFICATION -> {
                 json.put("method", method);
                 json.set("params", params);
-                break;
-            case REPLY:
+            }
+            case REPLY -> {
                 json.set("result", result);
                 json.set("error", NullNode.getInstance());
-                break;
-            default:
-                json.set("error", error);
-                break;
+            }
+            default -> json.set("error", error);
         }
         return json;
     }
@@ -176,21 +173,20 @@ public final class Message {
         generator.writeFieldName("id");
         Json.write(generator, id == null ? NullNode.getInstance() : id);
         switch (type) {
-            case REQUEST:
-            case NOTIFICATION:
+            case REQUEST, NOTIFICATION -> {
                 generator.writeStringField("method", method);
                 generator.writeFieldName("params");
                 Json.write(generator, params);
-                break;
-            case REPLY:
+            }
+            case REPLY -> {
                 generator.writeFieldName("result");
                 Json.write(generator, result);
                 generator.writeNullField("error");
-                break;
-            default:
+            }
+            default -> {
                 generator.writeFieldName("error");
                 Json.write(generator, error);
-                break;
+            }
         }
         generator.writeEndObject();
     }

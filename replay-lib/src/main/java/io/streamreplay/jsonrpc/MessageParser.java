@@ -136,40 +136,47 @@ public final class MessageParser {
 
     private JsonNode consume(JsonToken token) throws IOException {
         switch (token) {
-            case START_OBJECT:
+            case START_OBJECT -> {
                 treeBytes += TreeCost.OBJECT;
                 return push(Json.NODES.objectNode());
-            case START_ARRAY:
+            }
+            case START_ARRAY -> {
                 treeBytes += TreeCost.ARRAY;
                 return push(Json.NODES.arrayNode());
-            case END_OBJECT:
-            case END_ARRAY:
+            }
+            case END_OBJECT, END_ARRAY -> {
                 JsonNode closed = stack.pop();
                 return stack.isEmpty() ? closed : null;
-            case FIELD_NAME:
+            }
+            case FIELD_NAME -> {
                 fieldName = checkString(parser.currentName());
                 return null;
-            case VALUE_STRING: {
+            }
+            case VALUE_STRING -> {
                 String text = checkString(parser.getText());
                 treeBytes += TreeCost.text(text.length());
                 return add(TextNode.valueOf(text));
             }
-            case VALUE_NUMBER_INT:
+            case VALUE_NUMBER_INT -> {
                 treeBytes += TreeCost.NUMBER;
                 return add(parser.getNumberType() == JsonParser.NumberType.BIG_INTEGER
                         ? DoubleNode.valueOf(finite()) : LongNode.valueOf(parser.getLongValue()));
-            case VALUE_NUMBER_FLOAT:
+            }
+            case VALUE_NUMBER_FLOAT -> {
                 treeBytes += TreeCost.NUMBER;
                 checkExponent(parser.getText());
                 return add(number(finite()));
-            case VALUE_TRUE:
+            }
+            case VALUE_TRUE -> {
                 return add(BooleanNode.TRUE);
-            case VALUE_FALSE:
+            }
+            case VALUE_FALSE -> {
                 return add(BooleanNode.FALSE);
-            case VALUE_NULL:
+            }
+            case VALUE_NULL -> {
                 return add(NullNode.getInstance());
-            default:
-                throw new ProtocolException("unexpected JSON token " + token);
+            }
+            default -> throw new ProtocolException("unexpected JSON token " + token);
         }
     }
 

@@ -99,33 +99,33 @@ public final class Reconnect {
     /** Decides what to do at {@code now}. */
     public Action run(long now) {
         switch (state) {
-            case BACKOFF:
+            case BACKOFF -> {
                 return now >= stateEntered + backoff ? Action.CONNECT : Action.NONE;
-            case ACTIVE:
+            }
+            case ACTIVE -> {
                 if (probeInterval > 0 && now >= lastActivity + probeInterval) {
                     enter(State.IDLE, now);
                     return Action.PROBE;
                 }
                 return Action.NONE;
-            case IDLE:
+            }
+            case IDLE -> {
                 return now >= stateEntered + probeInterval ? Action.DISCONNECT : Action.NONE;
-            default:
+            }
+            default -> {
                 return Action.NONE;
+            }
         }
     }
 
     /** When {@link #run} may next return something other than {@link Action#NONE}, or {@code Long.MAX_VALUE}. */
     public long wakeTime() {
-        switch (state) {
-            case BACKOFF:
-                return stateEntered + backoff;
-            case ACTIVE:
-                return probeInterval > 0 ? lastActivity + probeInterval : Long.MAX_VALUE;
-            case IDLE:
-                return stateEntered + probeInterval;
-            default:
-                return Long.MAX_VALUE;
-        }
+        return switch (state) {
+            case BACKOFF -> stateEntered + backoff;
+            case ACTIVE -> probeInterval > 0 ? lastActivity + probeInterval : Long.MAX_VALUE;
+            case IDLE -> stateEntered + probeInterval;
+            default -> Long.MAX_VALUE;
+        };
     }
 
     /** Whether a connection is established. */

@@ -45,16 +45,14 @@ public final class Signals {
     }
 
     private static Object dispatch(Object self, Method method, Object[] args, Runnable handler) {
-        switch (method.getName()) {
-            case "handle":
+        return switch (method.getName()) {
+            case "handle" -> {
                 handler.run();
-                return null;
-            case "hashCode":
-                return System.identityHashCode(self);
-            case "equals":
-                return self == args[0];
-            default:
-                return "signal handler " + handler;
-        }
+                yield null;
+            }
+            case "hashCode" -> System.identityHashCode(self);
+            case "equals" -> self == args[0];
+            default -> "signal handler " + handler;
+        };
     }
 }

@@ -202,27 +202,21 @@ public final class ReplayContext implements AutoCloseable {
      * it, or the recording alone when replaying ({@code live} is then never called).
      */
     public StreamProvider streams(StreamProvider live) {
-        switch (mode) {
-            case RECORD:
-                return new RecordingStreamProvider(live, recording);
-            case REPLAY:
-                return new ReplayStreamProvider(replay);
-            default:
-                return live;
-        }
+        return switch (mode) {
+            case RECORD -> new RecordingStreamProvider(live, recording);
+            case REPLAY -> new ReplayStreamProvider(replay);
+            default -> live;
+        };
     }
 
     /** The recorded source named {@code name}, created on first use. */
     public RecordedSource source(String name) {
         return sources.computeIfAbsent(name, n -> {
-            switch (mode) {
-                case RECORD:
-                    return RecordedSource.recording(n, recording);
-                case REPLAY:
-                    return RecordedSource.replaying(n, replay);
-                default:
-                    return RecordedSource.live(n);
-            }
+            return switch (mode) {
+                case RECORD -> RecordedSource.recording(n, recording);
+                case REPLAY -> RecordedSource.replaying(n, replay);
+                default -> RecordedSource.live(n);
+            };
         });
     }
 

@@ -49,14 +49,11 @@ public final class ReplayOptions {
     static final class PolicyConverter implements ITypeConverter<RecordingFailurePolicy> {
         @Override
         public RecordingFailurePolicy convert(String value) {
-            switch (value) {
-                case "continue":
-                    return RecordingFailurePolicy.CONTINUE;
-                case "exit":
-                    return RecordingFailurePolicy.EXIT;
-                default:
-                    throw new TypeConversionException("'" + value + "' is neither continue nor exit");
-            }
+            return switch (value) {
+                case "continue" -> RecordingFailurePolicy.CONTINUE;
+                case "exit" -> RecordingFailurePolicy.EXIT;
+                default -> throw new TypeConversionException("'" + value + "' is neither continue nor exit");
+            };
         }
     }
 

@@ -86,7 +86,7 @@ final class ReplayStream implements Stream {
             return 0;
         }
         switch (due.type()) {
-            case RECV_DATA:
+            case RECV_DATA -> {
                 int n = Math.min(dst.remaining(), due.payload().length - recvOffset);
                 dst.put(due.payload(), recvOffset, n);
                 recvOffset += n;
@@ -95,16 +95,20 @@ final class ReplayStream implements Stream {
                     cursor.consume();
                 }
                 return n;
-            case RECV_EOF:
+            }
+            case RECV_EOF -> {
                 cursor.consume();
                 eof = true;
                 return -1;
-            case RECV_ERROR:
+            }
+            case RECV_ERROR -> {
                 cursor.consume();
                 failure = Payloads.errorOf(due.payload());
                 throw failure;
-            default:
+            }
+            default -> {
                 return 0;
+            }
         }
     }
 

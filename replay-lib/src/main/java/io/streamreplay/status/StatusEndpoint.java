@@ -113,24 +113,21 @@ public final class StatusEndpoint implements AutoCloseable {
                 return;
             }
             switch (exchange.getRequestURI().getPath()) {
-                case "/metrics":
+                case "/metrics" -> {
                     ByteArrayOutputStream metrics = new ByteArrayOutputStream();
                     source.writeMetrics(metrics);
                     respond(exchange, 200, source.metricsContentType(), metrics.toByteArray());
-                    break;
-                case "/stats":
-                    respond(exchange, 200, "application/json", text(source.statsJson() + "\n"));
-                    break;
-                case "/health":
+                }
+                case "/stats" -> respond(exchange, 200, "application/json", text(source.statsJson() + "\n"));
+                case "/health" -> {
                     if (source.healthy()) {
                         respond(exchange, 200, "text/plain; charset=utf-8", text("ok\n"));
                     } else {
                         respond(exchange, 503, "text/plain; charset=utf-8", text(source.unhealthyReason() + "\n"));
                     }
-                    break;
-                default:
-                    respond(exchange, 404, "text/plain; charset=utf-8", text("not found; try /metrics, /stats or"
-                            + " /health\n"));
+                }
+                default -> respond(exchange, 404, "text/plain; charset=utf-8", text("not found; try /metrics, /stats or"
+                        + " /health\n"));
             }
         } catch (IOException | RuntimeException e) {
             // One failed request must not stop the endpoint; the peer sees its connection end.

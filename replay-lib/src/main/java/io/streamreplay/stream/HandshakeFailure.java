@@ -26,25 +26,19 @@ final class HandshakeFailure {
         }
         String alert = alert(reason);
         if (alert != null) {
-            switch (alert) {
-                case "certificate_unknown":
-                case "bad_certificate":
-                case "unknown_ca":
-                case "certificate_expired":
-                case "unsupported_certificate":
-                case "certificate_revoked":
-                    return peer + " refused this side's certificate (TLS alert " + alert + "): "
-                            + (alert.equals("certificate_expired") ? "it has expired"
-                                    : "its CA file does not hold the CA that signed it, or the certificate has expired");
-                case "protocol_version":
-                    return peer + " has no TLS version in common with this side (which enables TLS 1.2 and 1.3"
-                            + " only)";
-                case "handshake_failure":
-                    return peer + " found nothing in common with this side's TLS settings (TLS alert"
-                            + " handshake_failure)";
-                default:
-                    return peer + " ended the handshake (TLS alert " + alert + ")";
-            }
+            return switch (alert) {
+                case "certificate_unknown", "bad_certificate", "unknown_ca", "certificate_expired",
+                        "unsupported_certificate", "certificate_revoked" ->
+                        peer + " refused this side's certificate (TLS alert " + alert + "): "
+                                + (alert.equals("certificate_expired") ? "it has expired"
+                                        : "its CA file does not hold the CA that signed it, or the certificate has expired");
+                case "protocol_version" ->
+                        peer + " has no TLS version in common with this side (which enables TLS 1.2 and 1.3"
+                                + " only)";
+                case "handshake_failure" -> peer + " found nothing in common with this side's TLS settings (TLS alert"
+                        + " handshake_failure)";
+                default -> peer + " ended the handshake (TLS alert " + alert + ")";
+            };
         }
         if (reason.contains("Unsupported or unrecognized SSL message")
                 || reason.contains("Unrecognized SSL message")) {

@@ -102,18 +102,13 @@ final class SslStream implements Stream {
             }
             HandshakeStatus status = engine.getHandshakeStatus();
             switch (status) {
-                case NOT_HANDSHAKING:
-                case FINISHED:
+                case NOT_HANDSHAKING, FINISHED -> {
                     handshakeDone = true;
                     return true;
-                case NEED_TASK:
-                    runTasks();
-                    break;
-                case NEED_WRAP:
-                    wrap(EMPTY);
-                    break;
-                case NEED_UNWRAP:
-                case NEED_UNWRAP_AGAIN:
+                }
+                case NEED_TASK -> runTasks();
+                case NEED_WRAP -> wrap(EMPTY);
+                case NEED_UNWRAP, NEED_UNWRAP_AGAIN -> {
                     if (unwrap().getStatus() == SSLEngineResult.Status.BUFFER_UNDERFLOW) {
                         int n = tcp.recv(netIn);
                         if (n < 0) {
@@ -123,9 +118,8 @@ final class SslStream implements Stream {
                             return false;
                         }
                     }
-                    break;
-                default:
-                    throw new IOException("unexpected handshake status " + status);
+                }
+                default -> throw new IOException("unexpected handshake status " + status);
             }
         }
     }
@@ -331,16 +325,19 @@ final class SslStream implements Stream {
                 netIn.compact();
             }
             switch (result.getStatus()) {
-                case BUFFER_OVERFLOW:
+                case BUFFER_OVERFLOW -> {
                     appIn = grow(appIn, engine.getSession().getApplicationBufferSize());
                     continue;
-                case BUFFER_UNDERFLOW:
+                }
+                case BUFFER_UNDERFLOW -> {
                     if (netIn.position() == netIn.capacity()) {
                         netIn = grow(netIn, engine.getSession().getPacketBufferSize());
                     }
                     return result;
-                default:
+                }
+                default -> {
                     return result;
+                }
             }
         }
     }

@@ -270,18 +270,12 @@ public final class TlsConfig {
         if (!key.getAlgorithm().equals(publicKey.getAlgorithm())) {
             return false;
         }
-        String algorithm;
-        switch (key.getAlgorithm()) {
-            case "RSA":
-                algorithm = "SHA256withRSA";
-                break;
-            case "EC":
-                algorithm = "SHA256withECDSA";
-                break;
-            default:
-                algorithm = key.getAlgorithm();
-                break;
-        }
+
+        String algorithm = switch (key.getAlgorithm()) {
+            case "RSA" -> "SHA256withRSA";
+            case "EC" -> "SHA256withECDSA";
+            default -> key.getAlgorithm();
+        };
         byte[] probe = "streamreplay key check".getBytes(StandardCharsets.US_ASCII);
         try {
             Signature signer = Signature.getInstance(algorithm);
