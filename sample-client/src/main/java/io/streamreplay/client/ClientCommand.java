@@ -1,9 +1,7 @@
 package io.streamreplay.client;
 
 import io.streamreplay.client.format.TableWriter;
-import io.streamreplay.replay.RecordingExhaustedException;
-import io.streamreplay.replay.RecordingFailedException;
-import io.streamreplay.replay.ReplayException;
+import io.streamreplay.replay.RecordReplayException;
 import io.streamreplay.replay.ReplayOptions;
 import java.io.PrintWriter;
 import java.util.ArrayList;
@@ -53,13 +51,9 @@ public abstract class ClientCommand implements Callable<Integer> {
             return run(runtime, out);
         } catch (ClientException e) {
             return fail(err, e.getMessage(), e.exitStatus());
-        } catch (RecordingExhaustedException e) {
+        } catch (RecordReplayException e) {
             // A replay of a run that was interrupted or killed ends here, after printing what that run printed.
-            return e.recordingIncomplete() ? ClientException.INTERRUPTED : fail(err, e.getMessage(), e.exitStatus());
-        } catch (ReplayException e) {
-            return fail(err, e.getMessage(), e.exitStatus());
-        } catch (RecordingFailedException e) {
-            return fail(err, e.getMessage(), e.exitStatus());
+            return e.isExpectedEnd() ? ClientException.INTERRUPTED : fail(err, e.getMessage(), e.exitStatus());
         } catch (RuntimeException | Error e) {
             // A bug, or out of memory: a recording of this run must not say it ended as meant.
             crash = e;

@@ -12,11 +12,10 @@ import io.streamreplay.dbserver.storage.DatabaseFile;
 import io.streamreplay.jsonrpc.JsonRpcServer;
 import io.streamreplay.jsonrpc.Limits;
 import io.streamreplay.poll.PollLoop;
-import io.streamreplay.process.Signals;
-import io.streamreplay.replay.RecordingExhaustedException;
+import io.streamreplay.process.FatalSignals;
+import io.streamreplay.replay.RecordReplayException;
 import io.streamreplay.replay.RecordingFailedException;
 import io.streamreplay.replay.ReplayContext;
-import io.streamreplay.replay.ReplayException;
 import io.streamreplay.replay.ReplayMode;
 import io.streamreplay.replay.ReplayNeutral;
 import io.streamreplay.replay.ReplayOptions;
@@ -104,6 +103,12 @@ public final class SampleDbServer implements Callable<Integer> {
     @Option(names = "--remote", paramLabel = "NAME", description = "Listen on or connect to NAME; repeatable"
             + " (default: " + DEFAULT_REMOTE + ").")
     private List<String> remotes = new ArrayList<>();
+
+    @Option(names = "--inactivity-probe", paramLabel = "MS", description = "Probe a client (passive and active"
+            + " remotes, not Unix sockets) after MS milliseconds of silence and drop it if it stays silent as long"
+            + " again, as ovsdb-server does; 0 turns probes off. Default: " + PROBE_INTERVAL_MILLIS + " live, off while"
+            + " recording or replaying unless given (then recorded and replayed exactly).")
+    private Long inactivityProbeMillis;
 
     @Option(names = {"--control", "--unixctl"}, paramLabel = "PATH", defaultValue = DEFAULT_CONTROL,
             description = "The control socket (default: ${DEFAULT-VALUE} in the working directory).")
@@ -307,11 +312,11 @@ public final class SampleDbServer implements Callable<Integer> {
                 pidRemover = new Thread(pid::closeQuietly, "pidfile-removal");
                 Runtime.getRuntime().addShutdownHook(pidRemover);
             }
-            stopOnSignals(replay);
+            FatalSignals signals = stopOnSignals(loop, replay);
             // Sized from the heap of the recorded run, so that a replay drops the same clients at the same point.
             Limits limits = Limits.forHeap(replay.source("heap").observe(Runtime.getRuntime()::maxMemory));
             OvsdbServer server = new OvsdbServer(loop, uuids, files, limits.maxBacklogBytes());
-            long probes = replay.isActive() ? 0 : PROBE_INTERVAL_MILLIS;
+            long probes = replay.probeIntervalMillis(inactivityProbeMillis, PROBE_INTERVAL_MILLIS);
             try (JsonRpcServer rpc = new JsonRpcServer(loop, streams, limits, probes, server);
                     ControlServer controlServer = new ControlServer(loop, streams, control, PROGRAM
                             + " (streamreplay) " + VERSION)) {
@@ -325,26 +330,13 @@ public final class SampleDbServer implements Callable<Integer> {
                 LogLevels.vlogCommands(logLevels).forEach(controlServer::register);
                 status = startStatus(loop, commands, replay);
                 log.info("{} {} serving {}", PROGRAM, VERSION, server.databaseNames());
-                serve(loop, rpc, controlServer, server, commands);
+                serve(loop, rpc, controlServer, server, commands, () -> signals.exitIfReceived(
+                        signal -> stopping(replay, signal)));
             }
             log.info("exiting");
             return 0;
-        } catch (RecordingExhaustedException e) {
-            // The replay's summary says where and why it ended; the log file must stay the recorded run's.
-            if (e.recordingIncomplete()) {
-                if (replay.recordedSignal() != null) {
-                    log.info(STOPPING_ON_SIGNAL, replay.recordedSignal());
-                }
-                return 0;
-            }
-            log.error(LogbackSetup.REPLAY_STATUS, "{}", e.getMessage());
-            return e.exitStatus();
-        } catch (ReplayException e) {
-            log.error(LogbackSetup.REPLAY_STATUS, "{}", e.getMessage());
-            return e.exitStatus();
-        } catch (RecordingFailedException e) {
-            log.error("{}", e.getMessage());
-            return e.exitStatus();
+        } catch (RecordReplayException e) {
+            return ended(e, replay);
         } catch (OvsdbException e) {
             log.error("{}: {}", e.tag(), e.details());
             return 1;
@@ -391,6 +383,24 @@ public final class SampleDbServer implements Callable<Integer> {
         }
     }
 
+    /**
+     * Logs the end of a replay or a failed recording and returns the exit status. A replay that ended where its
+     * recording of a stopped or killed run ends says only what that run said, so that the two logs stay equal; the
+     * replay's summary, outside the log file, says the rest.
+     */
+    private static int ended(RecordReplayException e, ReplayContext replay) {
+        if (e.isExpectedEnd()) {
+            if (replay.recordedSignal() != null) {
+                log.info(STOPPING_ON_SIGNAL, replay.recordedSignal());
+            }
+        } else if (e instanceof RecordingFailedException) {
+            log.error("{}", e.getMessage());
+        } else {
+            log.error(LogbackSetup.REPLAY_STATUS, "{}", e.getMessage());
+        }
+        return e.exitStatus();
+    }
+
     /** Starts {@code --http}, if given, fed a snapshot each time the loop is about to block; returns it or null. */
     private StatusEndpoint startStatus(PollLoop loop, ServerControlCommands commands, ReplayContext replay)
             throws IOException {
@@ -407,25 +417,21 @@ public final class SampleDbServer implements Callable<Integer> {
 
     /**
      * SIGTERM and SIGINT stop the server with a line in its log, noted in a recording's manifest so that its replay
-     * logs the same line where it ends; the exit status is 128 + the signal's number, as the JVM's default. The
-     * shutdown hooks then close the recording ({@code stopped}) and remove the pid file. Unlike most handlers, these
-     * exit from the signal's thread, as the JVM's own would: the loop may be blocked for long, and where it stops
-     * is not part of the recording, so it must not decide.
+     * logs the same line where it ends. The loop acts on them (see {@link FatalSignals}); a replay stops at once. The
+     * shutdown hooks then close the recording ({@code stopped}) and remove the pid file.
      */
-    private static void stopOnSignals(ReplayContext replay) {
-        for (String name : new String[] {"TERM", "INT"}) {
-            int status = name.equals("TERM") ? 143 : 130;
-            Signals.handle(name, () -> {
-                String signalName = "SIG" + name;
-                if (replay.mode() == ReplayMode.REPLAY) {
-                    log.info(LogbackSetup.REPLAY_STATUS, "replay interrupted by {}", signalName);
-                } else {
-                    log.info(STOPPING_ON_SIGNAL, signalName);
-                    replay.stoppingOnSignal(signalName);
-                }
-                System.exit(status);
-            });
+    private static FatalSignals stopOnSignals(PollLoop loop, ReplayContext replay) {
+        if (replay.mode() == ReplayMode.REPLAY) {
+            return FatalSignals.atOnce(signal -> log.info(LogbackSetup.REPLAY_STATUS, "replay interrupted by {}",
+                    signal));
         }
+        return FatalSignals.toLoop(loop);
+    }
+
+    /** Logs the stop a signal asked for, and notes it in the recording. */
+    private static void stopping(ReplayContext replay, String signal) {
+        log.info(STOPPING_ON_SIGNAL, signal);
+        replay.stoppingOnSignal(signal);
     }
 
     /** Listens on and connects to the remotes; returns false if none could be opened. */
@@ -452,8 +458,9 @@ public final class SampleDbServer implements Callable<Integer> {
     }
 
     private static void serve(PollLoop loop, JsonRpcServer rpc, ControlServer controlServer, OvsdbServer server,
-            ServerControlCommands commands) {
+            ServerControlCommands commands, Runnable signals) {
         while (!controlServer.exitRequested()) {
+            signals.run();
             rpc.run();
             controlServer.run();
             server.run();

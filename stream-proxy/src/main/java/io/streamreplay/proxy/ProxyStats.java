@@ -16,10 +16,9 @@ import org.HdrHistogram.Histogram;
  * Everything the proxy counts: per listener, for the upstream, and per open connection, as one JSON document
  * ({@link #json}) for the {@code stats} control command, {@code /stats} and SIGUSR2.
  *
- * <p>Counters only grow with what the proxy received and sent, so they are the same in a replay. Latency and rates
- * come from the poll loop's clock; until time is a recorded input a replay measures them slightly differently, so
- * what a recorded or replayed process sends over its control socket leaves them out ({@code timing} false) and a
- * replay sends exactly what the recorded run sent.
+ * <p>Counters only grow with what the proxy received and sent; latency and rates come from the poll loop's clock,
+ * whose readings are recorded. So a replay computes the same document the recorded run did, and the {@code stats}
+ * control command's reply, which is recorded, replays without divergence.
  *
  * <p>Listeners are added on the loop thread before anything reads; connections are added and removed on the loop
  * thread; {@link #json} may be called from any thread.
@@ -101,22 +100,18 @@ final class ProxyStats {
         }
     }
 
-    /**
-     * The statistics as JSON.
-     *
-     * @param timing whether to include latency and rates (see the class comment)
-     */
-    ObjectNode json(boolean timing) {
+    /** The statistics as JSON. */
+    ObjectNode json() {
         ObjectNode json = Json.NODES.objectNode();
         json.put("protocol", protocol.name().toLowerCase(java.util.Locale.ROOT));
         ObjectNode up = json.putObject("upstream");
         up.put("name", upstream.name());
-        scope(up, upstream, timing);
+        scope(up, upstream);
         ObjectNode all = json.putObject("listeners");
         for (Scope listener : published) {
             ObjectNode node = all.putObject(listener.name());
             node.put("bound", bound.getOrDefault(listener.name(), ""));
-            scope(node, listener, timing);
+            scope(node, listener);
         }
         var list = json.putArray("connections");
         for (ProxyConnection connection : connections.values()) {
@@ -132,17 +127,11 @@ final class ProxyStats {
         }
         json.put("buffered_bytes", bufferedBytes());
         json.put("buffer_limit_bytes", bufferLimitBytes());
-        if (!timing) {
-            json.put("timing", "latency and rates are left out while recording or replaying");
-        }
         return json;
     }
 
-    private void scope(ObjectNode node, Scope scope, boolean timing) {
+    private void scope(ObjectNode node, Scope scope) {
         counters(node, scope.traffic(), true);
-        if (!timing) {
-            return;
-        }
         if (protocol == Protocol.JSONRPC) {
             Histogram latency = scope.latency().snapshot();
             ObjectNode micros = node.putObject("latency_us");

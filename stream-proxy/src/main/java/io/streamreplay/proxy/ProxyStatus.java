@@ -29,7 +29,7 @@ final class ProxyStatus implements StatusSource {
 
     @Override
     public String statsJson() {
-        return stats.json(true).toPrettyString();
+        return stats.json().toPrettyString();
     }
 
     @Override

@@ -6,11 +6,11 @@ import io.streamreplay.control.ControlReply;
 import io.streamreplay.control.ControlServer;
 import io.streamreplay.control.LogLevels;
 import io.streamreplay.poll.PollLoop;
+import io.streamreplay.process.FatalSignals;
 import io.streamreplay.process.Signals;
-import io.streamreplay.replay.RecordingExhaustedException;
+import io.streamreplay.replay.RecordReplayException;
 import io.streamreplay.replay.RecordingFailedException;
 import io.streamreplay.replay.ReplayContext;
-import io.streamreplay.replay.ReplayException;
 import io.streamreplay.replay.ReplayMode;
 import io.streamreplay.replay.ReplayNeutral;
 import io.streamreplay.replay.ReplayOptions;
@@ -310,7 +310,7 @@ public final class StreamProxy implements Callable<Integer> {
                     log.info("{}: counters restored", statsFile);
                 }
             }
-            stopOnSignals(replay);
+            FatalSignals signals = stopOnSignals(loop, replay);
             printStatsOnSigusr2(stats);
             try (Forwarder forwarder = new Forwarder(loop, streams, upstream, protocol, bufferBytes,
                     maxConnections, stats);
@@ -329,11 +329,8 @@ public final class StreamProxy implements Callable<Integer> {
                     log.error("no listener could be opened; giving up");
                     return 1;
                 }
-                // Over the control socket, which is recorded, latency and rates are left out while recording or
-                // replaying: until time is a recorded input, a replay would measure them otherwise and diverge.
-                boolean timing = !replay.isActive();
                 controlServer.register(new ControlCommand("stats", "", 0, 0,
-                        args -> ControlReply.ok(stats.json(timing).toPrettyString() + "\n")));
+                        args -> ControlReply.ok(stats.json().toPrettyString() + "\n")));
                 controlServer.register(LogLevels.command(logLevels));
                 LogLevels.vlogCommands(logLevels).forEach(controlServer::register);
                 if (httpAddress != null) {
@@ -342,24 +339,24 @@ public final class StreamProxy implements Callable<Integer> {
                             endpoint.address().getAddress().getHostAddress(), endpoint.address().getPort());
                 }
                 log.info("{} {} forwarding to {}", PROGRAM, VERSION, upstream);
-                serve(loop, forwarder, controlServer, stats, replaying ? null : saved);
+                serve(loop, forwarder, controlServer, stats, replaying ? null : saved, () -> signals.exitIfReceived(
+                        signal -> {
+                            log.info(STOPPING_ON_SIGNAL, signal);
+                            replay.stoppingOnSignal(signal);
+                        }));
             }
             log.info("exiting");
             return 0;
-        } catch (RecordingExhaustedException e) {
-            if (e.recordingIncomplete()) {
+        } catch (RecordReplayException e) {
+            if (e.isExpectedEnd()) {
                 if (replay.recordedSignal() != null) {
                     log.info(STOPPING_ON_SIGNAL, replay.recordedSignal());
                 }
-                return 0;
+            } else if (e instanceof RecordingFailedException) {
+                log.error("{}", e.getMessage());
+            } else {
+                log.error(ProxyLogging.OUTSIDE_REPLAY, "{}", e.getMessage());
             }
-            log.error(ProxyLogging.OUTSIDE_REPLAY, "{}", e.getMessage());
-            return e.exitStatus();
-        } catch (ReplayException e) {
-            log.error(ProxyLogging.OUTSIDE_REPLAY, "{}", e.getMessage());
-            return e.exitStatus();
-        } catch (RecordingFailedException e) {
-            log.error("{}", e.getMessage());
             return e.exitStatus();
         } catch (StartingStateException e) {
             log.error(ProxyLogging.OUTSIDE_REPLAY, "{}", e.getMessage());
@@ -378,13 +375,14 @@ public final class StreamProxy implements Callable<Integer> {
         }
     }
 
-    /** The loop: forward, answer the control socket, sample rates each second, save the stats file when due. */
+    /** The loop: stop on a signal, forward, answer the control socket, sample rates each second, save the stats file when due. */
     private void serve(PollLoop loop, Forwarder forwarder, ControlServer controlServer, ProxyStats stats,
-            StatsFile saving) {
+            StatsFile saving, Runnable signals) {
         long nextTick = loop.now() + TICK_NANOS;
         long saveEvery = TimeUnit.SECONDS.toNanos(statsIntervalSeconds);
         long nextSave = loop.now() + saveEvery;
         while (!controlServer.exitRequested()) {
+            signals.run();
             forwarder.run();
             controlServer.run();
             long now = loop.now();
@@ -416,23 +414,15 @@ public final class StreamProxy implements Callable<Integer> {
 
     /**
      * SIGTERM and SIGINT stop the proxy with a line in its log, noted in a recording's manifest so that its replay
-     * logs the same line where it ends; the exit status is 128 + the signal's number. As in sample-db-server, these
-     * exit from the signal's thread: where the loop is when the signal comes is not part of the recording.
+     * logs the same line where it ends; as in sample-db-server, the loop acts on them (see {@link FatalSignals}) and a
+     * replay stops at once.
      */
-    private static void stopOnSignals(ReplayContext replay) {
-        for (String name : new String[] {"TERM", "INT"}) {
-            int status = name.equals("TERM") ? 143 : 130;
-            Signals.handle(name, () -> {
-                String signalName = "SIG" + name;
-                if (replay.mode() == ReplayMode.REPLAY) {
-                    log.info(ProxyLogging.OUTSIDE_REPLAY, "replay interrupted by {}", signalName);
-                } else {
-                    log.info(STOPPING_ON_SIGNAL, signalName);
-                    replay.stoppingOnSignal(signalName);
-                }
-                System.exit(status);
-            });
+    private static FatalSignals stopOnSignals(PollLoop loop, ReplayContext replay) {
+        if (replay.mode() == ReplayMode.REPLAY) {
+            return FatalSignals.atOnce(signal -> log.info(ProxyLogging.OUTSIDE_REPLAY, "replay interrupted by {}",
+                    signal));
         }
+        return FatalSignals.toLoop(loop);
     }
 
     /**
@@ -441,7 +431,7 @@ public final class StreamProxy implements Callable<Integer> {
      */
     private static void printStatsOnSigusr2(ProxyStats stats) {
         Signals.handle("USR2", () -> {
-            String json = stats.json(true).toString();
+            String json = stats.json().toString();
             synchronized (System.out) {
                 System.out.println(json);
                 System.out.flush();

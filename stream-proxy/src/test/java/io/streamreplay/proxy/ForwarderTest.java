@@ -49,7 +49,7 @@ class ForwarderTest {
         forwarder = new Forwarder(loop, TransportRegistry.standard(TlsConfig.none()), target, Protocol.LINES, 4096,
                 16, stats);
         forwarder.listen("ptcp:0:127.0.0.1", scope);
-        port = Integer.parseInt(stats.json(false).get("listeners").get("ptcp:0:127.0.0.1").get("bound").asText()
+        port = Integer.parseInt(stats.json().get("listeners").get("ptcp:0:127.0.0.1").get("bound").asText()
                 .split(":")[1]);
         thread = new Thread(() -> {
             while (!stop.get()) {

@@ -1,0 +1,316 @@
+package io.streamreplay.dbserver;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MappingIterator;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.streamreplay.dbserver.storage.DatabaseFile;
+import io.streamreplay.dbserver.testing.OvsdbTestClient;
+import io.streamreplay.dbserver.testing.ServerProcess;
+import io.streamreplay.jsonrpc.Json;
+import io.streamreplay.jsonrpc.Message;
+import io.streamreplay.stream.TlsConfig;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Time is a recorded input: a server whose behaviour depends on time (inactivity probes asked for with
+ * {@code --inactivity-probe}, reconnect backoff, {@code wait} timeouts) is recorded as one process and replayed as
+ * another, from the recording alone; each replay exits 0 with the same database and the same log, timestamps aside,
+ * probe and disconnect lines at the same places.
+ */
+class RecordedTimeIT {
+
+    private static final String WAIT_NEVER = "{\"op\":\"wait\",\"table\":\"kv\",\"where\":[[\"name\",\"==\","
+            + "\"never\"]],\"until\":\"!=\",\"rows\":[],\"timeout\":%d}";
+
+    @TempDir
+    Path dir;
+
+    private final ExecutorService clients = Executors.newCachedThreadPool();
+
+    @AfterEach
+    void stopClients() {
+        clients.shutdownNow();
+    }
+
+    /** What a scenario does to the recorded server; it may stop the server itself. */
+    private interface Scenario {
+        void run(ServerProcess server) throws Exception;
+    }
+
+    @Test
+    void aSilentClientIsProbedAndDroppedWhileOthersTransact() throws Exception {
+        List<String> log = recordAndReplay(List.of("--remote=ptcp:0:127.0.0.1", "--inactivity-probe=200"),
+                server -> {
+                    int port = port(server);
+                    try (Socket silent = new Socket(InetAddress.getLoopbackAddress(), port)) {
+                        silent.setSoTimeout(20_000);
+                        Future<Integer> a = clients.submit(() -> insert("tcp:127.0.0.1:" + port, "a", 40));
+                        Future<Integer> b = clients.submit(() -> insert("tcp:127.0.0.1:" + port, "b", 40));
+                        String received = new String(silent.getInputStream().readAllBytes(),
+                                StandardCharsets.UTF_8);
+                        assertTrue(received.contains("\"method\":\"echo\""), "probed before being dropped: "
+                                + received);
+                        assertEquals(80, a.get() + b.get());
+                    }
+                });
+        assertEquals(1, count(log, "no response to inactivity probe after 0.2 seconds, disconnecting"), log
+                .toString());
+    }
+
+    @Test
+    void aClientThatAnswersProbesLateButInTimeStays() throws Exception {
+        List<String> log = recordAndReplay(List.of("--remote=ptcp:0:127.0.0.1", "--inactivity-probe=500"),
+                server -> {
+                    try (Socket late = new Socket(InetAddress.getLoopbackAddress(), port(server))) {
+                        late.setSoTimeout(20_000);
+                        MappingIterator<JsonNode> messages = new ObjectMapper().readerFor(JsonNode.class)
+                                .readValues(late.getInputStream());
+                        OutputStream out = late.getOutputStream();
+                        for (int probe = 0; probe < 2; probe++) {
+                            JsonNode echo = messages.next();
+                            assertEquals("echo", echo.get("method").asText(), echo.toString());
+                            // Half the interval late: the server must wait the whole interval for the answer.
+                            Thread.sleep(250);
+                            out.write(Message.reply(echo.get("params"), echo.get("id")).toJson().toString()
+                                    .getBytes(StandardCharsets.UTF_8));
+                            out.flush();
+                        }
+                    }
+                });
+        assertEquals(0, count(log, "inactivity probe"), log.toString());
+        assertTrue(count(log, "connection closed by peer") >= 1, log.toString());
+    }
+
+    @Test
+    void anActiveRemoteReconnectsWithBackoffToAListenerThatComesAndGoes() throws Exception {
+        ServerSocket listener = listen(0);
+        int port = listener.getLocalPort();
+        List<String> log = recordAndReplay(List.of("--remote=tcp:127.0.0.1:" + port), server -> {
+            serveOneTransaction(listener, "first");
+            awaitCount(server, "connection attempt failed", 2);
+            try (ServerSocket again = listen(port)) {
+                serveOneTransaction(again, "second");
+            }
+            awaitCount(server, "connection attempt failed", 3);
+        });
+        assertTrue(count(log, "tcp:127.0.0.1:" + port + ": connected") >= 2, log.toString());
+        assertTrue(count(log, "connection attempt failed") >= 3, log.toString());
+    }
+
+    @Test
+    void waitTimeoutsOfOneToThreeMillisecondsReplayExactlyBesideInsertingClients() throws Exception {
+        recordAndReplay(List.of("--remote=ptcp:0:127.0.0.1"), server -> {
+            String remote = "tcp:127.0.0.1:" + port(server);
+            Future<Integer> a = clients.submit(() -> insert(remote, "a", 150));
+            Future<Integer> b = clients.submit(() -> insert(remote, "b", 150));
+            int waits = 0;
+            try (OvsdbTestClient waiter = OvsdbTestClient.connect(remote, TlsConfig.none())) {
+                long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+                while (waits < 400 && (!a.isDone() || !b.isDone()) && System.nanoTime() < end) {
+                    JsonNode result = waiter.call("transact", "kvdb", Json.parse(String.format(WAIT_NEVER,
+                            1 + waits % 3)));
+                    assertEquals("timed out", result.get(0).get("error").asText(), result.toString());
+                    waits++;
+                }
+            }
+            assertEquals(300, a.get() + b.get());
+            assertTrue(waits > 10, "only " + waits + " waits ran beside the inserts");
+        });
+    }
+
+    @Test
+    void aWaitWithAHugeTimeoutReplaysToTheEndOfARunStoppedBySigterm() throws Exception {
+        recordAndReplay(List.of("--remote=ptcp:0:127.0.0.1"), server -> {
+            String remote = "tcp:127.0.0.1:" + port(server);
+            try (OvsdbTestClient waiter = OvsdbTestClient.connect(remote, TlsConfig.none())) {
+                long id = waiter.send("transact", "kvdb", Json.parse(String.format(WAIT_NEVER, 10_000_000_000_000L)));
+                assertEquals(5, insert(remote, "a", 5));
+                assertFalse(waiter.hasReply(id));
+                server.process().destroy();
+                assertEquals(143, server.waitFor(30), server.consoleText());
+            }
+        });
+    }
+
+    @Test
+    void lockContentionWithTheHolderLeavingReplaysExactly() throws Exception {
+        recordAndReplay(List.of("--remote=ptcp:0:127.0.0.1"), server -> {
+            String remote = "tcp:127.0.0.1:" + port(server);
+            try (OvsdbTestClient second = OvsdbTestClient.connect(remote, TlsConfig.none());
+                    OvsdbTestClient third = OvsdbTestClient.connect(remote, TlsConfig.none())) {
+                try (OvsdbTestClient holder = OvsdbTestClient.connect(remote, TlsConfig.none())) {
+                    assertTrue(holder.call("lock", "L").get("locked").asBoolean());
+                    assertFalse(second.call("lock", "L").get("locked").asBoolean());
+                    assertFalse(third.call("lock", "L").get("locked").asBoolean());
+                    assertEquals(3, insert(remote, "h", 3));
+                }
+                assertEquals("locked", second.awaitNotifications(1).get(0).method());
+                assertEquals(2, insert(remote, "s", 2));
+                second.call("unlock", "L");
+                assertEquals("locked", third.awaitNotifications(1).get(0).method());
+            }
+        });
+    }
+
+    @Test
+    void aRecordingOfFormatOneStillReplaysAndSaysItHasNoTime() throws Exception {
+        // Made by the release before time was recorded: three clients' transactions, then exit.
+        Path fixture = Path.of("src/test/resources/recordings/format-1");
+        try (var files = Files.walk(fixture.resolve("recording"))) {
+            for (Path file : (Iterable<Path>) files::iterator) {
+                Path target = dir.resolve("recording").resolve(fixture.resolve("recording").relativize(file)
+                        .toString());
+                if (Files.isDirectory(file)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(file, target);
+                }
+            }
+        }
+        Files.copy(fixture.resolve("start.db"), dir.resolve("kv.db"));
+        int status = ServerProcess.run(dir, dir.resolve("replay.out"), List.of("--replay=recording",
+                "--log-file=server.log"), 60);
+        String console = Files.readString(dir.resolve("replay.out"));
+        assertEquals(0, status, console);
+        assertTrue(console.contains("|INFO |Replay|recording: recorded by an earlier version (replay format 1),"
+                + " without time: timers fire where the replay infers they did"), console);
+        assertEquals(DatabaseFile.recordsWithoutDates(fixture.resolve("recorded.db")), DatabaseFile
+                .recordsWithoutDates(dir.resolve("kv.db")));
+        assertEquals(withoutTimestamps(fixture.resolve("recorded.log")), withoutTimestamps(dir.resolve(
+                "server.log")));
+    }
+
+    /**
+     * Records the server (with a database, a control socket, a log file and {@code remotes}) while
+     * {@code scenario} runs against it, stops it through its control socket unless the scenario stopped it, then
+     * replays the recording as another process: the replay must exit 0 and leave the same database and the same
+     * log, timestamps aside. Returns the recorded log, timestamps removed.
+     */
+    private List<String> recordAndReplay(List<String> remotes, Scenario scenario) throws Exception {
+        Path db = ServerProcess.createDatabase(dir, RecordReplayIT.SCHEMA);
+        List<String> args = new ArrayList<>(List.of("kv.db", "--control=" + dir.resolve("ctl"),
+                "--log-file=server.log"));
+        args.addAll(remotes);
+        List<String> record = new ArrayList<>(args);
+        record.add("--replay-record=recording");
+        try (ServerProcess server = ServerProcess.start(dir, dir.resolve("record.out"), record)) {
+            server.awaitLine("serving");
+            scenario.run(server);
+            if (server.process().isAlive()) {
+                server.requestExit(dir.resolve("ctl"));
+                assertEquals(0, server.waitFor(30), server.consoleText());
+            }
+        }
+        Path recordedDb = dir.resolve("recorded.db");
+        Path recordedLog = dir.resolve("recorded.log");
+        Files.move(db, recordedDb);
+        Files.move(dir.resolve("server.log"), recordedLog);
+        ServerProcess.restoreDatabase(dir);
+
+        List<String> replay = new ArrayList<>(args);
+        replay.add("--replay=recording");
+        int status = ServerProcess.run(dir, dir.resolve("replay.out"), replay, 60);
+        assertEquals(0, status, Files.readString(dir.resolve("replay.out")));
+        assertEquals(DatabaseFile.recordsWithoutDates(recordedDb), DatabaseFile.recordsWithoutDates(db),
+                "the replayed database differs from the recorded one");
+        List<String> recorded = withoutTimestamps(recordedLog);
+        assertEquals(recorded, withoutTimestamps(dir.resolve("server.log")),
+                "the replay's log differs from the recorded run's");
+        return recorded;
+    }
+
+    private static int port(ServerProcess server) throws Exception {
+        return Integer.parseInt(server.awaitLine("ptcp:(\\d+):127.0.0.1: listening").group(1));
+    }
+
+    /** A listener on the loopback address, on {@code port} (0: any), that may take a port just given up. */
+    private static ServerSocket listen(int port) throws IOException {
+        ServerSocket listener = new ServerSocket();
+        listener.setReuseAddress(true);
+        listener.setSoTimeout(30_000);
+        listener.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+        return listener;
+    }
+
+    /**
+     * Accepts the server's connection, inserts one row named {@code name} over it as a client, then closes the
+     * connection and the listener: the server must connect again, with backoff, when the listener comes back.
+     */
+    private static void serveOneTransaction(ServerSocket listener, String name) throws Exception {
+        try (listener; Socket connection = listener.accept()) {
+            connection.setSoTimeout(20_000);
+            String request = "{\"id\":1,\"method\":\"transact\",\"params\":[\"kvdb\",{\"op\":\"insert\","
+                    + "\"table\":\"kv\",\"row\":{\"name\":\"" + name + "\",\"value\":1}}]}";
+            connection.getOutputStream().write(request.getBytes(StandardCharsets.UTF_8));
+            MappingIterator<JsonNode> messages = new ObjectMapper().readerFor(JsonNode.class)
+                    .readValues(connection.getInputStream());
+            JsonNode reply = messages.next();
+            assertTrue(reply.get("result").get(0).has("uuid"), reply.toString());
+        }
+    }
+
+    /** Inserts {@code count} rows named {@code prefix} and a number, one transaction each. */
+    private static int insert(String remote, String prefix, int count) throws Exception {
+        try (OvsdbTestClient client = OvsdbTestClient.connect(remote, TlsConfig.none())) {
+            for (int j = 0; j < count; j++) {
+                JsonNode result = client.call("transact", "kvdb", Json.parse("{\"op\":\"insert\",\"table\":\"kv\","
+                        + "\"row\":{\"name\":\"" + prefix + j + "\",\"value\":" + j + "}}"));
+                assertFalse(result.get(0).has("error"), result.toString());
+            }
+            return count;
+        }
+    }
+
+    /** Waits until the server's console holds {@code text} at least {@code times} times. */
+    private static void awaitCount(ServerProcess server, String text, int times) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (count(List.of(server.consoleText().split("\n")), text) < times) {
+            assertTrue(System.nanoTime() < deadline, "fewer than " + times + " lines with '" + text + "':\n"
+                    + server.consoleText());
+            Thread.sleep(50);
+        }
+    }
+
+    private static int count(List<String> lines, String text) {
+        Pattern pattern = Pattern.compile(Pattern.quote(text));
+        int count = 0;
+        for (String line : lines) {
+            Matcher matcher = pattern.matcher(line);
+            while (matcher.find()) {
+                count++;
+            }
+        }
+        return count;
+    }
+
+    private static List<String> withoutTimestamps(Path log) throws IOException {
+        List<String> lines = new ArrayList<>();
+        for (String line : Files.readAllLines(log, StandardCharsets.UTF_8)) {
+            lines.add(line.substring(line.indexOf('|') + 1));
+        }
+        return lines;
+    }
+}
