@@ -34,6 +34,10 @@ import picocli.CommandLine.TypeConversionException;
                 + " when printable and as hex otherwise, an error's exception and message, a connection's peer.",
                 "Sent bytes are not recorded, only their length and checksum. Problems found on the way are listed on"
                         + " standard error at the end.",
+                "Time is recorded (format 2): with --json, an event that starts an iteration of the recorded"
+                        + " process's poll loop has \"iteration\":true, and its time is the clock value that iteration"
+                        + " saw; a 'time tick' is an iteration that read the clock and handled no other event, such as a"
+                        + " timer firing with no input.",
                 "Filters combine: --stream, --from/--to (sequence numbers), --since/--until (time offsets), --errors."
                         + " When nothing matches, it says so on standard error and exits with status 1."},
         exitCodeListHeading = "%nExit status:%n",
@@ -237,6 +241,9 @@ final class DumpCommand extends RecordingCommand {
         ObjectNode line = MAPPER.createObjectNode();
         line.put("seq", event.seq());
         line.put("time", event.time() / 1e9);
+        if (event.startsIteration()) {
+            line.put("iteration", true);
+        }
         line.put("stream", event.stream());
         line.put("file", event.file().getFileName().toString());
         line.put("offset", event.offset());

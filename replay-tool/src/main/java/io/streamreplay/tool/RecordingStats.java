@@ -88,6 +88,8 @@ final class RecordingStats {
     private final Map<String, ErrorGroup> errorGroups = new LinkedHashMap<>();
     private List<String> problems = List.of();
     private String status;
+    private long iterations;
+    private long ticks;
 
     /** Reads all of {@code reader}'s recording. */
     static RecordingStats of(RecordingReader reader) throws IOException {
@@ -105,6 +107,12 @@ final class RecordingStats {
         String file = event.file().getFileName().toString();
         streams.computeIfAbsent(file, f -> new StreamStats(event.stream(), f)).add(event);
         total.add(event);
+        if (event.startsIteration()) {
+            iterations++;
+        }
+        if (event.type() == RecordType.TICK) {
+            ticks++;
+        }
         if (event.type() == RecordType.LISTEN_OK) {
             boundNames.put(file, event.detail());
         } else if (event.type() == RecordType.ACCEPT_OK) {
@@ -200,6 +208,19 @@ final class RecordingStats {
     }
 
     /** The manifest's status: complete, stopped, crashed, recording (killed or still running) or failed. */
+    /**
+     * Poll loop iterations of the recorded process that handled an event or read the clock (0 in recordings of
+     * format 1, which do not mark them).
+     */
+    long iterations() {
+        return iterations;
+    }
+
+    /** Of those, the iterations that only read the clock: timers that fired with no input, such as a probe. */
+    long ticks() {
+        return ticks;
+    }
+
     String status() {
         return status;
     }

@@ -67,6 +67,10 @@ final class StatsCommand extends RecordingCommand {
         }
         row(out, "total (" + streams.size() + " files)", "", stats.total());
         out.printf(Locale.ROOT, "duration: %.3f s%n", stats.total().durationSeconds());
+        if (stats.iterations() > 0) {
+            out.printf(Locale.ROOT, "loop iterations: %d, %d of them ticks (woken with no input, such as by a timer)%n",
+                    stats.iterations(), stats.ticks());
+        }
         out.println("busiest seconds:");
         for (RecordingStats.Second second : stats.busiestSeconds(5)) {
             out.printf(Locale.ROOT, "  %d s to %d s: %d events, %d bytes in, %d errors%n", second.second(),
@@ -95,6 +99,8 @@ final class StatsCommand extends RecordingCommand {
             streams.add(json(stream));
         }
         root.set("total", json(stats.total()));
+        root.put("iterations", stats.iterations());
+        root.put("ticks", stats.ticks());
         ArrayNode busiest = root.putArray("busiestSeconds");
         for (RecordingStats.Second second : stats.busiestSeconds(5)) {
             busiest.addObject().put("second", second.second()).put("events", second.events())

@@ -62,7 +62,8 @@ class ReplayToolTest {
         }
         String request = line(dump, "recv-data");
         assertTrue(
-                request.matches("#\\d+ +\\+\\d+\\.\\d{6}s unix:\\S+#1 recv-data \\d+ \\{\"id\":0,\"method\":\"add\".*"),
+                request.matches(
+                        "#\\d+ +\\+\\d+\\.\\d{6}s\\*? unix:\\S+#1 recv-data \\d+ \\{\"id\":0,\"method\":\"add\".*"),
                 request);
         assertTrue(line(dump, "send-ok").matches(".* send-ok \\d+ crc32c=[0-9a-f]{8}"), line(dump, "send-ok"));
         assertTrue(line(dump, " value ").matches(".* value 16 hex:[0-9a-f]{32}"), "UUID draws are shown in hex");
@@ -176,6 +177,8 @@ class ReplayToolTest {
         assertEquals("add", request.path("messages").path(0).path("method").asText(), request.toString());
         assertTrue(request.path("file").asText().endsWith(".srr"));
         assertTrue(request.path("offset").asLong() > 0);
+        assertTrue(lines.get(0).path("iteration").asBoolean(), "the first event starts the loop's first iteration");
+        assertTrue(lines.stream().anyMatch(l -> !l.has("iteration")), "later events of an iteration are not marked");
     }
 
     @Test
@@ -185,6 +188,7 @@ class ReplayToolTest {
         assertTrue(stats.out().contains("program: " + SampleRecording.PROGRAM), stats.out());
         assertTrue(stats.out().matches("(?s).*\ntotal \\(\\d+ files\\) +" + sample.eventCount() + " .*"), stats.out());
         assertTrue(stats.out().contains("busiest seconds:\n  0 s to 1 s: "), stats.out());
+        assertTrue(stats.out().matches("(?s).*\nloop iterations: [1-9]\\d*, \\d+ of them ticks.*"), stats.out());
         assertTrue(stats.out().endsWith("ended cleanly: yes (status complete)\n"), stats.out());
 
         JsonNode json = new ObjectMapper().readTree(tool("stats", sample.dir().toString(), "--json").out());
@@ -196,6 +200,7 @@ class ReplayToolTest {
         assertEquals(json.path("total").path("bytesIn").asLong(), bytesIn, "streams add up to the total");
         assertTrue(bytesIn > 0);
         assertTrue(json.path("endedCleanly").asBoolean());
+        assertTrue(json.path("iterations").asLong() > 0, json.toString());
     }
 
     @Test
