@@ -1,6 +1,5 @@
 package io.streamreplay.process;
 
-import io.streamreplay.poll.PollLoop;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
@@ -23,13 +22,16 @@ public final class FatalSignals {
     private FatalSignals() {
     }
 
-    /** Catches SIGTERM and SIGINT, and wakes {@code loop} when one comes. */
-    public static FatalSignals toLoop(PollLoop loop) {
+    /**
+     * Catches SIGTERM and SIGINT, and runs {@code wakeLoop} when one comes: the loop's
+     * {@link io.streamreplay.poll.PollLoop#wakeup()}, so that it acts on the signal without waiting for input.
+     */
+    public static FatalSignals toLoop(Runnable wakeLoop) {
         FatalSignals signals = new FatalSignals();
         for (String name : CAUGHT) {
             Signals.handle(name, () -> {
                 signals.received.compareAndSet(null, "SIG" + name);
-                loop.wakeup();
+                wakeLoop.run();
             });
         }
         return signals;

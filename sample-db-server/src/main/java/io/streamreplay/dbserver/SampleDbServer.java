@@ -425,7 +425,7 @@ public final class SampleDbServer implements Callable<Integer> {
             return FatalSignals.atOnce(signal -> log.info(LogbackSetup.REPLAY_STATUS, "replay interrupted by {}",
                     signal));
         }
-        return FatalSignals.toLoop(loop);
+        return FatalSignals.toLoop(loop::wakeup);
     }
 
     /** Logs the stop a signal asked for, and notes it in the recording. */

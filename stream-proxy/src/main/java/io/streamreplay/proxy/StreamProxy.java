@@ -422,7 +422,7 @@ public final class StreamProxy implements Callable<Integer> {
             return FatalSignals.atOnce(signal -> log.info(ProxyLogging.OUTSIDE_REPLAY, "replay interrupted by {}",
                     signal));
         }
-        return FatalSignals.toLoop(loop);
+        return FatalSignals.toLoop(loop::wakeup);
     }
 
     /**
