@@ -109,9 +109,10 @@ final class ReplayBlocker implements Blocker {
         }
         long now = realClock.nanoTime();
         if (pacedReal < 0) {
+            // Paced from what the process did before it first blocked (its start-up), so that the gap before the
+            // first iteration (a server waiting for its first client) is kept too.
             pacedReal = now;
-            pacedRecorded = recorded;
-            return;
+            pacedRecorded = Math.min(recorded, replay.clock().nanoTime());
         }
         long due = pacedReal + pace.realNanos(recorded - pacedRecorded);
         pacedReal = due;

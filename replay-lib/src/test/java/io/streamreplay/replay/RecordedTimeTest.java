@@ -67,6 +67,22 @@ class RecordedTimeTest {
     }
 
     @Test
+    void aPacedReplayTakesAtLeastTheRecordedTimeOverItsFactorAndDoesTheSame() throws Exception {
+        Path work = tmp.resolve("paced");
+        List<String> recorded = comingAndGoingListenerScenario(work, RecordedTimeTest::plain);
+        long span = spanNanos(work.resolve("recording"));
+        for (String pace : List.of("real", "2x")) {
+            long start = System.nanoTime();
+            assertEquals(recorded, replay(work, remotesOf(recorded), null, ReplayPace.parse(pace)), pace);
+            long took = System.nanoTime() - start;
+            // Pacing sleeps until each iteration's recorded time over the factor: never sooner, the gap before the
+            // first client included. (How close it comes is measured, not tested: the machine may be busy.)
+            assertTrue(took >= span / ReplayPace.parse(pace).factor(), pace + ": " + took + " ns for a recording"
+                    + " of " + span + " ns");
+        }
+    }
+
+    @Test
     @Timeout(value = 10, unit = TimeUnit.MINUTES)
     void underStallsAndABusyCoreEveryTrialReplaysWithoutDivergence() throws Exception {
         int trials = Integer.getInteger("jitter.trials", 15);
@@ -208,12 +224,30 @@ class RecordedTimeTest {
 
     /** Replays the recording under {@code work} in this JVM, with no socket; returns what the replayed server saw. */
     private static List<String> replay(Path work, List<String> remotes, Long probeMillis) throws IOException {
-        ReplayContext replay = ReplayContext.replay(work.resolve("recording"), PROGRAM);
+        return replay(work, remotes, probeMillis, ReplayPace.MAX);
+    }
+
+    private static List<String> replay(Path work, List<String> remotes, Long probeMillis, ReplayPace pace)
+            throws IOException {
+        ReplayContext replay = ReplayContext.replay(work.resolve("recording"), PROGRAM, null, null, pace);
         CounterServer replayed =
                 new CounterServer(replay, RecordedTimeTest::plain, remotes, work.resolve("ctl"), probeMillis,
                         new Backoff(50, 400));
         replayed.runUntilExit();
         replay.close();
         return replayed.events();
+    }
+
+    /** Nanoseconds from the first event of the recording in {@code dir} to its last. */
+    private static long spanNanos(Path dir) throws IOException {
+        try (RecordingReader reader = RecordingReader.open(dir)) {
+            long first = -1;
+            long last = 0;
+            for (RecordedEvent event = reader.next(); event != null; event = reader.next()) {
+                first = first < 0 ? event.time() : first;
+                last = event.time();
+            }
+            return last - first;
+        }
     }
 }

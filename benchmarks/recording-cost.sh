@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# What recording costs, for one or more builds of sample-db-server side by side: the standard workload run live
+# and recorded by each build, in an order that rotates from run to run, then per build the medians (with min and
+# max) of live and recorded throughput, of the recording overhead (each recorded run against the live run of the
+# same build and round) and of the recording's bytes per transaction. Use it to compare two builds' recording
+# formats (build the older one in a worktree of its own).
+#
+# Usage: benchmarks/recording-cost.sh RUNS N C CLIENT-JAR LABEL=SERVER-JAR [LABEL=SERVER-JAR ...]
+#   RUNS  rounds (each runs every build live and recorded); N transactions; C connections
+set -euo pipefail
+if [ $# -lt 5 ]; then
+  sed -n '2,10p' "$0" >&2
+  exit 2
+fi
+runs="$1"; n="$2"; c="$3"; client="$4"; shift 4
+builds=("$@")
+work="$(mktemp -d -t streamreplay-cost.XXXXXX)"
+results="$work/results.tsv"
+: > "$results"
+
+run_server() { # jar dir record(0|1) -> prints "elapsed_seconds tps recording_bytes"
+  local jar="$1" dir="$2" record="$3"
+  rm -rf "$dir" && mkdir -p "$dir"
+  java -jar "$client" bench --print-schema > "$dir/kv.ovsschema"
+  (cd "$dir" && java -jar "$jar" create kv.db kv.ovsschema > /dev/null)
+  local extra=()
+  if [ "$record" = 1 ]; then extra=(--replay-record="$dir/recording"); fi
+  (cd "$dir" && exec java -jar "$jar" kv.db --remote=punix:"$dir/db.sock" --control="$dir/ctl" \
+    --log-file=server.log "${extra[@]}" > server.out 2>&1) &
+  local pid=$!
+  for _ in $(seq 300); do [ -S "$dir/db.sock" ] && [ -S "$dir/ctl" ] && break; sleep 0.1; done
+  local summary
+  summary="$(java -jar "$client" bench --server=unix:"$dir/db.sock" --preset=standard -n "$n" \
+    --connections "$c" --monitors=1 --json --no-progress)"
+  java -jar "$client" control --target="$dir/ctl" exit > /dev/null
+  wait "$pid"
+  local bytes=0
+  if [ "$record" = 1 ]; then bytes="$(du -sb "$dir/recording" | cut -f1)"; fi
+  python3 -c 'import json,sys; s=json.loads(sys.argv[1]); assert s["errors"]==0, s; print(s["elapsed_seconds"], s["transactions_per_second"], sys.argv[2])' \
+    "$summary" "$bytes"
+}
+
+echo "machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), $(java -version 2>&1 | head -1)"
+echo "workload: standard preset, N=$n, C=$c, $runs rounds; work directory $work"
+for ((r = 0; r < runs; r++)); do
+  count=${#builds[@]}
+  for ((i = 0; i < count; i++)); do
+    spec="${builds[$(( (i + r) % count ))]}"
+    label="${spec%%=*}"; jar="${spec#*=}"
+    read -r live_s live_tps _ < <(run_server "$jar" "$work/$label" 0)
+    read -r rec_s rec_tps bytes < <(run_server "$jar" "$work/$label" 1)
+    printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$label" "$live_tps" "$rec_tps" "$live_s" "$rec_s" "$bytes" >> "$results"
+    printf 'round %d %-10s live %8.0f tx/s  recorded %8.0f tx/s  recording %d bytes\n' \
+      "$((r + 1))" "$label" "$live_tps" "$rec_tps" "$bytes" >&2
+  done
+done
+
+python3 - "$results" "$n" <<'EOF'
+import statistics, sys
+rows = [line.split("\t") for line in open(sys.argv[1]).read().splitlines()]
+n = int(sys.argv[2])
+def stat(values, fmt):
+    return f"{fmt(statistics.median(values))} [{fmt(min(values))}..{fmt(max(values))}]"
+print(f"{'build':<10} {'live tx/s':>26} {'recorded tx/s':>26} {'overhead':>24} {'bytes/tx':>22}")
+for label in dict.fromkeys(r[0] for r in rows):
+    mine = [r for r in rows if r[0] == label]
+    live = [float(r[1]) for r in mine]
+    rec = [float(r[2]) for r in mine]
+    overhead = [float(r[4]) / float(r[3]) * 100 - 100 for r in mine]
+    size = [int(r[5]) / n for r in mine]
+    print(f"{label:<10} {stat(live, lambda v: f'{v:.0f}'):>26} {stat(rec, lambda v: f'{v:.0f}'):>26}"
+          f" {stat(overhead, lambda v: f'{v:+.1f} %'):>24} {stat(size, lambda v: f'{v:.1f}'):>22}")
+EOF
