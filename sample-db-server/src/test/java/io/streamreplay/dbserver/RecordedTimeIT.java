@@ -8,10 +8,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.streamreplay.dbserver.storage.DatabaseFile;
+import io.streamreplay.dbserver.testing.Jdb;
 import io.streamreplay.dbserver.testing.OvsdbTestClient;
 import io.streamreplay.dbserver.testing.ServerProcess;
 import io.streamreplay.jsonrpc.Json;
 import io.streamreplay.jsonrpc.Message;
+import io.streamreplay.replay.RecordType;
+import io.streamreplay.replay.RecordedEvent;
+import io.streamreplay.replay.RecordingReader;
 import io.streamreplay.stream.TlsConfig;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -76,7 +80,7 @@ class RecordedTimeIT {
                         assertEquals(80, a.get() + b.get());
                     }
                 });
-        assertEquals(1, count(log, "no response to inactivity probe after 0.2 seconds, disconnecting"), log
+        assertEquals(1, count(log, "no response to inactivity probe after 0.2"), log
                 .toString());
     }
 
@@ -176,6 +180,50 @@ class RecordedTimeIT {
     }
 
     @Test
+    void aReplayHeldByADebuggerLongerThanTheProbeIntervalProbesWhereTheRecordedRunDid() throws Exception {
+        List<String> args = record(List.of("--remote=ptcp:0:127.0.0.1", "--inactivity-probe=200"), server -> {
+            int port = port(server);
+            try (Socket silent = new Socket(InetAddress.getLoopbackAddress(), port)) {
+                silent.setSoTimeout(20_000);
+                Future<Integer> inserts = clients.submit(() -> insert("tcp:127.0.0.1:" + port, "a", 40));
+                assertTrue(silent.getInputStream().readAllBytes().length > 0, "probed, then dropped");
+                assertEquals(40, inserts.get());
+            }
+        });
+        long firstAccept;
+        try (RecordingReader reader = RecordingReader.open(dir.resolve("recording"))) {
+            RecordedEvent event = reader.next();
+            while (event.type() != RecordType.ACCEPT_OK || !event.stream().startsWith("ptcp:")) {
+                event = reader.next();
+            }
+            firstAccept = event.seq();
+        }
+        int port;
+        try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = free.getLocalPort();
+        }
+        try (ServerProcess replay = ServerProcess.start(dir, dir.resolve("replay.out"), List.of(
+                "-agentlib:jdwp=transport=dt_socket,server=y,suspend=n,address=127.0.0.1:" + port),
+                with(args,
+                        "--replay=recording", "--replay-stop-at=" + firstAccept))) {
+            replay.awaitLine("stopped at event #" + firstAccept);
+            // Five probe intervals of real time pass while the replay is held: no timer may fire for them.
+            Thread.sleep(1000);
+            try (Jdb jdb = Jdb.attach(port)) {
+                jdb.command("stop in io.streamreplay.replay.ReplayStop.resumeRequested", "Set breakpoint");
+                jdb.await("Breakpoint hit: \"thread=main\", io.streamreplay.replay.ReplayStop.resumeRequested");
+                jdb.command("clear io.streamreplay.replay.ReplayStop.resumeRequested", "Removed");
+                jdb.command("set io.streamreplay.replay.ReplayStop.resume = true", "= true");
+                jdb.command("cont", "The application exited");
+            }
+            assertEquals(0, replay.waitFor(30), replay.consoleText());
+        }
+        List<String> log = replayedTheSame();
+        assertEquals(1, count(log, "no response to inactivity probe after 0.2"), log
+                .toString());
+    }
+
+    @Test
     void aRecordingOfFormatOneStillReplaysAndSaysItHasNoTime() throws Exception {
         // Made by the release before time was recorded: three clients' transactions, then exit.
         Path fixture = Path.of("src/test/resources/recordings/format-1");
@@ -210,13 +258,24 @@ class RecordedTimeIT {
      * log, timestamps aside. Returns the recorded log, timestamps removed.
      */
     private List<String> recordAndReplay(List<String> remotes, Scenario scenario) throws Exception {
+        List<String> args = record(remotes, scenario);
+        int status = ServerProcess.run(dir, dir.resolve("replay.out"), with(args, "--replay=recording"), 60);
+        assertEquals(0, status, Files.readString(dir.resolve("replay.out")));
+        return replayedTheSame();
+    }
+
+    /**
+     * Records the server with {@code remotes} while {@code scenario} runs, then keeps its database and log as
+     * {@code recorded.db} and {@code recorded.log} and puts the starting database back for a replay. Returns the
+     * command line, without the recording option.
+     */
+    private List<String> record(List<String> remotes, Scenario scenario) throws Exception {
         Path db = ServerProcess.createDatabase(dir, RecordReplayIT.SCHEMA);
         List<String> args = new ArrayList<>(List.of("kv.db", "--control=" + dir.resolve("ctl"),
                 "--log-file=server.log"));
         args.addAll(remotes);
-        List<String> record = new ArrayList<>(args);
-        record.add("--replay-record=recording");
-        try (ServerProcess server = ServerProcess.start(dir, dir.resolve("record.out"), record)) {
+        try (ServerProcess server = ServerProcess.start(dir, dir.resolve("record.out"), with(args,
+                "--replay-record=recording"))) {
             server.awaitLine("serving");
             scenario.run(server);
             if (server.process().isAlive()) {
@@ -224,22 +283,26 @@ class RecordedTimeIT {
                 assertEquals(0, server.waitFor(30), server.consoleText());
             }
         }
-        Path recordedDb = dir.resolve("recorded.db");
-        Path recordedLog = dir.resolve("recorded.log");
-        Files.move(db, recordedDb);
-        Files.move(dir.resolve("server.log"), recordedLog);
+        Files.move(db, dir.resolve("recorded.db"));
+        Files.move(dir.resolve("server.log"), dir.resolve("recorded.log"));
         ServerProcess.restoreDatabase(dir);
+        return args;
+    }
 
-        List<String> replay = new ArrayList<>(args);
-        replay.add("--replay=recording");
-        int status = ServerProcess.run(dir, dir.resolve("replay.out"), replay, 60);
-        assertEquals(0, status, Files.readString(dir.resolve("replay.out")));
-        assertEquals(DatabaseFile.recordsWithoutDates(recordedDb), DatabaseFile.recordsWithoutDates(db),
-                "the replayed database differs from the recorded one");
-        List<String> recorded = withoutTimestamps(recordedLog);
+    /** After a replay: its database and log are the recorded run's. Returns the recorded log, timestamps removed. */
+    private List<String> replayedTheSame() throws Exception {
+        assertEquals(DatabaseFile.recordsWithoutDates(dir.resolve("recorded.db")), DatabaseFile.recordsWithoutDates(
+                dir.resolve("kv.db")), "the replayed database differs from the recorded one");
+        List<String> recorded = withoutTimestamps(dir.resolve("recorded.log"));
         assertEquals(recorded, withoutTimestamps(dir.resolve("server.log")),
                 "the replay's log differs from the recorded run's");
         return recorded;
+    }
+
+    private static List<String> with(List<String> args, String... more) {
+        List<String> all = new ArrayList<>(args);
+        all.addAll(List.of(more));
+        return all;
     }
 
     private static int port(ServerProcess server) throws Exception {
