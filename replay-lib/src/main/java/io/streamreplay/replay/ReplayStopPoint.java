@@ -56,7 +56,8 @@ public record ReplayStopPoint(long seq, long timeNanos) {
         if (time.matches()) {
             double nanos = Double.parseDouble(time.group(1)) * (time.group(2).equals("s") ? 1e9 : 1e6);
             if (nanos < Long.MAX_VALUE) {
-                return (long) nanos;
+                // Rounded, not truncated: 0.111386 s is 111385999.99... in binary, and must be 111386000 ns.
+                return Math.round(nanos);
             }
         }
         return -1;

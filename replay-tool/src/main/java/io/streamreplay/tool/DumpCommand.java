@@ -160,7 +160,9 @@ final class DumpCommand extends RecordingCommand {
     }
 
     private boolean selected(RecordedEvent event) {
-        if ((since != null && event.time() < since) || (until != null && event.time() > until)) {
+        // At the microseconds a line shows: --since and --until given a time dump printed include that event.
+        if ((since != null && event.time() / 1000 < since / 1000) || (until != null && event.time() / 1000 > until
+                / 1000)) {
             return false;
         }
         if (errors && !event.type().isError()) {
@@ -215,8 +217,9 @@ final class DumpCommand extends RecordingCommand {
     }
 
     private String textLine(RecordedEvent event, List<JsonNode> messages) {
-        String head = String.format(Locale.ROOT, "#%-7d +%.6fs %s %s %d", event.seq(), event.time() / 1e9,
-                event.stream(), event.type().label(), event.length());
+        long micros = event.time() / 1000;
+        String head = String.format(Locale.ROOT, "#%-7d +%d.%06ds %s %s %d", event.seq(), micros / 1_000_000,
+                micros % 1_000_000, event.stream(), event.type().label(), event.length());
         String detail = detail(event, messages);
         return detail.isEmpty() ? head : head + " " + detail;
     }

@@ -22,7 +22,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeAll;
@@ -86,14 +85,19 @@ class ReplayToolTest {
     @Test
     void dumpSelectsATimeWindowAndErrorsAndSaysWhenNothingMatches() throws Exception {
         Run all = tool("dump", sample.dir().toString());
-        double middle = Double.parseDouble(all.lines().get(all.lines().size() / 2).split(" +")[1].replaceAll("[+s]",
-                ""));
-        Run early = tool("dump", sample.dir().toString(), "--until=" + middle + "s");
-        Run late = tool("dump", sample.dir().toString(), String.format(Locale.ROOT, "--since=%.6fs", middle));
-        assertTrue(early.lines().size() > 0 && late.lines().size() > 0, early.out() + late.out());
+        String middleLine = all.lines().get(all.lines().size() / 2);
+        String shown = middleLine.split(" +")[1].replaceAll("[+s]", "");
+        double middle = Double.parseDouble(shown);
+        Run early = tool("dump", sample.dir().toString(), "--until=" + shown + "s");
+        Run late = tool("dump", sample.dir().toString(), "--since=" + shown + "s");
+        assertTrue(early.lines().contains(middleLine) && late.lines().contains(middleLine),
+                "a time dump shows, given to --since or --until, includes its event: " + early.out() + late.out());
         assertTrue(early.lines().size() + late.lines().size() >= all.lines().size(), "the two halves cover it all");
         for (String line : early.lines()) {
             assertTrue(Double.parseDouble(line.split(" +")[1].replaceAll("[+s]", "")) <= middle, line);
+        }
+        for (String line : late.lines()) {
+            assertTrue(Double.parseDouble(line.split(" +")[1].replaceAll("[+s]", "")) >= middle, line);
         }
 
         Run none = tool("dump", sample.dir().toString(), "--errors");
