@@ -10,6 +10,8 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.Marker;
 
 /**
  * Everything one process needs to record or replay: the mode, the directory, the sequence counter and the open
@@ -29,6 +31,9 @@ import java.util.Map;
  * <p>Threading: the loop thread, apart from the shutdown hook.
  */
 public final class ReplayContext implements AutoCloseable {
+
+    /** The line a process stopped by a signal logs, and its replay again where it ends. */
+    private static final String STOPPING = "stopping on {}";
 
     private final ReplayMode mode;
     private final Recording recording;
@@ -264,10 +269,13 @@ public final class ReplayContext implements AutoCloseable {
     }
 
     /**
-     * Notes that a signal ({@code SIGTERM}, {@code SIGINT}) is stopping the process, for the manifest when recording;
-     * when replaying, see {@link #recordedSignal()}. Any thread.
+     * A signal ({@code SIGTERM}, {@code SIGINT}) stops the process: logs {@code stopping on SIGTERM} to {@code log},
+     * the application's logger, and notes the signal in the manifest when recording. The replay of that recording
+     * logs the same line to the same logger where it ends ({@link #ended}), so that its log is the recorded run's.
+     * Any thread.
      */
-    public void stoppingOnSignal(String signal) {
+    public void stoppingOnSignal(Logger log, String signal) {
+        log.info(STOPPING, signal);
         if (recording != null) {
             recording.stoppedBy(signal);
         }
@@ -275,11 +283,30 @@ public final class ReplayContext implements AutoCloseable {
 
     /**
      * When replaying, the signal that stopped the recorded process, if the application noted it
-     * ({@link #stoppingOnSignal}); otherwise null. An application that logs the signal it stops on logs the same
-     * line when the replay reaches that point, so that the replay's log is the recorded run's.
+     * ({@link #stoppingOnSignal}); otherwise null.
      */
     public String recordedSignal() {
         return replay == null ? null : replay.manifest().signal();
+    }
+
+    /**
+     * Ends the application's run on {@code e} (caught around its main loop): logs it and returns the exit status to
+     * end the process with ({@link RecordReplayException#exitStatus()}). A replay that reached the end of a
+     * recording of a stopped or killed run logs only what that run logged there (the signal's line, if a signal
+     * stopped it), so that the two logs stay equal; a failed recording is logged to {@code log}; any other end of a
+     * replay is logged with {@code outsideLogFile}, the marker of lines the application keeps out of its log file.
+     */
+    public int ended(RecordReplayException e, Logger log, Marker outsideLogFile) {
+        if (e.isExpectedEnd()) {
+            if (recordedSignal() != null) {
+                log.info(STOPPING, recordedSignal());
+            }
+        } else if (e instanceof RecordingFailedException) {
+            log.error("{}", e.getMessage());
+        } else {
+            log.error(outsideLogFile, "{}", e.getMessage());
+        }
+        return e.exitStatus();
     }
 
     /** Events recorded (once failed: written before the failure) or replayed so far. */

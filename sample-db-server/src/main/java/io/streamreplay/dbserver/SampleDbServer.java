@@ -83,8 +83,6 @@ public final class SampleDbServer implements Callable<Integer> {
 
     private static final Logger log = LoggerFactory.getLogger(SampleDbServer.class);
     private static final long PROBE_INTERVAL_MILLIS = 5000;
-    /** The line a signal that stops the server logs, and its replay again where it ends. */
-    private static final String STOPPING_ON_SIGNAL = "stopping on {}";
 
     /** Picocli's version text. */
     static final class Version implements CommandLine.IVersionProvider {
@@ -331,12 +329,12 @@ public final class SampleDbServer implements Callable<Integer> {
                 status = startStatus(loop, commands, replay);
                 log.info("{} {} serving {}", PROGRAM, VERSION, server.databaseNames());
                 serve(loop, rpc, controlServer, server, commands, () -> signals.exitIfReceived(
-                        signal -> stopping(replay, signal)));
+                        signal -> replay.stoppingOnSignal(log, signal)));
             }
             log.info("exiting");
             return 0;
         } catch (RecordReplayException e) {
-            return ended(e, replay);
+            return replay.ended(e, log, LogbackSetup.REPLAY_STATUS);
         } catch (OvsdbException e) {
             log.error("{}: {}", e.tag(), e.details());
             return 1;
@@ -383,24 +381,6 @@ public final class SampleDbServer implements Callable<Integer> {
         }
     }
 
-    /**
-     * Logs the end of a replay or a failed recording and returns the exit status. A replay that ended where its
-     * recording of a stopped or killed run ends says only what that run said, so that the two logs stay equal; the
-     * replay's summary, outside the log file, says the rest.
-     */
-    private static int ended(RecordReplayException e, ReplayContext replay) {
-        if (e.isExpectedEnd()) {
-            if (replay.recordedSignal() != null) {
-                log.info(STOPPING_ON_SIGNAL, replay.recordedSignal());
-            }
-        } else if (e instanceof RecordingFailedException) {
-            log.error("{}", e.getMessage());
-        } else {
-            log.error(LogbackSetup.REPLAY_STATUS, "{}", e.getMessage());
-        }
-        return e.exitStatus();
-    }
-
     /** Starts {@code --http}, if given, fed a snapshot each time the loop is about to block; returns it or null. */
     private StatusEndpoint startStatus(PollLoop loop, ServerControlCommands commands, ReplayContext replay)
             throws IOException {
@@ -426,12 +406,6 @@ public final class SampleDbServer implements Callable<Integer> {
                     signal));
         }
         return FatalSignals.toLoop(loop::wakeup);
-    }
-
-    /** Logs the stop a signal asked for, and notes it in the recording. */
-    private static void stopping(ReplayContext replay, String signal) {
-        log.info(STOPPING_ON_SIGNAL, signal);
-        replay.stoppingOnSignal(signal);
     }
 
     /** Listens on and connects to the remotes; returns false if none could be opened. */

@@ -9,7 +9,6 @@ import io.streamreplay.poll.PollLoop;
 import io.streamreplay.process.FatalSignals;
 import io.streamreplay.process.Signals;
 import io.streamreplay.replay.RecordReplayException;
-import io.streamreplay.replay.RecordingFailedException;
 import io.streamreplay.replay.ReplayContext;
 import io.streamreplay.replay.ReplayMode;
 import io.streamreplay.replay.ReplayNeutral;
@@ -66,7 +65,6 @@ public final class StreamProxy implements Callable<Integer> {
 
     private static final Logger log = LoggerFactory.getLogger(StreamProxy.class);
     private static final long TICK_NANOS = TimeUnit.SECONDS.toNanos(1);
-    private static final String STOPPING_ON_SIGNAL = "stopping on {}";
 
     /** Picocli's version text. */
     static final class Version implements CommandLine.IVersionProvider {
@@ -340,24 +338,12 @@ public final class StreamProxy implements Callable<Integer> {
                 }
                 log.info("{} {} forwarding to {}", PROGRAM, VERSION, upstream);
                 serve(loop, forwarder, controlServer, stats, replaying ? null : saved, () -> signals.exitIfReceived(
-                        signal -> {
-                            log.info(STOPPING_ON_SIGNAL, signal);
-                            replay.stoppingOnSignal(signal);
-                        }));
+                        signal -> replay.stoppingOnSignal(log, signal)));
             }
             log.info("exiting");
             return 0;
         } catch (RecordReplayException e) {
-            if (e.isExpectedEnd()) {
-                if (replay.recordedSignal() != null) {
-                    log.info(STOPPING_ON_SIGNAL, replay.recordedSignal());
-                }
-            } else if (e instanceof RecordingFailedException) {
-                log.error("{}", e.getMessage());
-            } else {
-                log.error(ProxyLogging.OUTSIDE_REPLAY, "{}", e.getMessage());
-            }
-            return e.exitStatus();
+            return replay.ended(e, log, ProxyLogging.OUTSIDE_REPLAY);
         } catch (StartingStateException e) {
             log.error(ProxyLogging.OUTSIDE_REPLAY, "{}", e.getMessage());
             return 1;
