@@ -109,19 +109,22 @@ class RecordedTimeIT {
     }
 
     @Test
-    void anActiveRemoteReconnectsWithBackoffToAListenerThatComesAndGoes() throws Exception {
+    void anActiveRemoteReconnectsWithBackoffToAListenerThatComesAndGoesAndIsProbed() throws Exception {
         ServerSocket listener = listen(0);
         int port = listener.getLocalPort();
-        List<String> log = recordAndReplay(List.of("--remote=tcp:127.0.0.1:" + port), server -> {
-            serveOneTransaction(listener, "first");
-            awaitCount(server, "connection attempt failed", 2);
-            try (ServerSocket again = listen(port)) {
-                serveOneTransaction(again, "second");
-            }
-            awaitCount(server, "connection attempt failed", 3);
-        });
+        List<String> log = recordAndReplay(List.of("--remote=tcp:127.0.0.1:" + port, "--inactivity-probe=300"),
+                server -> {
+                    serveOneTransaction(listener, "first", false);
+                    awaitCount(server, "connection attempt failed", 2);
+                    try (ServerSocket again = listen(port)) {
+                        serveOneTransaction(again, "second", true);
+                    }
+                    awaitCount(server, "connection attempt failed", 3);
+                });
         assertTrue(count(log, "tcp:127.0.0.1:" + port + ": connected") >= 2, log.toString());
         assertTrue(count(log, "connection attempt failed") >= 3, log.toString());
+        assertEquals(1, count(log, "tcp:127.0.0.1:" + port + ": no response to inactivity probe after 0.3"), log
+                .toString());
     }
 
     @Test
@@ -319,10 +322,11 @@ class RecordedTimeIT {
     }
 
     /**
-     * Accepts the server's connection, inserts one row named {@code name} over it as a client, then closes the
-     * connection and the listener: the server must connect again, with backoff, when the listener comes back.
+     * Accepts the server's connection and inserts one row named {@code name} over it as a client; then either
+     * closes the connection at once or, if {@code silent}, says nothing more until the server's inactivity probe
+     * drops it. The listener is closed with it: the server must connect again, with backoff, when it comes back.
      */
-    private static void serveOneTransaction(ServerSocket listener, String name) throws Exception {
+    private static void serveOneTransaction(ServerSocket listener, String name, boolean silent) throws Exception {
         try (listener; Socket connection = listener.accept()) {
             connection.setSoTimeout(20_000);
             String request = "{\"id\":1,\"method\":\"transact\",\"params\":[\"kvdb\",{\"op\":\"insert\","
@@ -332,6 +336,10 @@ class RecordedTimeIT {
                     .readValues(connection.getInputStream());
             JsonNode reply = messages.next();
             assertTrue(reply.get("result").get(0).has("uuid"), reply.toString());
+            if (silent) {
+                assertEquals("echo", messages.next().get("method").asText(), "probed");
+                assertFalse(messages.hasNext(), "then dropped");
+            }
         }
     }
 
