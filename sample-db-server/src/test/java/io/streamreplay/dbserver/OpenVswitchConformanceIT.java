@@ -1,6 +1,7 @@
 package io.streamreplay.dbserver;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -133,6 +134,22 @@ class OpenVswitchConformanceIT {
             assertJson("[{}]", transact(client, wait + "[{\"number\":81},{\"number\":81}]}"));
             assertEquals("\"where\" clause test failed", transact(client, wait
                     + "[{\"number\":81},{\"number\":82}]}").get(0).get("details").asText());
+
+            // Parked with a timeout, a wait compares distinct projections each time it runs again: the two rows'
+            // one projection equals the expected row, so "!=" waits until another commit makes it two.
+            JsonNode parked = Json.parse("{\"op\":\"wait\",\"table\":\"o\",\"where\":[[\"number\","
+                    + "\">=\",81],[\"number\",\"<=\",82]],\"columns\":[\"number\"],\"timeout\":30000,"
+                    + "\"until\":\"!=\",\"rows\":[{\"number\":81}]}");
+            long id = client.send("transact", "lab", parked);
+            transact(client, "{\"op\":\"comment\",\"comment\":\"a third row, with the same projection\"}",
+                    "{\"op\":\"insert\",\"table\":\"o\",\"row\":{\"name\":\"wait-c\",\"number\":81}}");
+            assertFalse(client.hasReply(id), () -> "still one projection of the waited rows: the wait stays parked, but"
+                    + " it replied " + client.awaitReplyQuietly(id));
+            try (OvsdbTestClient other = sharedClient()) {
+                transact(other, "{\"op\":\"update\",\"table\":\"o\",\"where\":[[\"name\",\"==\",\"wait-b\"]],"
+                        + "\"row\":{\"number\":82}}");
+            }
+            assertJson("[{}]", client.awaitReply(id).result());
         }
     }
 

@@ -91,6 +91,15 @@ public final class OvsdbTestClient implements AutoCloseable {
         return replies.remove(id);
     }
 
+    /** The reply to request {@code id} if it has arrived, as text (for failure messages). */
+    public String awaitReplyQuietly(long id) {
+        try {
+            return awaitReply(id).toString();
+        } catch (IOException e) {
+            return e.toString();
+        }
+    }
+
     /** Whether the reply to request {@code id} has arrived (without waiting for anything). */
     public boolean hasReply(long id) {
         return replies.containsKey(id);
