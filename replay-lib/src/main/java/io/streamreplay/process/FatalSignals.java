@@ -2,6 +2,8 @@ package io.streamreplay.process;
 
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The signals that stop a server, SIGTERM and SIGINT, taken to its poll loop's thread, as Open vSwitch's
@@ -10,11 +12,16 @@ import java.util.function.Consumer;
  * logs on stopping, and its replay, which ends where the recording ends and logs that line there, leaves the same
  * log. (Acting on the signal's own thread would let the loop go on handling input after the line.)
  *
+ * <p>A second signal before the loop acted on the first (a loop stuck in a long computation) ends the process at
+ * once from the signal's thread, as a second Ctrl-C does in many servers, so that a wedged server still stops on
+ * {@code kill}.
+ *
  * <p>The exit status is the shell's for a process killed by the signal: 128 plus its number (143 for SIGTERM, 130
  * for SIGINT). Thread-safe: handlers run on the JVM's signal thread, {@link #exitIfReceived} on the loop's.
  */
 public final class FatalSignals {
 
+    private static final Logger log = LoggerFactory.getLogger(FatalSignals.class);
     private static final String[] CAUGHT = {"TERM", "INT"};
 
     private final AtomicReference<String> received = new AtomicReference<>();
@@ -30,7 +37,12 @@ public final class FatalSignals {
         FatalSignals signals = new FatalSignals();
         for (String name : CAUGHT) {
             Signals.handle(name, () -> {
-                signals.received.compareAndSet(null, "SIG" + name);
+                if (!signals.received.compareAndSet(null, "SIG" + name)) {
+                    // A second one while the loop has not acted on the first (it is stuck): the operator means it.
+                    log.warn("SIG{} again before the loop stopped on {}: exiting at once", name,
+                            signals.received.get());
+                    System.exit(exitStatus("SIG" + name));
+                }
                 wakeLoop.run();
             });
         }
