@@ -7,6 +7,7 @@ import java.io.IOException;
  * The connection it happened on is no longer usable.
  */
 public final class ProtocolException extends IOException {
+    private static final long serialVersionUID = 1L;
 
     /** {@code message} says what was wrong, and where when known. */
     public ProtocolException(String message) {

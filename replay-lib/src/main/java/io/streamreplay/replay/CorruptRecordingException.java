@@ -8,6 +8,7 @@ import java.nio.file.Path;
  * checksum mismatch, a malformed manifest. The message names the file and the byte offset.
  */
 public final class CorruptRecordingException extends IOException {
+    private static final long serialVersionUID = 1L;
 
     private final boolean cutShort;
 

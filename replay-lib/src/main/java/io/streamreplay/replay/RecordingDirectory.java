@@ -42,6 +42,8 @@ final class RecordingDirectory implements AutoCloseable {
 
     /** Another process records into the directory: a second recorder is refused. */
     static final class LockedException extends IOException {
+        private static final long serialVersionUID = 1L;
+
         LockedException(Path dir) {
             super(dir + ": another process is recording into this directory");
         }

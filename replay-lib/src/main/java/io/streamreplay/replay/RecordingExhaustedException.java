@@ -5,6 +5,7 @@ package io.streamreplay.replay;
  * (or killed) at this point. A normal end for a replay of a process that did not exit by itself.
  */
 public final class RecordingExhaustedException extends ReplayException {
+    private static final long serialVersionUID = 1L;
 
     /** The exit status of a process whose replay ran to the end of a complete recording: {@value}. */
     public static final int EXIT_STATUS = 3;

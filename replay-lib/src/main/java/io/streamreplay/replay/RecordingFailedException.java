@@ -10,6 +10,7 @@ import java.nio.file.Path;
  * application's main loop.
  */
 public final class RecordingFailedException extends RecordReplayException {
+    private static final long serialVersionUID = 1L;
 
     /** The exit status of a process stopped by its recording's failure: {@value}. */
     public static final int EXIT_STATUS = 5;

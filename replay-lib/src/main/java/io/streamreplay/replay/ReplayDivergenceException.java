@@ -6,6 +6,7 @@ package io.streamreplay.replay;
  * is corrupt. The message names the stream, the sequence number and the file.
  */
 public final class ReplayDivergenceException extends ReplayException {
+    private static final long serialVersionUID = 1L;
 
     /** The exit status of a process whose replay diverged: {@value}. */
     public static final int EXIT_STATUS = 4;

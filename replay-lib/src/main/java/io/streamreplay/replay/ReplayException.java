@@ -6,6 +6,7 @@ package io.streamreplay.replay;
  * cannot go on. Unchecked, so that it reaches the application's main loop through any stream code.
  */
 public abstract class ReplayException extends RecordReplayException {
+    private static final long serialVersionUID = 1L;
 
     ReplayException(String message) {
         super(message);

@@ -5,6 +5,7 @@ import java.io.IOException;
 
 /** A stream of a proxied connection failed: {@link #stream()} is the one, {@link #getCause()} says how. */
 final class ForwardingFailure extends Exception {
+    private static final long serialVersionUID = 1L;
 
     private final transient Stream stream;
 
