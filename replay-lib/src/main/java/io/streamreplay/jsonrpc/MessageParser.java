@@ -76,6 +76,15 @@ public final class MessageParser {
         return 2 * (fedBytes - messageStart) + treeBytes;
     }
 
+    /**
+     * Where the message {@link #next()} returned last ends: the number of bytes fed before its end, counted from the
+     * first byte ever fed (white space after it not included); 0 before the first message. With it, a caller that
+     * keeps the bytes it feeds can cut them into the exact bytes of each message.
+     */
+    public long messageEnd() {
+        return messageStart;
+    }
+
     /** Whether {@link #feed} may be called: everything fed so far has been parsed. */
     public boolean needsInput() {
         return feeder.needMoreInput();

@@ -61,6 +61,29 @@ class MessageParserTest {
     }
 
     @Test
+    void messageEndCutsTheBytesIntoEachMessageAtEverySplitPoint() throws Exception {
+        byte[] bytes = STREAM.getBytes(StandardCharsets.UTF_8);
+        String[] expected = {"{\"id\":0,\"method\":\"echo\",\"params\":[\"h\u00e9llo \u2603 \ud83d\ude00\"]}",
+                "{\"id\":0,\"result\":[1,2.5,1.0,1e2,-0,true,null,{}],\"error\":null}", "[1,[2,[3]]]",
+                "{\"id\":null,\"method\":\"update\",\"params\":[null,{\"a\":{\"b\":\"\\u00e9\\n\"}}]}"};
+        for (int chunk = 1; chunk <= bytes.length; chunk++) {
+            MessageParser parser = new MessageParser(1 << 20);
+            List<String> messages = new ArrayList<>();
+            long start = 0;
+            for (int offset = 0; offset < bytes.length; offset += chunk) {
+                parser.feed(bytes, offset, Math.min(chunk, bytes.length - offset));
+                while (parser.next() != null) {
+                    String text = new String(bytes, (int) start, (int) (parser.messageEnd() - start),
+                            StandardCharsets.UTF_8);
+                    messages.add(text.strip());
+                    start = parser.messageEnd();
+                }
+            }
+            assertEquals(List.of(expected), messages, "fed " + chunk + " bytes at a time");
+        }
+    }
+
+    @Test
     void numbersAreTypedByValueAsOpenVswitchDoes() throws Exception {
         JsonNode result = parseInChunks(STREAM.getBytes(StandardCharsets.UTF_8)).get(1).get("result");
         assertTrue(result.get(0).isLong());
