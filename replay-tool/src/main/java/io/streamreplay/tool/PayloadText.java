@@ -10,7 +10,7 @@ import java.util.HexFormat;
  * A payload as one line of text: printable UTF-8 as text (with {@code \n}, {@code \r}, {@code \t} and {@code \\}
  * escaped so that one event stays on one line), anything else as {@code hex:} followed by its bytes. Stateless.
  */
-final class PayloadText {
+public final class PayloadText {
 
     private PayloadText() {
     }
@@ -23,7 +23,7 @@ final class PayloadText {
     }
 
     /** {@code payload} as a line, cut after {@code limit} characters (0: no limit), saying how much was cut. */
-    static String of(byte[] payload, int limit) {
+    public static String of(byte[] payload, int limit) {
         if (isText(payload)) {
             String text = decode(payload);
             boolean cut = limit > 0 && text.length() > limit;
