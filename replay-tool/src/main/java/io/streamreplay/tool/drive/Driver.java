@@ -6,7 +6,9 @@ import io.streamreplay.stream.StreamProvider;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.function.LongConsumer;
 import org.slf4j.Logger;
@@ -39,6 +41,8 @@ public final class Driver {
     private final LongConsumer progress;
     private final Selection selection;
     private final List<LiveConnection> live = new ArrayList<>();
+    private final Map<RecordedConnection, LiveConnection> byRecorded = new HashMap<>();
+    private long repliesCaughtUp;
     private Step lastSent;
     private boolean readMore;
     private boolean everConnected;
@@ -90,12 +94,19 @@ public final class Driver {
             while (true) {
                 long now = loop.now();
                 fill(workload, now - start);
-                for (RecordedConnection connection : workload.takeOpened()) {
-                    live.add(new LiveConnection(connection, this, options, report, comparison, uuids));
+                for (RecordedConnection recordedConnection : workload.takeOpened()) {
+                    LiveConnection connection = new LiveConnection(recordedConnection, this, options, report,
+                            comparison, uuids);
+                    live.add(connection);
+                    byRecorded.put(recordedConnection, connection);
                 }
                 for (LiveConnection connection : live) {
                     connection.run(now);
                 }
+                repliesCaughtUp = workload.replyOrder().catchUp(d -> {
+                    LiveConnection connection = byRecorded.get(d.connection());
+                    return connection == null || connection.arrived(d);
+                });
                 if (refusal != null && !everConnected) {
                     throw new DriveException("cannot connect to " + options.target() + ": " + refusal.getMessage(),
                             refusal);
@@ -103,6 +114,11 @@ public final class Driver {
                 checkLimits(now, driveStart);
                 if (!stopped) {
                     dispatch(now, start);
+                }
+                for (LiveConnection connection : live) {
+                    if (connection.finished()) {
+                        byRecorded.remove(connection.recorded);
+                    }
                 }
                 live.removeIf(LiveConnection::finished);
                 progress.accept(report.requests);
@@ -215,6 +231,11 @@ public final class Driver {
     /** The last message sent on any connection: what a notification most likely follows from. */
     Step lastSent() {
         return lastSent;
+    }
+
+    /** How many of the recorded server's reply deliveries the live drive has caught up with. */
+    long repliesCaughtUp() {
+        return repliesCaughtUp;
     }
 
     /** A live reply waits for its recorded counterpart: read the recording further. */

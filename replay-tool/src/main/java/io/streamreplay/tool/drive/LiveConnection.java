@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -52,10 +53,12 @@ final class LiveConnection {
     private final ByteBuffer in = ByteBuffer.allocate(64 << 10);
     private final JsonFraming framing;
     private final Map<String, Sent> outstanding = new LinkedHashMap<>();
+    private final Map<String, Integer> answered = new HashMap<>();
     private final ArrayDeque<Sent> rawSends = new ArrayDeque<>();
     private final ArrayDeque<Live> held = new ArrayDeque<>();
     private final DigestCheck digests;
     private final ByteCheck bytes;
+    private final NotificationCheck notificationCheck;
     private Step lastSent;
     private long received;
     private int notifications;
@@ -79,11 +82,27 @@ final class LiveConnection {
         boolean lengthOnly = options.compare() == DriveOptions.Compare.LENGTH;
         this.digests = recorded.hasContent() ? null : new DigestCheck(recorded, lengthOnly);
         this.bytes = recorded.hasContent() && !recorded.isJsonRpc() ? new ByteCheck(recorded, lengthOnly) : null;
+        this.notificationCheck = recorded.hasContent() && recorded.isJsonRpc()
+                ? new NotificationCheck(comparison, uuids) : null;
     }
 
     /** Whether the connection is over: closed, by the script, the target, a failure or a stop. */
     boolean finished() {
         return state == State.CLOSED;
+    }
+
+    /**
+     * Whether the live drive has seen the recorded reply delivery {@code delivery} of this connection, or never will
+     * (the connection is over).
+     */
+    boolean arrived(ReplyOrder.Delivery delivery) {
+        if (state == State.CLOSED || stopped) {
+            return true;
+        }
+        if (delivery.id() == null) {
+            return received >= delivery.bytes();
+        }
+        return answered.getOrDefault(delivery.id(), 0) >= delivery.nth();
     }
 
     /** Whether the connection has not been opened yet. */
@@ -102,7 +121,7 @@ final class LiveConnection {
         if (state != State.OPEN || queued > MAX_QUEUED) {
             return false;
         }
-        boolean replied = received >= step.awaitBytes
+        boolean replied = driver.repliesCaughtUp() >= step.repliesBefore && received >= step.awaitBytes
                 && (step.awaitIds.isEmpty() || step.awaitIds.stream().noneMatch(outstanding::containsKey));
         boolean notified = notifications >= step.awaitNotifications
                 || (gatedSince >= 0 && now - gatedSince > options.replyTimeoutNanos());
@@ -208,6 +227,7 @@ final class LiveConnection {
             return;
         }
         retryHeld();
+        takeRecordedNotifications();
         if (state != State.CLOSED) {
             timeouts(now);
         }
@@ -315,12 +335,22 @@ final class LiveConnection {
                 answer(json);
                 return;
             }
-            notifications++;
+            notifications += NotificationCheck.units(json);
             report.notifications++;
             request = driver.lastSent();
+            if (notificationCheck != null) {
+                if (options.compare() != DriveOptions.Compare.NONE) {
+                    report.compared++;
+                    notificationCheck.live(json);
+                }
+                return;
+            }
         } else {
             report.replies++;
             Sent sent = outstanding.remove(id);
+            if (id != null) {
+                answered.merge(id, 1, Integer::sum);
+            }
             if (sent != null) {
                 report.latency.recordValue(Math.max(0, now - sent.at()));
             }
@@ -406,6 +436,17 @@ final class LiveConnection {
         return true;
     }
 
+    /** Matches the recorded notifications read so far with the live ones. */
+    private void takeRecordedNotifications() {
+        if (notificationCheck == null || options.compare() == DriveOptions.Compare.NONE) {
+            return;
+        }
+        ExpectedMessage notification;
+        while ((notification = recorded.takeNotification()) != null) {
+            notificationCheck.recorded(notification);
+        }
+    }
+
     /** Compares the messages held, now that more of the recording may have been read. */
     private void retryHeld() {
         while (!held.isEmpty() && compare(held.peek())) {
@@ -462,7 +503,7 @@ final class LiveConnection {
             return;
         }
         boolean settled = outstanding.isEmpty() && out.isEmpty() && held.isEmpty()
-                && (stopped || notifications >= recorded.notificationsRecorded)
+                && (stopped || notifications >= recorded.notificationUnitsRecorded)
                 && (stopped || framing != null || received >= recorded.replyBytesRecorded);
         boolean ended = liveEnded || state != State.SHUT;
         if ((settled && ended) || now - settlingSince > timeout) {
@@ -508,10 +549,10 @@ final class LiveConnection {
         if (options.compare() == DriveOptions.Compare.NONE || recorded.peekStep() != null || !recorded.scriptEnded()) {
             return;
         }
-        ExpectedMessage notification = recorded.notificationsLeft().peek();
-        if (notification != null) {
-            diverge(notification.seq(), "the target sent " + recorded.notificationsLeft().size()
-                    + " notifications fewer than recorded", null, text(notification.bytes()), "nothing");
+        takeRecordedNotifications();
+        Mismatch leftover = notificationCheck == null ? null : notificationCheck.leftover();
+        if (leftover != null) {
+            diverge(leftover.seq(), leftover.what(), null, leftover.expected(), leftover.actual());
         } else if (bytes != null && bytes.expectsMore()) {
             diverge(bytes.nextSeq(), "the target sent fewer bytes than recorded", describe(lastSent),
                     bytes.expectedExcerpt(), "nothing");

@@ -38,7 +38,7 @@ final class RecordedConnection {
     }
 
     /** Where a message of the recorded server ends in its stream, and what it was. */
-    private record Mark(long end, String id, boolean notification) {
+    private record Mark(long end, String id, boolean notification, int units) {
     }
 
     final int number;
@@ -48,6 +48,8 @@ final class RecordedConnection {
     private boolean jsonRpc;
     private final boolean retain;
     private final Held held;
+    private final ReplyOrder order;
+    private final Map<String, Integer> deliveredIds = new HashMap<>();
     private String upstreamFile;
 
     private final ArrayDeque<Step> steps = new ArrayDeque<>();
@@ -78,6 +80,8 @@ final class RecordedConnection {
     long replyBytesRecorded;
     long repliesRecorded;
     long notificationsRecorded;
+    /** Row changes (or whole notifications) of the notifications read: what grouping does not change. */
+    long notificationUnitsRecorded;
     long firstTime = -1;
     long lastTime;
     long lastStepTime;
@@ -93,7 +97,8 @@ final class RecordedConnection {
      * @param retain whether steps and replies are kept for a drive (else only counted, for a summary)
      */
     RecordedConnection(int number, String name, String listener, long openSeq, boolean jsonRpc, boolean retain,
-            Held held) {
+            Held held, ReplyOrder order) {
+        this.order = order;
         this.number = number;
         this.name = name;
         this.listener = listener;
@@ -185,13 +190,15 @@ final class RecordedConnection {
             String id = idKey(json.get("id"));
             boolean notification = json.has("method") && id == null;
             if (json.has("method") && id != null) {
-                marks.add(new Mark(message.end(), null, false)); // the server's own request: not a reply
+                marks.add(new Mark(message.end(), null, false, 0)); // the server's own request: not a reply
                 continue;
             }
-            marks.add(new Mark(message.end(), id, notification));
+            int units = notification ? NotificationCheck.units(json) : 0;
+            marks.add(new Mark(message.end(), id, notification, units));
             ExpectedMessage expected = new ExpectedMessage(event.seq(), json, message.bytes());
             if (notification) {
                 notificationsRecorded++;
+                notificationUnitsRecorded += units;
             } else {
                 repliesRecorded++;
             }
@@ -268,21 +275,32 @@ final class RecordedConnection {
             while (!marks.isEmpty() && marks.peek().end() <= delivered) {
                 Mark mark = marks.poll();
                 if (mark.notification()) {
-                    notificationsDelivered++;
+                    notificationsDelivered += mark.units();
                 } else if (mark.id() != null) {
-                    awaiting.add(mark.id());
+                    awaitReply(mark.id());
                 }
+            }
+            if (!jsonRpc) {
+                order.delivered(this, null, 0, delivered);
             }
             return;
         }
         // Without the replies, what the client had been answered is taken to be every request the server had
         // received when it sent this: a library server answers in order.
-        awaiting.addAll(unanswered);
+        unanswered.forEach(this::awaitReply);
         unanswered.clear();
+        if (!jsonRpc) {
+            order.delivered(this, null, 0, delivered);
+        }
         replyBytesRecorded += length;
         if (retain) {
             digests.add(new ExpectedDigest(event.seq(), length, ByteBuffer.wrap(event.payload()).getInt(4)));
         }
+    }
+
+    private void awaitReply(String id) {
+        awaiting.add(id);
+        order.delivered(this, id, deliveredIds.merge(id, 1, Integer::sum), 0);
     }
 
     private List<String> takeAwaiting() {
@@ -295,6 +313,7 @@ final class RecordedConnection {
     }
 
     private void add(Step step) {
+        step.repliesBefore = order.count();
         if (retain) {
             steps.add(step);
             held.bytes += step.bytes == null ? 0 : step.bytes.length;
@@ -372,11 +391,6 @@ final class RecordedConnection {
             left += queue.size();
         }
         return left;
-    }
-
-    /** The recorded notifications read but not matched. */
-    ArrayDeque<ExpectedMessage> notificationsLeft() {
-        return notifications;
     }
 
     /** Counts {@code bytes} of recorded replies taken out by a check as no longer held. */

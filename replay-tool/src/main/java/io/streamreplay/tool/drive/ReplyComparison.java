@@ -56,6 +56,20 @@ final class ReplyComparison {
         return difference;
     }
 
+    /**
+     * Compares two values (a row, a notification's parameters) as {@link #compare} compares messages, but with every
+     * member compared, {@code id} included.
+     *
+     * @return null if they are the same after normalisation, else the first difference
+     */
+    Difference compareValues(JsonNode recorded, JsonNode live) {
+        Difference difference = align(recorded, live, "$");
+        if (difference == null && !normalize) {
+            difference = exact(recorded, live, "$");
+        }
+        return difference;
+    }
+
     private Difference align(JsonNode recorded, JsonNode live, String path) {
         if (recorded.isTextual() && live.isTextual()) {
             String r = recorded.asText();
@@ -209,7 +223,7 @@ final class ReplyComparison {
      * A hash of {@code node} that two nodes equal after normalisation share: UUIDs all hash alike, members and the
      * elements of OVSDB sets and maps in any order, volatile members not at all.
      */
-    private int blindHash(JsonNode node) {
+    int blindHash(JsonNode node) {
         if (node.isTextual()) {
             return UuidMap.isUuid(node.asText()) ? UUID_HASH : node.asText().hashCode();
         }

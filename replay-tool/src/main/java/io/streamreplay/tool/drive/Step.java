@@ -31,8 +31,13 @@ final class Step {
     final List<String> awaitIds;
     /** The reply bytes the recorded client had been sent before this step (raw streams). */
     final long awaitBytes;
-    /** The notifications the recorded client had been sent before this step (JSON-RPC, replies in full). */
+    /**
+     * The notifications the recorded client had been sent before this step, in units that batching does not change
+     * ({@link NotificationCheck#units}; JSON-RPC, replies in full).
+     */
     final int awaitNotifications;
+    /** How many of the recorded server's reply deliveries, on any connection, came before this step. */
+    long repliesBefore;
     /** When the step is due, in drive nanoseconds (set by the {@link Schedule}). */
     long due;
     /**

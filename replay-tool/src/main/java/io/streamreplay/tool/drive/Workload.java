@@ -42,6 +42,7 @@ final class Workload implements AutoCloseable {
     private final boolean retain;
     private final boolean proxy;
     private final RecordedConnection.Held held = new RecordedConnection.Held();
+    private final ReplyOrder replyOrder = new ReplyOrder();
     private final Map<Long, Path> streamsByOpenSeq = new HashMap<>();
     private final Map<Path, RecordedConnection> byClientFile = new HashMap<>();
     private final Map<Path, RecordedConnection> byUpstreamFile = new HashMap<>();
@@ -115,6 +116,9 @@ final class Workload implements AutoCloseable {
                 take(event);
             }
         }
+        if (!retain) {
+            replyOrder.catchUp(delivery -> true); // counting only: nothing waits for them
+        }
         return !done;
     }
 
@@ -161,7 +165,7 @@ final class Workload implements AutoCloseable {
         }
         boolean jsonRpc = framing != Framing.RAW;
         RecordedConnection connection = new RecordedConnection(connections.size() + 1, name, event.stream(),
-                event.seq(), jsonRpc, retain, held);
+                event.seq(), jsonRpc, retain, held, replyOrder);
         connections.add(connection);
         opened.add(connection);
         byClientFile.put(file, connection);
@@ -197,6 +201,11 @@ final class Workload implements AutoCloseable {
         List<RecordedConnection> taken = new ArrayList<>(opened);
         opened.clear();
         return taken;
+    }
+
+    /** The order of the recorded server's reply deliveries. */
+    ReplyOrder replyOrder() {
+        return replyOrder;
     }
 
     /** Every connection read so far, in the order they were accepted. */
