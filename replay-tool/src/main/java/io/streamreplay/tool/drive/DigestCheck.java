@@ -69,7 +69,8 @@ final class DigestCheck {
             lost = true;
             ExpectedDigest first = expected.peek();
             return new Mismatch(first == null ? -1 : first.seq(), "a reply of another length",
-                    first == null ? "nothing more: the recording ends here" : describe(length, -1, chunks),
+                    first == null ? "nothing more: the recording ends here"
+                            : "the next send: " + describe(first.length(), first.crc(), 1),
                     live(bytes, 0, bytes.length));
         }
         int offset = 0;
