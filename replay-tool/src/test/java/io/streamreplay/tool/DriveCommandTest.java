@@ -1,0 +1,187 @@
+package io.streamreplay.tool;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.streamreplay.jsonrpc.Json;
+import io.streamreplay.replay.RecordType;
+import io.streamreplay.replay.RecordedEvent;
+import io.streamreplay.replay.RecordingReader;
+import io.streamreplay.replay.ReplayContext;
+import io.streamreplay.stream.TlsConfig;
+import io.streamreplay.stream.TransportRegistry;
+import io.streamreplay.testing.CounterServer;
+import io.streamreplay.testing.SampleRecording;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * {@code replay-tool drive} on a library server's recording (a counter server recorded serving two clients), driven
+ * against a fresh live counter server over a real Unix socket: the replies are compared by length and CRC-32C, which
+ * the counter's sums pass and its random UUIDs do not.
+ */
+class DriveCommandTest {
+
+    @TempDir
+    static Path work;
+    static SampleRecording sample;
+
+    @TempDir
+    Path dir;
+    private CounterServer server;
+    private Thread thread;
+    private Path socket;
+
+    /** What one run printed, and its status. */
+    record Run(int status, String out, String err) {
+    }
+
+    @BeforeAll
+    static void record() throws Exception {
+        sample = SampleRecording.make(work, 2, 5);
+    }
+
+    @BeforeEach
+    void startFreshServer() throws Exception {
+        socket = dir.resolve("live.sock");
+        server = new CounterServer(ReplayContext.live(), TransportRegistry.standard(TlsConfig.none()),
+                List.of("punix:" + socket), dir.resolve("live.ctl"));
+        thread = new Thread(server::runUntilExit, "live-counter-server");
+        thread.start();
+    }
+
+    @AfterEach
+    void stopServer() throws Exception {
+        server.stop();
+        thread.join(10_000);
+    }
+
+    static Run drive(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine command = ReplayTool.commandLine();
+        command.setOut(new PrintWriter(out));
+        command.setErr(new PrintWriter(err));
+        List<String> all = new ArrayList<>(List.of("drive"));
+        all.addAll(List.of(args));
+        int status = command.execute(all.toArray(String[]::new));
+        return new Run(status, out.toString(), err.toString());
+    }
+
+    private String target() {
+        return "--target=unix:" + socket;
+    }
+
+    /** The recorded sequence number of the send that answered the first {@code uuid} request. */
+    private static long firstUuidReplySeq() throws Exception {
+        try (RecordingReader reader = RecordingReader.open(sample.dir())) {
+            Path asked = null;
+            RecordedEvent event;
+            while ((event = reader.next()) != null) {
+                if (event.type() == RecordType.RECV_DATA
+                        && new String(event.payload(), StandardCharsets.UTF_8).contains("\"uuid\"")) {
+                    asked = event.file();
+                } else if (asked != null && event.type() == RecordType.SEND_OK && event.file().equals(asked)) {
+                    return event.seq();
+                }
+            }
+        }
+        throw new AssertionError("no uuid request in the recording");
+    }
+
+    @Test
+    void aLibraryRecordingIsComparedByLengthAndCrcAndTheRandomUuidIsTheFirstDivergence() throws Exception {
+        Run run = drive(sample.dir().toString(), target(), "--pace=max", "--json");
+        assertEquals(1, run.status(), run.out() + run.err());
+        JsonNode report = Json.parse(run.out());
+        assertEquals(2, report.get("connections").asInt(), "the control connection is not driven");
+        assertEquals(16, report.get("requests").asInt(), "5 adds, 2 uuids and an unknown method, twice");
+        assertEquals(16, report.get("replies").asInt());
+        assertEquals(18, report.get("messages_sent").asInt(), "and a notification each");
+        assertEquals(16, report.at("/latency_ms/count").asInt());
+        assertTrue(report.at("/latency_ms/p99.9").asDouble() >= report.at("/latency_ms/p50").asDouble());
+        JsonNode first = report.get("first_divergences").get(0);
+        assertEquals(firstUuidReplySeq(), first.get("seq").asLong(), first.toString());
+        assertTrue(first.get("what").asText().contains("same length but other content"), first.toString());
+        assertTrue(first.get("request").asText().contains("\"method\":\"uuid\""), first.toString());
+        assertTrue(first.get("expected").asText().contains("CRC-32C"), first.toString());
+        assertTrue(first.get("actual").asText().matches(".*\"result\":\"[0-9a-f-]{36}\".*"), first.toString());
+    }
+
+    @Test
+    void comparedByLengthOnlyTheSameWorkloadHasNoDivergence() {
+        Run run = drive(sample.dir().toString(), target(), "--pace=max", "--compare=length");
+        assertEquals(0, run.status(), run.out() + run.err());
+        assertTrue(run.out().contains("divergences: 0"), run.out());
+        assertTrue(
+                run.out().matches("(?s).*latency: +p50 [0-9.]+ ms, p90 [0-9.]+ ms, p99 [0-9.]+ ms, p99\\.9 [0-9.]+ ms,"
+                        + " max [0-9.]+ ms \\(16 replies\\).*"),
+                run.out());
+    }
+
+    @Test
+    void aDryRunSaysWhatWouldBeSentWithoutATarget() {
+        Run run = drive(sample.dir().toString(), "--dry-run");
+        assertEquals(0, run.status(), run.err());
+        assertTrue(run.out().contains("would drive 2 connections"), run.out());
+        assertTrue(run.out().contains("requests: 16 ("), run.out());
+        assertTrue(run.out().contains("expected duration: "), run.out());
+        assertEquals(List.of(), server.events().stream().filter(e -> e.startsWith("connected")).toList(),
+                "nothing was sent");
+    }
+
+    @Test
+    void theLimitsStopTheDrive() throws Exception {
+        Run run = drive(sample.dir().toString(), target(), "--pace=max", "--compare=length", "--limit-requests=3",
+                "--json");
+        assertEquals(0, run.status(), run.out() + run.err());
+        JsonNode report = Json.parse(run.out());
+        assertEquals(3, report.get("requests").asInt());
+        assertEquals(3, report.get("replies").asInt(), "the replies to what was sent are waited for");
+        assertEquals("--limit-requests=3", report.get("stopped_by").asText());
+    }
+
+    @Test
+    void aTargetNobodyListensOnCannotBeDriven() {
+        Run run = drive(sample.dir().toString(), "--target=unix:" + dir.resolve("nobody.sock"));
+        assertEquals(2, run.status(), run.out());
+        assertTrue(run.err().startsWith("replay-tool: cannot connect to unix:" + dir.resolve("nobody.sock")),
+                run.err());
+    }
+
+    @Test
+    void nothingToDriveIsSaid() {
+        Run run = drive(sample.dir().toString(), target(), "--streams=tcp:*");
+        assertEquals(2, run.status(), run.out());
+        assertTrue(run.err().contains("nothing to drive in " + sample.dir() + ": no connection matches"
+                + " --streams=tcp:*"), run.err());
+    }
+
+    @Test
+    void badCommandLinesSayWhatIsWrongInOneLine() {
+        Run noTarget = drive(sample.dir().toString());
+        assertEquals(2, noTarget.status());
+        assertTrue(noTarget.err().contains("give the live server with --target=ACTIVE"), noTarget.err());
+        Run listener = drive(sample.dir().toString(), "--target=punix:/tmp/x");
+        assertTrue(listener.err().contains("a listener; the target is connected to"), listener.err());
+        Run pace = drive(sample.dir().toString(), target(), "--pace=fast");
+        assertEquals(2, pace.status());
+        assertTrue(pace.err().contains("'fast' is not a pace"), pace.err());
+        Run both = drive(sample.dir().toString(), target(), "--pace=2x", "--rate=10/s");
+        assertTrue(both.err().contains("give --pace or --rate, not both"), both.err());
+        Run notRecording = drive(dir.toString(), target());
+        assertEquals(2, notRecording.status());
+        assertTrue(notRecording.err().startsWith("replay-tool: cannot read the recording " + dir), notRecording.err());
+    }
+}
