@@ -116,10 +116,12 @@ final class ReplyComparison {
         split(recorded, top, names, recordedUuids);
         split(live, top, names, liveUuids);
         for (String name : names) {
-            JsonNode r = recorded.path(name);
-            JsonNode l = live.path(name);
-            Difference difference = r.isMissingNode() || l.isMissingNode() ? new Difference(path + "." + name, r, l)
-                    : align(r, l, path + "." + name);
+            if (!recorded.has(name) || !live.has(name)) {
+                return new Difference(path, recorded, live); // other members: both objects say it best
+            }
+        }
+        for (String name : names) {
+            Difference difference = align(recorded.get(name), live.get(name), path + "." + name);
             if (difference != null) {
                 return difference;
             }
