@@ -6,7 +6,6 @@ import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.TimeUnit;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -35,6 +34,7 @@ public final class DriveReport {
     long divergences;
     long recordedNanos;
     long drivenNanos;
+    long expectedNanos;
     int loops;
     String stoppedBy;
     String recording;
@@ -118,8 +118,9 @@ public final class DriveReport {
         } else {
             out.println("latency:     no reply timed");
         }
-        out.printf(Locale.ROOT, "time:        recorded %s, driven %s: pace %sx (asked %s)%n",
-                Format.seconds(recordedNanos), Format.seconds(drivenNanos), Format.number(achievedPace()), pace);
+        out.printf(Locale.ROOT, "time:        recorded %s, driven %s (%s expected at %s): pace %sx%n",
+                Format.seconds(recordedNanos), Format.seconds(drivenNanos), Format.seconds(expectedNanos), pace,
+                Format.number(achievedPace()));
     }
 
     /** The report as JSON. */
@@ -150,6 +151,7 @@ public final class DriveReport {
         ObjectNode time = json.putObject("time");
         time.put("recorded_s", recordedNanos / 1e9);
         time.put("driven_s", drivenNanos / 1e9);
+        time.put("expected_s", expectedNanos / 1e9);
         time.put("achieved_pace", achievedPace());
         ObjectNode throughput = json.putObject("throughput");
         throughput.put("requests_per_s", perSecond(requests));
@@ -178,10 +180,5 @@ public final class DriveReport {
         var problemList = json.putArray("recording_problems");
         problems.forEach(problemList::add);
         return json;
-    }
-
-    /** Nanoseconds as milliseconds, for tests and callers. */
-    static double millis(long nanos) {
-        return nanos / (double) TimeUnit.MILLISECONDS.toNanos(1);
     }
 }

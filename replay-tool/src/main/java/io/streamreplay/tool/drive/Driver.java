@@ -44,6 +44,8 @@ public final class Driver {
     private final Map<RecordedConnection, LiveConnection> byRecorded = new HashMap<>();
     private long repliesCaughtUp;
     private Step lastSent;
+    private Step firstTaken;
+    private Step lastTaken;
     private boolean readMore;
     private boolean everConnected;
     private IOException refusal;
@@ -89,6 +91,8 @@ public final class Driver {
         Schedule schedule = new Schedule(options.pace(), options.maxGapNanos(), options.rate());
         UuidMap uuids = new UuidMap();
         ReplyComparison comparison = new ReplyComparison(uuids, options.volatileFields(), options.normalize());
+        firstTaken = null;
+        lastTaken = null;
         try (Workload workload = new Workload(options.recording(), framing, selection, schedule, true)) {
             long start = loop.now();
             while (true) {
@@ -124,6 +128,12 @@ public final class Driver {
                 progress.accept(report.requests);
                 if (live.isEmpty() && (workload.done() || stopped)) {
                     report.problems.addAll(workload.problems());
+                    if (stopped) {
+                        // Only what was driven: from the first step to the last one taken.
+                        report.expectedNanos += lastTaken == null ? 0 : lastTaken.due;
+                        return lastTaken == null ? 0 : lastTaken.recordedTime - firstTaken.recordedTime;
+                    }
+                    report.expectedNanos += workload.driveSpan();
                     return workload.recordedSpan();
                 }
                 for (LiveConnection connection : live) {
@@ -182,6 +192,10 @@ public final class Driver {
             if (!connection.ready(step, now)) {
                 continue;
             }
+            if (firstTaken == null) {
+                firstTaken = step;
+            }
+            lastTaken = step;
             try {
                 connection.take(step, now);
             } catch (IOException e) {
