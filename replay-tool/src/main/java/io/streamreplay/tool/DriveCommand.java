@@ -121,6 +121,12 @@ final class DriveCommand implements Callable<Integer> {
                     + " (default: ${DEFAULT-VALUE}); it counts as a divergence.")
     long replyTimeout;
 
+    @Option(names = "--order", paramLabel = "causal|connection", defaultValue = "causal",
+            description = "causal (the default): a step also waits for every reply the recorded server had sent to"
+                    + " any client before it; connection: only for its own connection's, so that clients go as fast"
+                    + " as the target answers each (a client that acted on another's reply may then act too early).")
+    String order;
+
     @Option(names = "--json", description = "Print the report (or the dry run) as JSON.")
     boolean json;
 
@@ -226,13 +232,16 @@ final class DriveCommand implements Callable<Integer> {
         if (rate > 0 && spec.commandLine().getParseResult().hasMatchedOption("--pace")) {
             throw new IllegalArgumentException("give --pace or --rate, not both");
         }
+        if (!order.equals("causal") && !order.equals("connection")) {
+            throw new IllegalArgumentException("--order=" + order + ": give causal or connection");
+        }
         if (replyTimeout <= 0) {
             throw new IllegalArgumentException("--reply-timeout must be more than 0");
         }
         return new DriveOptions(dir, target, pace, rate, maxGap == null ? Long.MAX_VALUE : maxGap,
                 limitRequests == null ? Long.MAX_VALUE : limitRequests,
                 limitSeconds == null ? Long.MAX_VALUE : Math.round(limitSeconds * 1e9), streams, loops, protocol,
-                compare, !noNormalize, Set.copyOf(volatileFields), replyTimeout);
+                compare, !noNormalize, Set.copyOf(volatileFields), replyTimeout, order.equals("causal"));
     }
 
     private ProgressBar progressBar(long total) {

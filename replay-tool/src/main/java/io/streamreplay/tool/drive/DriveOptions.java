@@ -21,10 +21,12 @@ import java.util.Set;
  * @param normalize whether UUIDs, volatile members and ids are normalised before comparing
  * @param volatileFields member names whose values are not compared
  * @param replyTimeoutNanos how long a reply is waited for before the connection is given up, in nanoseconds
+ * @param causal whether a step also waits for the replies the recorded server had delivered to other clients
+ *     before it, not only to its own
  */
 public record DriveOptions(Path recording, String target, Pace pace, double rate, long maxGapNanos,
         long limitRequests, long limitNanos, List<String> streams, int loops, Protocol protocol, Compare compare,
-        boolean normalize, Set<String> volatileFields, long replyTimeoutNanos) {
+        boolean normalize, Set<String> volatileFields, long replyTimeoutNanos, boolean causal) {
 
     /** How the clients' bytes are framed into steps. */
     public enum Protocol {

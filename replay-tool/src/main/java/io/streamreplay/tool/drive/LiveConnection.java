@@ -121,7 +121,8 @@ final class LiveConnection {
         if (state != State.OPEN || queued > MAX_QUEUED) {
             return false;
         }
-        boolean replied = driver.repliesCaughtUp() >= step.repliesBefore && received >= step.awaitBytes
+        boolean replied = (!options.causal() || driver.repliesCaughtUp() >= step.repliesBefore)
+                && received >= step.awaitBytes
                 && (step.awaitIds.isEmpty() || step.awaitIds.stream().noneMatch(outstanding::containsKey));
         boolean notified = notifications >= step.awaitNotifications
                 || (gatedSince >= 0 && now - gatedSince > options.replyTimeoutNanos());

@@ -269,10 +269,13 @@ final class ReplyComparison {
             recorded.fieldNames().forEachRemaining(names::add);
             live.fieldNames().forEachRemaining(names::add);
             for (String name : names) {
-                if (!recorded.path(name).equals(live.path(name))) {
-                    return recorded.has(name) && live.has(name)
-                            ? exact(recorded.get(name), live.get(name), path + "." + name)
-                            : new Difference(path + "." + name, recorded.path(name), live.path(name));
+                if (!recorded.has(name) || !live.has(name)) {
+                    return new Difference(path, recorded, live);
+                }
+            }
+            for (String name : names) {
+                if (!recorded.get(name).equals(live.get(name))) {
+                    return exact(recorded.get(name), live.get(name), path + "." + name);
                 }
             }
         }
