@@ -205,7 +205,7 @@ final class DriveCommand implements Callable<Integer> {
     }
 
     private int usage(PrintWriter err, String message) {
-        err.println("replay-tool drive: " + message);
+        err.println("replay-tool: " + message);
         err.println("see 'replay-tool drive --help'");
         return CANNOT_DRIVE;
     }

@@ -12,7 +12,7 @@ class ReplayToolUsageTest {
     @Test
     void everyHelpTextRendersWithoutAWarning() {
         assertEquals(List.of("replay-tool", "replay-tool dump", "replay-tool stats", "replay-tool verify",
-                "replay-tool timeline", "replay-tool help"),
+                "replay-tool timeline", "replay-tool drive", "replay-tool help"),
                 UsageCheck.everyHelpRendersWithoutWarning(
                         ReplayTool.commandLine()));
     }
@@ -25,5 +25,8 @@ class ReplayToolUsageTest {
                 replay-tool: Unknown option: '--strem=x' (did you mean --stream?)
                 see 'replay-tool dump --help'
                 """, UsageCheck.usageError(ReplayTool.commandLine(), "dump", "rec", "--strem=x"));
+        assertEquals("replay-tool: Invalid value for option '--pace': '3y' is not a pace: give real, max or a factor"
+                + " such as 2x or 0.5x\nsee 'replay-tool drive --help'\n",
+                UsageCheck.usageError(ReplayTool.commandLine(), "drive", "rec", "--target=unix:x", "--pace=3y"));
     }
 }

@@ -30,7 +30,7 @@ public final class Driver {
     /** How far ahead of the drive the recording is read, in drive nanoseconds. */
     private static final long LOOKAHEAD_NANOS = 1_000_000_000L;
     /** Bytes of steps and replies held at most ahead of the drive (more only while a reply needs its counterpart). */
-    private static final long MAX_HELD = 64L << 20;
+    private static final long MAX_HELD = 32L << 20;
     /** Events read at a time. */
     private static final int BATCH = 512;
 

@@ -26,6 +26,8 @@ final class LiveConnection {
 
     /** Bytes queued to send at most before further steps wait: the target reads slower than the drive sends. */
     private static final int MAX_QUEUED = 4 << 20;
+    /** Recorded row changes held unmatched at most before no more are taken in: the target has diverged. */
+    private static final int MAX_UNMATCHED = 10_000;
 
     private enum State {
         NOT_OPEN, CONNECTING, OPEN, SHUT, CLOSED
@@ -228,7 +230,7 @@ final class LiveConnection {
             return;
         }
         retryHeld();
-        takeRecordedNotifications();
+        takeRecordedNotifications(false);
         if (state != State.CLOSED) {
             timeouts(now);
         }
@@ -437,13 +439,18 @@ final class LiveConnection {
         return true;
     }
 
-    /** Matches the recorded notifications read so far with the live ones. */
-    private void takeRecordedNotifications() {
+    /**
+     * Matches recorded notifications with the live ones left unmatched: only as many as that takes (or all, at the
+     * end), so that those read ahead stay bytes rather than trees.
+     */
+    private void takeRecordedNotifications(boolean all) {
         if (notificationCheck == null || options.compare() == DriveOptions.Compare.NONE) {
             return;
         }
         ExpectedMessage notification;
-        while ((notification = recorded.takeNotification()) != null) {
+        while ((all || (notificationCheck.liveUnmatched() > 0
+                && notificationCheck.recordedUnmatched() < MAX_UNMATCHED))
+                && (notification = recorded.takeNotification()) != null) {
             notificationCheck.recorded(notification);
         }
     }
@@ -550,7 +557,7 @@ final class LiveConnection {
         if (options.compare() == DriveOptions.Compare.NONE || recorded.peekStep() != null || !recorded.scriptEnded()) {
             return;
         }
-        takeRecordedNotifications();
+        takeRecordedNotifications(true);
         Mismatch leftover = notificationCheck == null ? null : notificationCheck.leftover();
         if (leftover != null) {
             diverge(leftover.seq(), leftover.what(), null, leftover.expected(), leftover.actual());

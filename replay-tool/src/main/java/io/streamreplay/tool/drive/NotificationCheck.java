@@ -98,6 +98,16 @@ final class NotificationCheck {
         return recordedLeft + liveLeft;
     }
 
+    /** Live changes not matched yet. */
+    int liveUnmatched() {
+        return liveLeft;
+    }
+
+    /** Recorded changes not matched yet. */
+    int recordedUnmatched() {
+        return recordedLeft;
+    }
+
     /**
      * What is left unmatched, as a divergence: the earliest recorded change no live one matched, with the live change
      * left that resembles it most (same table), or the earliest live change nothing recorded matched; null if all

@@ -1,6 +1,7 @@
 package io.streamreplay.tool.drive;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.streamreplay.jsonrpc.MessageParser;
 import io.streamreplay.jsonrpc.ProtocolException;
 import io.streamreplay.replay.RecordedEvent;
 import java.nio.ByteBuffer;
@@ -22,10 +23,24 @@ import java.util.Map;
  */
 final class RecordedConnection {
 
-    /** A reply or notification of the recorded server, in full. */
+    /**
+     * A reply or notification of the recorded server, in full. Held as its bytes, which take a fraction of the memory
+     * of its tree, and parsed again when compared.
+     */
     // The bytes are the recording's, never modified.
     @SuppressWarnings("ArrayRecordComponent")
-    record ExpectedMessage(long seq, JsonNode json, byte[] bytes) {
+    record ExpectedMessage(long seq, byte[] bytes) {
+
+        /** The message as a tree, parsed as the live messages are (the library's parser, Open vSwitch's rules). */
+        JsonNode json() {
+            MessageParser parser = new MessageParser(JsonFraming.MAX_MESSAGE);
+            try {
+                parser.feed(bytes, 0, bytes.length);
+                return parser.next();
+            } catch (ProtocolException e) {
+                throw new IllegalStateException("a message read once no longer parses: " + e.getMessage(), e);
+            }
+        }
     }
 
     /** A chunk of the recorded server's bytes, in full. */
@@ -195,7 +210,7 @@ final class RecordedConnection {
             }
             int units = notification ? NotificationCheck.units(json) : 0;
             marks.add(new Mark(message.end(), id, notification, units));
-            ExpectedMessage expected = new ExpectedMessage(event.seq(), json, message.bytes());
+            ExpectedMessage expected = new ExpectedMessage(event.seq(), message.bytes());
             if (notification) {
                 notificationsRecorded++;
                 notificationUnitsRecorded += units;

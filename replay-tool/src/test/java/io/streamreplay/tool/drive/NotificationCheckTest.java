@@ -28,7 +28,7 @@ class NotificationCheckTest {
     }
 
     private static ExpectedMessage recorded(long seq, JsonNode json) {
-        return new ExpectedMessage(seq, json, new byte[0]);
+        return new ExpectedMessage(seq, Json.toBytes(json));
     }
 
     @Test
