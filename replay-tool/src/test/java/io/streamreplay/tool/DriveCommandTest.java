@@ -13,6 +13,8 @@ import io.streamreplay.stream.TlsConfig;
 import io.streamreplay.stream.TransportRegistry;
 import io.streamreplay.testing.CounterServer;
 import io.streamreplay.testing.SampleRecording;
+import io.streamreplay.testing.TestCertificates;
+import io.streamreplay.testing.TestCertificates.PemFiles;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
@@ -54,7 +56,7 @@ class DriveCommandTest {
 
     @BeforeEach
     void startFreshServer() throws Exception {
-        socket = dir.resolve("live.sock");
+        socket = dir.resolve("live-" + System.nanoTime() + ".sock");
         server = new CounterServer(ReplayContext.live(), TransportRegistry.standard(TlsConfig.none()),
                 List.of("punix:" + socket), dir.resolve("live.ctl"));
         thread = new Thread(server::runUntilExit, "live-counter-server");
@@ -150,6 +152,56 @@ class DriveCommandTest {
         assertEquals(3, report.get("requests").asInt());
         assertEquals(3, report.get("replies").asInt(), "the replies to what was sent are waited for");
         assertEquals("--limit-requests=3", report.get("stopped_by").asText());
+    }
+
+    @Test
+    void rawStreamsAreSentInTheRecordedChunksAndComparedAsOneStream() throws Exception {
+        Run run = drive(sample.dir().toString(), target(), "--pace=max", "--protocol=raw", "--json");
+        assertEquals(1, run.status(), run.out() + run.err());
+        JsonNode report = Json.parse(run.out());
+        JsonNode plan = Json.parse(drive(sample.dir().toString(), "--dry-run", "--protocol=raw", "--json").out());
+        assertEquals("raw", report.get("protocol").asText());
+        assertEquals(plan.get("requests").asInt(), report.get("requests").asInt(), "every recorded chunk");
+        assertEquals(plan.get("bytes").asInt(), report.get("bytes_sent").asInt());
+        JsonNode first = report.get("first_divergences").get(0);
+        assertEquals(firstUuidReplySeq(), first.get("seq").asLong(), first.toString());
+        assertTrue(first.get("what").asText().contains("bytes of other content"), first.toString());
+        stopServer();
+        startFreshServer(); // the counter goes on from where the first drive left it
+        Run lengths = drive(sample.dir().toString(), target(), "--pace=max", "--protocol=raw", "--compare=length");
+        assertEquals(0, lengths.status(), lengths.out() + lengths.err());
+    }
+
+    @Test
+    void aLoopDrivesTheWorkloadAgainOnNewConnections() throws Exception {
+        Run run = drive(sample.dir().toString(), target(), "--pace=max", "--loop=3", "--compare=none", "--json");
+        assertEquals(0, run.status(), run.out() + run.err());
+        JsonNode report = Json.parse(run.out());
+        assertEquals(3, report.get("loops").asInt());
+        assertEquals(6, report.get("connections").asInt());
+        assertEquals(48, report.get("requests").asInt());
+        assertEquals(48, report.get("replies").asInt());
+    }
+
+    @Test
+    void theTargetMayBeTlsWithTheClientsCertificate() throws Exception {
+        TestCertificates certificates = TestCertificates.get();
+        CounterServer tls = new CounterServer(ReplayContext.live(), TransportRegistry.standard(certificates.server()),
+                List.of("pssl:0:127.0.0.1"), dir.resolve("tls.ctl"));
+        Thread tlsThread = new Thread(tls::runUntilExit, "tls-counter-server");
+        tlsThread.start();
+        try {
+            String port = tls.listeners().get(0).split(":")[1];
+            PemFiles client = certificates.pemFiles("client");
+            Run run = drive(sample.dir().toString(), "--target=ssl:127.0.0.1:" + port, "-p", client.key().toString(),
+                    "-c", client.certificate().toString(), "-C", client.ca().toString(), "--pace=max",
+                    "--compare=length");
+            assertEquals(0, run.status(), run.out() + run.err());
+            assertTrue(run.out().contains("requests:    16 sent"), run.out());
+        } finally {
+            tls.stop();
+            tlsThread.join(10_000);
+        }
     }
 
     @Test
