@@ -142,10 +142,8 @@ final class LiveConnection {
     void take(Step step, long now) throws IOException {
         recorded.pollStep();
         switch (step.kind) {
-            case OPEN:
-                open();
-                break;
-            case SEND:
+            case OPEN -> open();
+            case SEND -> {
                 byte[] data = uuids.rewrite(step.bytes);
                 queue(data);
                 lastSent = step;
@@ -162,17 +160,15 @@ final class LiveConnection {
                     }
                 }
                 flush();
-                break;
-            case SHUTDOWN:
+            }
+            case SHUTDOWN -> {
                 shutdownPending = true;
                 flush();
-                break;
-            case RESET:
+            }
+            case RESET -> {
                 stream.reset();
                 close();
-                break;
-            default:
-                throw new IllegalStateException("unknown step " + step.kind);
+            }
         }
         if (recorded.peekStep() == null && recorded.scriptEnded() && settlingSince < 0) {
             settlingSince = now;

@@ -165,19 +165,16 @@ final class RecordedConnection {
      */
     List<Step> clientEvent(RecordedEvent event) throws ProtocolException {
         note(event);
-        switch (event.type()) {
-            case RECV_DATA:
-                return received(event);
-            case RECV_EOF:
-                return List.of(end(Step.Kind.SHUTDOWN, event));
-            case RECV_ERROR:
-                return List.of(end(Step.Kind.RESET, event));
-            case SEND_OK:
+        return switch (event.type()) {
+            case RECV_DATA -> received(event);
+            case RECV_EOF -> List.of(end(Step.Kind.SHUTDOWN, event));
+            case RECV_ERROR -> List.of(end(Step.Kind.RESET, event));
+            case SEND_OK -> {
                 sentToClient(event);
-                return List.of();
-            default:
-                return List.of();
-        }
+                yield List.of();
+            }
+            default -> List.of();
+        };
     }
 
     /**

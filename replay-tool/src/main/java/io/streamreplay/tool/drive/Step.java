@@ -66,19 +66,13 @@ final class Step {
 
     /** What the step is, for messages: {@code request #42 (transact, id 4)}, {@code bytes #17}. */
     String describe() {
-        switch (kind) {
-            case SEND:
-                if (method != null) {
-                    return (id != null ? "request" : "notification") + " #" + seq + " (" + method
+        return switch (kind) {
+            case SEND -> method == null ? "bytes #" + seq
+                    : (id != null ? "request" : "notification") + " #" + seq + " (" + method
                             + (id != null ? ", id " + id : "") + ")";
-                }
-                return "bytes #" + seq;
-            case OPEN:
-                return "the connection (#" + seq + ")";
-            case SHUTDOWN:
-                return "the end of the client's sending (#" + seq + ")";
-            default:
-                return "the reset (#" + seq + ")";
-        }
+            case OPEN -> "the connection (#" + seq + ")";
+            case SHUTDOWN -> "the end of the client's sending (#" + seq + ")";
+            case RESET -> "the reset (#" + seq + ")";
+        };
     }
 }

@@ -21,7 +21,7 @@ class ByteCheckTest {
         long seq = 10;
         for (String reply : replies) {
             connection.upstreamEvent(new RecordedEvent(seq, seq, RecordType.RECV_DATA, "tcp:127.0.0.1:2",
-                    Path.of("upstream.srr"), 0, reply.getBytes(StandardCharsets.UTF_8)));
+                    Path.of("upstream.srr"), 0, reply.getBytes(StandardCharsets.UTF_8), false));
             seq += 10;
         }
         return connection;
