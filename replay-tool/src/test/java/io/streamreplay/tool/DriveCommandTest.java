@@ -133,6 +133,34 @@ class DriveCommandTest {
     }
 
     @Test
+    void aRecordingOfFormatOneDrivesAsTheSameRecordingOfFormatTwo() throws Exception {
+        assertTrue(iterationsMarked(sample.dir()) > 0, "format 2 marks where the loop's iterations start");
+        Path formatOne = dir.resolve("format-1");
+        FormatOneRecording.copy(sample.dir(), formatOne);
+        JsonNode planOne = Json.parse(drive(formatOne.toString(), "--dry-run", "--json").out());
+        JsonNode planTwo = Json.parse(drive(sample.dir().toString(), "--dry-run", "--json").out());
+        assertEquals(planTwo.toString(), planOne.toString().replace(formatOne.toString(), sample.dir().toString()),
+                "ticks and iteration marks are not part of the workload");
+        Run run = drive(formatOne.toString(), target(), "--pace=max", "--compare=length", "--json");
+        assertEquals(0, run.status(), run.out() + run.err());
+        JsonNode report = Json.parse(run.out());
+        assertEquals(16, report.get("requests").asInt());
+        assertEquals(16, report.get("replies").asInt());
+        assertEquals(0, iterationsMarked(formatOne), "format 1 has no marks");
+    }
+
+    private static int iterationsMarked(Path recording) throws Exception {
+        int marked = 0;
+        try (RecordingReader reader = RecordingReader.open(recording)) {
+            RecordedEvent event;
+            while ((event = reader.next()) != null) {
+                marked += event.startsIteration() ? 1 : 0;
+            }
+        }
+        return marked;
+    }
+
+    @Test
     void aDryRunSaysWhatWouldBeSentWithoutATarget() {
         Run run = drive(sample.dir().toString(), "--dry-run");
         assertEquals(0, run.status(), run.err());
