@@ -118,9 +118,11 @@ public final class DriveReport {
         } else {
             out.println("latency:     no reply timed");
         }
-        out.printf(Locale.ROOT, "time:        recorded %s, driven %s (%s expected at %s): pace %sx%n",
-                Format.seconds(recordedNanos), Format.seconds(drivenNanos), Format.seconds(expectedNanos), pace,
-                Format.number(achievedPace()));
+        // At max nothing is waited for but replies: no expected time to show.
+        String expected = pace.equals("max") ? "at max" : "(" + Format.seconds(expectedNanos) + " expected at "
+                + pace + ")";
+        out.printf(Locale.ROOT, "time:        recorded %s, driven %s %s: pace %.3fx%n", Format.seconds(recordedNanos),
+                Format.seconds(drivenNanos), expected, achievedPace());
     }
 
     /** The report as JSON. */
