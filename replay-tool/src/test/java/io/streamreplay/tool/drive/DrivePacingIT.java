@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -22,8 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Pacing, against real processes: sample-db-server recorded while a client sends an echo request every 100 ms for
  * 10 s, then that recording driven against a fresh sample-db-server. At the recorded pace it takes 10 s, at
- * {@code 2x} 5 s, each within 5 %; {@code --rate} spaces requests evenly; the limits stop the drive. Pacing is a
- * feature about time, so these tests measure time, against bounds of 5 %.
+ * {@code 2x} 5 s, each within 5 %; {@code --rate} spaces requests evenly; the limits stop the drive; on a terminal
+ * a progress bar runs meanwhile. Pacing is a feature about time, so these tests measure time, against bounds of 5 %.
  */
 class DrivePacingIT {
 
@@ -130,6 +131,28 @@ class DrivePacingIT {
         assertEquals(REQUESTS, report.get("requests").asInt());
         assertWithin((REQUESTS - 1) / 40.0, report.at("/time/driven_s").asDouble(), 0.05,
                 "100 requests at 40/s: the last one 99/40 s after the first");
+    }
+
+    @Test
+    void onATerminalAProgressBarRunsOnStandardErrorUnlessTurnedOff() throws Exception {
+        String bar = onTerminal("--pace=4x");
+        assertTrue(bar.contains("drive 100%") && bar.contains(" 100/100 req "), bar);
+        assertTrue(bar.contains("divergences: 0"), "the report follows: " + bar);
+        String none = onTerminal("--pace=4x", "--no-progress");
+        assertTrue(none.contains("divergences: 0") && !none.contains("/100 req"), none);
+        assertTrue(drive("--pace=4x").toString().contains("\"requests\":100"), "nor in a pipe");
+    }
+
+    /** What a drive with {@code options} writes on a terminal: a pseudo-terminal of {@code script(1)}. */
+    private String onTerminal(String... options) throws Exception {
+        List<String> args = new ArrayList<>(List.of("drive", recording.toString(), "--target=unix:"
+                + dir.resolve("db.sock")));
+        args.addAll(List.of(options));
+        String command = Processes.java(Processes.TOOL, args).stream().map(arg -> "'" + arg + "'")
+                .collect(Collectors.joining(" "));
+        Processes.Result result = Processes.run(dir, List.of("script", "-qec", command, "/dev/null"), 120);
+        assertEquals(0, result.status(), result.out() + result.err());
+        return result.out();
     }
 
     @Test
