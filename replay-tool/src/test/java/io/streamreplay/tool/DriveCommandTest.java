@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.streamreplay.jsonrpc.Json;
+import io.streamreplay.jsonrpc.MessageParser;
 import io.streamreplay.replay.RecordType;
 import io.streamreplay.replay.RecordedEvent;
 import io.streamreplay.replay.RecordingReader;
@@ -15,12 +16,19 @@ import io.streamreplay.testing.CounterServer;
 import io.streamreplay.testing.SampleRecording;
 import io.streamreplay.testing.TestCertificates;
 import io.streamreplay.testing.TestCertificates.PemFiles;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -158,6 +166,66 @@ class DriveCommandTest {
             }
         }
         return marked;
+    }
+
+    @Test
+    void theTargetsEchoRequestsAreAnsweredWithTheirParams() throws Exception {
+        Path probing = dir.resolve("probing.sock");
+        List<JsonNode> answers = new CopyOnWriteArrayList<>();
+        try (ServerSocketChannel listener = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+            listener.bind(UnixDomainSocketAddress.of(probing));
+            Thread target = new Thread(() -> probeEveryConnection(listener, answers), "probing-target");
+            target.setDaemon(true);
+            target.start();
+            Run run = drive(sample.dir().toString(), "--target=unix:" + probing, "--pace=max", "--compare=none",
+                    "--json");
+            assertEquals(0, run.status(), run.out() + run.err());
+            JsonNode report = Json.parse(run.out());
+            assertEquals(2, report.get("echo_requests_answered").asInt(), report.toString());
+            assertEquals(16, report.get("replies").asInt(), "the drive went on");
+        }
+        assertEquals(List.of("{\"id\":\"probe\",\"result\":[\"are you there\"],\"error\":null}",
+                "{\"id\":\"probe\",\"result\":[\"are you there\"],\"error\":null}"),
+                answers.stream().map(Json::toText).toList());
+    }
+
+    /**
+     * A target that, on each connection, first sends an echo request (as Open vSwitch's inactivity probe does), then
+     * answers every request with 0, keeping what comes back to its echo in {@code answers}.
+     */
+    private static void probeEveryConnection(ServerSocketChannel listener, List<JsonNode> answers) {
+        try {
+            while (true) {
+                SocketChannel connection = listener.accept();
+                Thread handler = new Thread(() -> {
+                    try (connection) {
+                        connection.write(
+                                ByteBuffer.wrap("{\"id\":\"probe\",\"method\":\"echo\",\"params\":[\"are you there\"]}"
+                                        .getBytes(StandardCharsets.UTF_8)));
+                        MessageParser parser = new MessageParser(1 << 20);
+                        ByteBuffer in = ByteBuffer.allocate(4096);
+                        while (connection.read(in.clear()) > 0) {
+                            parser.feed(in.array(), 0, in.position());
+                            JsonNode message;
+                            while ((message = parser.next()) != null) {
+                                if (!message.has("method")) {
+                                    answers.add(message);
+                                } else if (!message.path("id").isNull()) {
+                                    connection.write(ByteBuffer.wrap(("{\"id\":" + Json.toText(message.get("id"))
+                                            + ",\"result\":0,\"error\":null}").getBytes(StandardCharsets.UTF_8)));
+                                }
+                            }
+                        }
+                    } catch (IOException e) {
+                        answers.add(Json.NODES.textNode("target failed: " + e));
+                    }
+                }, "probing-target-connection");
+                handler.setDaemon(true);
+                handler.start();
+            }
+        } catch (IOException e) {
+            // the listener was closed: the test is over
+        }
     }
 
     @Test
