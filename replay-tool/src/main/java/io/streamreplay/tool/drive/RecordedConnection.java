@@ -3,6 +3,7 @@ package io.streamreplay.tool.drive;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.streamreplay.jsonrpc.MessageParser;
 import io.streamreplay.jsonrpc.ProtocolException;
+import io.streamreplay.replay.RecordType;
 import io.streamreplay.replay.RecordedEvent;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
@@ -184,7 +185,7 @@ final class RecordedConnection {
      */
     void upstreamEvent(RecordedEvent event) throws ProtocolException {
         note(event);
-        if (event.type() != io.streamreplay.replay.RecordType.RECV_DATA) {
+        if (event.type() != RecordType.RECV_DATA) {
             return;
         }
         replyBytesRecorded += event.payload().length;

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.streamreplay.dbserver.testing.OpenVswitchTools;
 import io.streamreplay.jsonrpc.Json;
 import io.streamreplay.jsonrpc.MessageParser;
@@ -13,12 +14,15 @@ import io.streamreplay.replay.RecordType;
 import io.streamreplay.replay.RecordedEvent;
 import io.streamreplay.replay.RecordingReader;
 import io.streamreplay.testing.Tiers;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
@@ -89,11 +93,11 @@ class DriveOvsdbIT {
 
     /** How many upstream streams of the recording received updates of the bench's rows. */
     private static long updatesOfTheBenchRows(Path recording) throws Exception {
-        java.util.Set<Path> streams = new java.util.HashSet<>();
+        Set<Path> streams = new HashSet<>();
         try (RecordingReader reader = RecordingReader.open(recording)) {
             RecordedEvent event;
             while ((event = reader.next()) != null) {
-                String text = new String(event.payload(), java.nio.charset.StandardCharsets.UTF_8);
+                String text = new String(event.payload(), StandardCharsets.UTF_8);
                 if (event.type() == RecordType.RECV_DATA && text.contains("\"method\":\"update")
                         && text.contains("\"c1-")) {
                     streams.add(event.file());
@@ -195,7 +199,7 @@ class DriveOvsdbIT {
     @Test
     void aTargetWhoseSchemaLacksAColumnIsReportedWhereItFirstAnswersOtherwise() throws Exception {
         JsonNode kv = Json.parse(schema);
-        ((com.fasterxml.jackson.databind.node.ObjectNode) kv.at("/tables/kv/columns")).remove("value");
+        ((ObjectNode) kv.at("/tables/kv/columns")).remove("value");
         createDatabases(dir, Json.toText(kv));
         target = startOvsdbServer(dir);
         Map<String, long[]> expected = firstReplyTo(recording, "\"value\":");
