@@ -10,6 +10,7 @@ import io.streamreplay.replay.RecordType;
 import io.streamreplay.replay.RecordedEvent;
 import io.streamreplay.replay.RecordingReader;
 import io.streamreplay.replay.ReplayStopPoint;
+import io.streamreplay.tool.text.PayloadText;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;

@@ -1,7 +1,7 @@
 package io.streamreplay.tool.drive;
 
-import io.streamreplay.tool.PayloadText;
 import io.streamreplay.tool.drive.RecordedConnection.ExpectedDigest;
+import io.streamreplay.tool.text.PayloadText;
 import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.Locale;

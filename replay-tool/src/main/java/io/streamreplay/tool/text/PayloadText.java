@@ -1,4 +1,4 @@
-package io.streamreplay.tool;
+package io.streamreplay.tool.text;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -16,7 +16,7 @@ public final class PayloadText {
     }
 
     /** Whether {@code payload} is UTF-8 text with no control characters but tab, CR and LF. */
-    static boolean isText(byte[] payload) {
+    public static boolean isText(byte[] payload) {
         String text = decode(payload);
         return text != null && text.codePoints().noneMatch(c -> Character.isISOControl(c) && c != '\t' && c != '\n'
                 && c != '\r');
@@ -36,7 +36,7 @@ public final class PayloadText {
     }
 
     /** {@code payload} as a string if it is valid UTF-8, else null. */
-    static String decode(byte[] payload) {
+    public static String decode(byte[] payload) {
         try {
             return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(payload)).toString();
