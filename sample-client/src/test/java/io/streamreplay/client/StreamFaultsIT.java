@@ -20,7 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Chaos runs with real processes: sample-db-server recorded while its streams suffer injected faults (delays,
  * pieces, hangs, resets), from its command line or set and cleared at run time with {@code ovs-appctl}, under
- * sample-client bench runs and a monitor; then replayed without any fault option, which must end with status 0, the
+ * sample-client bench runs that connect again after each reset, and a monitor; then replayed without any fault option, which must end with status 0, the
  * same database and the same log. And a bench recorded under faults on its own streams, whose replay prints the
  * same bytes.
  */
@@ -66,34 +66,32 @@ class StreamFaultsIT {
     }
 
     /**
-     * The load: a monitor over Unix for the whole run, a bench over Unix with a monitor of its own, and bench runs
-     * over TCP, each started again when a reset cut it short (bench does not reconnect; a new run does), until
-     * three have completed or twelve have run. Returns how many runs were cut short by an injected reset.
+     * The load: a monitor over Unix for the whole run, a bench over Unix with a monitor of its own, and two bench
+     * runs over TCP that connect again whenever a reset cuts a connection ({@code --reconnect}). Returns the
+     * connections opened again.
      */
-    private int load(String tcp) throws Exception {
+    private long load(String tcp) throws Exception {
         String unix = "unix:" + dir.resolve("db.sock");
         ClientProcess monitor = ClientProcess.start(dir, "monitor", unix, "kvdb", "kv", "name");
         Result local = ClientProcess.run(dir, "bench", unix, "-n", "200", "--connections", "2", "--monitors", "1",
                 "--no-progress");
         assertEquals(0, local.status(), local.err());
-        int completed = 0;
-        int cut = 0;
-        for (int run = 0; run < 12 && completed < 3; run++) {
-            Result bench = ClientProcess.run(dir, "bench", tcp, "-n", "150", "--connections", "2", "--in-flight",
-                    "2", "--no-progress");
-            if (bench.status() == 0) {
-                completed++;
-            } else {
-                assertEquals(ClientException.FAILED, bench.status(), bench.err());
-                assertTrue(bench.err().contains("reset") || bench.err().contains("closed"), bench.err());
-                cut++;
+        long reconnections = 0;
+        for (int run = 0; run < 2; run++) {
+            Result bench = ClientProcess.run(dir, "bench", tcp, "-n", "300", "--connections", "3", "--in-flight",
+                    "2", "--monitors", "1", "--reconnect", "--json", "--no-progress");
+            assertEquals(0, bench.status(), bench.err());
+            JsonNode summary = Json.parse(bench.out());
+            assertEquals(300, summary.get("completed").asLong() + summary.get("errors").asLong(), bench.out());
+            reconnections += summary.path("reconnections").asLong();
+            if (summary.path("reconnections").asLong() > 0 && summary.get("errors").asLong() > 0) {
+                assertTrue(summary.get("first_error").asText().contains("connection lost"), bench.out());
             }
         }
-        assertEquals(3, completed, "bench runs that completed");
         monitor.interrupt();
         Result watched = monitor.finish(30);
         assertTrue(watched.out().lines().count() > 100, "the monitor saw the rows: " + watched.out().length());
-        return cut;
+        return reconnections;
     }
 
     /** Stops the recorded server with ovs-appctl, replays it with {@code --replay} alone and compares. */
@@ -134,8 +132,8 @@ class StreamFaultsIT {
         try (ServerProcess server = ServerProcess.start(dir, dir.resolve("record.out"), recordArgs)) {
             String tcp = "tcp:127.0.0.1:" + server.awaitLine("ptcp:(\\d+):127.0.0.1: listening").group(1);
             server.awaitLine("serving");
-            int cut = load(tcp);
-            assertTrue(cut > 0, "an injected reset cut a bench run short");
+            long cut = load(tcp);
+            assertTrue(cut > 0, "injected resets cut bench connections, which connected again");
             Result list = appctl("stream-faults/list");
             assertEquals(0, list.status(), list.err());
             assertEquals("""
@@ -146,7 +144,7 @@ class StreamFaultsIT {
                       4: ptcp:*:25:reset(after=6000)
                     """, list.out());
             stopAndReplay(server, args);
-            System.out.printf("chaos run: seed 20261201, %d bench runs cut by resets, replayed%n", cut);
+            System.out.printf("chaos run: seed 20261201, %d bench connections reset and opened again, replayed%n", cut);
         }
         String log = Files.readString(dir.resolve("server.log"));
         assertTrue(log.contains("|StreamFaults|stream faults: " + NORMAL + " (seed 20261201)\n"), log);
@@ -169,14 +167,15 @@ class StreamFaultsIT {
             Result set = appctl("stream-faults/set", CHAOS);
             assertEquals(0, set.status(), set.err());
             assertTrue(set.out().startsWith("stream faults, seed 7\n"), set.out());
-            int cut = load(tcp);
+            long cut = load(tcp);
             Result clear = appctl("stream-faults/clear");
             assertEquals("no stream faults, seed 7\n", clear.out());
             Result after = ClientProcess.run(dir, "bench", tcp, "-n", "300", "--connections", "3",
                     "--no-progress");
             assertEquals(0, after.status(), "no fault once cleared: " + after.err());
             stopAndReplay(server, args);
-            System.out.printf("chaos run set at run time: seed 7, %d bench runs cut by resets, replayed%n", cut);
+            System.out.printf("chaos run set at run time: seed 7, %d bench connections reset and opened again,"
+                    + " replayed%n", cut);
         }
         JsonNode manifest = Json.parse(Files.readString(dir.resolve("recording").resolve("manifest.json")));
         assertEquals(2, manifest.get("streamFaults").size(), "set, then cleared: " + manifest);
