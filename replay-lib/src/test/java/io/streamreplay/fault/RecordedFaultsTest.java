@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -119,6 +120,23 @@ class RecordedFaultsTest {
         }
         assertEquals(List.of(new Manifest.FaultSetting(FaultSpec.parse(MIX).toString(), 20261201L, 0)),
                 manifest.streamFaults(), "the manifest holds the faults and their seed");
+    }
+
+    /** Chaos trials: random seeds, each run recorded and replayed; {@code -Dfaults.trials=N} runs more. */
+    @Test
+    @Timeout(value = 10, unit = TimeUnit.MINUTES)
+    void everyChaosTrialReplaysWithoutDivergence() throws Exception {
+        int trials = Integer.getInteger("faults.trials", 3);
+        long seed = Long.getLong("faults.seed", new Random().nextLong());
+        Random seeds = new Random(seed);
+        String mix = MIX + ",tcp:*:2:error(errno=EPIPE),tcp:*:10:bandwidth(rate=200000)";
+        for (int trial = 0; trial < trials; trial++) {
+            long trialSeed = seeds.nextLong();
+            Path dir = tmp.resolve("trial-" + trial);
+            List<String> recorded = record(dir, mix, trialSeed, RecordedFaultsTest::sessions);
+            assertEquals(recorded, replay(dir, trialSeed), "trial " + trial + " (seed " + trialSeed + ")");
+        }
+        System.out.println("fault trials: " + trials + " chaos recordings replayed without divergence, seed " + seed);
     }
 
     @Test
