@@ -11,14 +11,19 @@ import io.streamreplay.stream.Stream;
 import io.streamreplay.stream.StreamProvider;
 import io.streamreplay.stream.TlsConfig;
 import io.streamreplay.stream.TransportRegistry;
+import io.streamreplay.testing.Await;
 import io.streamreplay.testing.CounterClient;
 import io.streamreplay.testing.CounterServer;
+import io.streamreplay.testing.ManualBlocker;
+import io.streamreplay.testing.ManualClock;
+import io.streamreplay.testing.MemoryTransport;
 import java.io.IOException;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -31,19 +36,28 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A server's listeners and sessions over real Unix sockets: what a peer that stops sending still gets, and what a
- * listener that cannot accept costs.
+ * A server's listeners and sessions: what a peer that stops sending still gets, and what a listener that cannot
+ * accept costs, on simulated time (the backoff's exact timings) and over real Unix sockets, recorded and replayed.
  */
 class JsonRpcServerTest {
 
     @TempDir
     Path dir;
 
-    /** Listeners whose accepts fail, as when the process is out of descriptors, while {@link #exhausted} is set. */
+    /**
+     * Listeners on {@code exhaustible} whose accepts fail, as when the process is out of descriptors, while
+     * {@link #exhausted} is set.
+     */
     private static final class ExhaustedListeners implements StreamProvider {
-        final StreamProvider inner = TransportRegistry.standard(TlsConfig.none());
+        final StreamProvider inner;
+        final String exhaustible;
         final AtomicBoolean exhausted = new AtomicBoolean();
         final AtomicInteger failedAccepts = new AtomicInteger();
+
+        ExhaustedListeners(StreamProvider inner, String exhaustible) {
+            this.inner = inner;
+            this.exhaustible = exhaustible;
+        }
 
         @Override
         public Stream open(String name) throws IOException {
@@ -61,7 +75,7 @@ class JsonRpcServerTest {
 
                 @Override
                 public Stream accept() throws IOException {
-                    if (exhausted.get() && name.endsWith("db.sock")) {
+                    if (exhausted.get() && name.equals(exhaustible)) {
                         failedAccepts.incrementAndGet();
                         throw new IOException(listener.name() + ": accept failed: Too many open files");
                     }
@@ -82,12 +96,63 @@ class JsonRpcServerTest {
     }
 
     @Test
+    void aListenerThatCannotAcceptIsTriedAgainWithDoublingBackoffNotOncePerIteration() throws IOException {
+        MemoryTransport network = new MemoryTransport();
+        ManualClock clock = new ManualClock();
+        PollLoop loop = ManualBlocker.newLoop(clock);
+        ExhaustedListeners streams = new ExhaustedListeners(network.registry(), "pmem:db");
+        List<String> handled = new ArrayList<>();
+        JsonRpcServer server = new JsonRpcServer(loop, streams, Limits.DEFAULT, 0, (session, message) -> {
+            handled.add(message.method() + " at " + millis(clock));
+            session.send(Message.reply(message.params(), message.id()));
+        });
+        server.listen("pmem:db");
+        streams.exhausted.set(true);
+        // A client connects while the listener cannot accept; its connection waits, and keeps the listener ready.
+        JsonRpcConnection client = new JsonRpcConnection(network.registry().open("mem:db"), Limits.DEFAULT);
+        client.send(Message.request("greet", Json.array("waited"), Json.NODES.numberNode(1)));
+        List<Long> failures = new ArrayList<>();
+        Message[] reply = {null};
+        Runnable step = () -> {
+            server.run();
+            client.run();
+            if (streams.failedAccepts.get() > failures.size()) {
+                failures.add(millis(clock));
+            }
+            if (millis(clock) >= 1500) {
+                streams.exhausted.set(false);
+            }
+            reply[0] = client.recv();
+            server.waitAll("server");
+            client.waitRecv(loop, "client");
+        };
+        for (int i = 0; reply[0] == null; i++) {
+            assertTrue(i < 1000 && millis(clock) < 60_000, "no reply after " + i + " iterations, at "
+                    + millis(clock) + " ms; accepts failed at " + failures);
+            step.run();
+            if (reply[0] == null) {
+                loop.block();
+            }
+        }
+        assertEquals(List.of(0L, 100L, 300L, 700L, 1500L), failures, "tried again after 100, 200, 400, 800 ms");
+        assertEquals(List.of("greet at 3100"), handled, "accepted 1600 ms after the last failure, once it can");
+        assertEquals("[\"waited\"]", reply[0].result().toString());
+        client.close();
+        server.close();
+    }
+
+    private static long millis(ManualClock clock) {
+        return TimeUnit.NANOSECONDS.toMillis(clock.nanoTime());
+    }
+
+    @Test
     @Timeout(60)
-    void aListenerThatCannotAcceptBacksOffAndItsRecordingReplays() throws Exception {
+    void aListenerThatCannotAcceptWhileRecordingIsReplayedWithItsFailures() throws Exception {
         Path recordingDir = dir.resolve("recording");
         Path control = dir.resolve("server.ctl");
         List<String> remotes = List.of("punix:" + dir.resolve("db.sock"));
-        ExhaustedListeners streams = new ExhaustedListeners();
+        ExhaustedListeners streams = new ExhaustedListeners(TransportRegistry.standard(TlsConfig.none()), "punix:"
+                + dir.resolve("db.sock"));
         ReplayContext recording = ReplayContext.record(recordingDir, "counter-server", remotes);
         CounterServer server = new CounterServer(recording, streams, remotes, control);
         Thread loop = new Thread(server::runUntilExit, "recorded server");
@@ -103,11 +168,8 @@ class JsonRpcServerTest {
                     return client.call("add", 5);
                 }
             });
-            Thread.sleep(1500);
-            // Backing off (100, 200, 400, 800 ms...), the server tries a handful of times, not once per iteration
-            // of a loop that the waiting connection keeps waking.
-            int attempts = streams.failedAccepts.get();
-            assertTrue(attempts >= 2 && attempts <= 6, attempts + " failed accepts in 1.5 s");
+            // Two failed accepts (the backoff's timings are the test above's), then the descriptors are back.
+            Await.until(() -> streams.failedAccepts.get() >= 2, 20_000, "two failed accepts");
             streams.exhausted.set(false);
             assertEquals("5", waiting.get(20, TimeUnit.SECONDS).result().toString());
             try (CounterClient admin = new CounterClient(clients, PollLoop.live(), "unix:" + control)) {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.streamreplay.dbserver.testing.KvDatabase;
 import io.streamreplay.dbserver.testing.OpenVswitchTools;
 import io.streamreplay.dbserver.testing.OvsdbTestClient;
 import io.streamreplay.dbserver.testing.ServerProcess;
@@ -46,7 +47,7 @@ class DamagedDatabaseIT {
     @BeforeEach
     void createDatabase() throws Exception {
         OpenVswitchTools.ensureInstalled();
-        ServerProcess.createDatabase(dir, RecordReplayIT.SCHEMA);
+        ServerProcess.createDatabase(dir, KvDatabase.SCHEMA);
         args = List.of("kv.db", "--remote=punix:" + dir.resolve("db.sock"), "--control=" + dir.resolve("ctl"));
     }
 

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.streamreplay.dbserver.storage.DatabaseFile;
+import io.streamreplay.dbserver.testing.KvDatabase;
 import io.streamreplay.dbserver.testing.OpenVswitchTools;
 import io.streamreplay.dbserver.testing.OvsdbTestClient;
 import io.streamreplay.dbserver.testing.ServerProcess;
@@ -45,7 +47,7 @@ class DiskFullIT {
     void mountSmallDisk() throws Exception {
         small = dir.resolve("small");
         Programs.mountSmallDisk(small, 192);
-        ServerProcess.createDatabase(dir, RecordReplayIT.SCHEMA);
+        ServerProcess.createDatabase(dir, KvDatabase.SCHEMA);
     }
 
     @AfterEach
@@ -92,7 +94,7 @@ class DiskFullIT {
         assertTrue(ended.find());
         assertEquals(written, Long.parseLong(ended.group(1)), "the closing line counts the events written, as the"
                 + " manifest does, not those that came after the failure");
-        List<JsonNode> recorded = RecordReplayIT.records(dir.resolve("kv.db"));
+        List<JsonNode> recorded = DatabaseFile.recordsWithoutDates(dir.resolve("kv.db"));
         assertEquals(committed + 1, recorded.size(), "every transaction is in the database, after the disk filled too");
 
         ServerProcess.restoreDatabase(dir);
@@ -101,7 +103,7 @@ class DiskFullIT {
         assertEquals(0, status, replay);
         assertTrue(replay.contains("reached after " + written + " events; recording stopped here because writing it"
                 + " failed (No space left on device)"), "the replay ends exactly where the manifest says:\n" + replay);
-        List<JsonNode> replayed = RecordReplayIT.records(dir.resolve("kv.db"));
+        List<JsonNode> replayed = DatabaseFile.recordsWithoutDates(dir.resolve("kv.db"));
         assertTrue(replayed.size() > 100, "the replay ran up to the failure: " + replayed.size());
         assertEquals(recorded.subList(0, replayed.size()), replayed, "and committed the recorded run's first"
                 + " transactions, in order");
@@ -156,7 +158,7 @@ class DiskFullIT {
         JsonNode manifest = Json.parse(Files.readString(recording.resolve("manifest.json")));
         assertEquals("failed", manifest.get("status").asText(), manifest.toString());
         assertEquals(0, manifest.get("events").asLong());
-        assertEquals(11, RecordReplayIT.records(dir.resolve("kv.db")).size(), "the server served unrecorded");
+        assertEquals(11, DatabaseFile.recordsWithoutDates(dir.resolve("kv.db")).size(), "the server served unrecorded");
 
         ServerProcess.restoreDatabase(dir);
         int status = ServerProcess.run(dir, dir.resolve("replay.out"), serverArgs("--replay=" + recording), 60);
@@ -171,7 +173,7 @@ class DiskFullIT {
                 "--replay-record-on-error=exit"), 60);
         assertEquals(5, exit, "under --replay-record-on-error=exit, at once: " + Files.readString(dir.resolve(
                 "exit.out")));
-        assertEquals(1, RecordReplayIT.records(dir.resolve("kv.db")).size(), "before serving anything");
+        assertEquals(1, DatabaseFile.recordsWithoutDates(dir.resolve("kv.db")).size(), "before serving anything");
     }
 
     @Test

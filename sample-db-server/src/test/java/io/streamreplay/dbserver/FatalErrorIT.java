@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.streamreplay.dbserver.storage.DatabaseFile;
+import io.streamreplay.dbserver.testing.KvDatabase;
 import io.streamreplay.dbserver.testing.OvsdbTestClient;
 import io.streamreplay.dbserver.testing.ServerProcess;
 import io.streamreplay.jsonrpc.Json;
@@ -28,7 +30,7 @@ class FatalErrorIT {
     @Test
     void runningOutOfMemoryEndsWithTheDocumentedStatusAndACrashedManifestAndTheRecordingReplaysToTheCrash()
             throws Exception {
-        ServerProcess.createDatabase(dir, RecordReplayIT.SCHEMA);
+        ServerProcess.createDatabase(dir, KvDatabase.SCHEMA);
         List<String> args = List.of("kv.db", "--remote=punix:" + dir.resolve("db.sock"),
                 "--control=" + dir.resolve("ctl"));
         List<String> recordArgs = new java.util.ArrayList<>(args);
@@ -57,7 +59,7 @@ class FatalErrorIT {
         JsonNode manifest = Json.parse(Files.readString(dir.resolve("recording").resolve("manifest.json")));
         assertEquals("crashed", manifest.get("status").asText(), manifest.toString());
         assertTrue(manifest.get("error").asText().startsWith("java.lang.OutOfMemoryError"), manifest.toString());
-        List<JsonNode> recorded = RecordReplayIT.records(dir.resolve("kv.db"));
+        List<JsonNode> recorded = DatabaseFile.recordsWithoutDates(dir.resolve("kv.db"));
         assertEquals(1 + committed, recorded.size(), "every acknowledged row is in the file");
 
         ServerProcess.restoreDatabase(dir);
@@ -71,7 +73,7 @@ class FatalErrorIT {
         String output = Files.readString(dir.resolve("replay.out"));
         assertEquals(0, status, output);
         assertTrue(output.contains("; the recorded process crashed here (java.lang.OutOfMemoryError"), output);
-        List<JsonNode> replayed = RecordReplayIT.records(dir.resolve("kv.db"));
+        List<JsonNode> replayed = DatabaseFile.recordsWithoutDates(dir.resolve("kv.db"));
         assertTrue(replayed.size() >= recorded.size() && replayed.size() <= recorded.size() + 1,
                 "the replay commits what the recorded run did, and perhaps the request it died handling: "
                         + replayed.size() + " records against " + recorded.size());

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import io.streamreplay.dbserver.storage.DatabaseFile;
+import io.streamreplay.dbserver.testing.KvDatabase;
 import io.streamreplay.dbserver.testing.OvsdbTestClient;
 import io.streamreplay.dbserver.testing.ServerProcess;
 import io.streamreplay.jsonrpc.Json;
@@ -23,20 +25,17 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A recording server under hostile clients, each on its own connection: every one gets its documented error or
  * disconnect, while a well-behaved client keeps being served, the server's memory and file descriptors stay
  * bounded, the database holds only what the well-behaved client committed, and the recording of it all replays to
- * the same database.
+ * the same database. Each case runs on a server of its own, recording from its start, and ends by replaying it.
  */
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class HostileInputIT {
 
     /** Methods and the number of parameters to try wrong values in. */
@@ -46,17 +45,18 @@ class HostileInputIT {
     private static final List<String> WRONG_VALUES = List.of("null", "true", "-1", "1.5", "\"\"", "\"kvdb\"", "[]",
             "[[]]", "{}", "{\"kv\":1}", "[\"kvdb\",{\"op\":\"frobnicate\"}]");
 
-    @TempDir
-    static Path dir;
-    private static ServerProcess server;
-    private static Path socket;
-    private static OvsdbTestClient good;
-    private static int goodTransactions;
     private static int inputsTried;
 
-    @BeforeAll
-    static void startServer() throws Exception {
-        ServerProcess.createDatabase(dir, RecordReplayIT.SCHEMA);
+    @TempDir
+    Path dir;
+    private ServerProcess server;
+    private Path socket;
+    private OvsdbTestClient good;
+    private int goodTransactions;
+
+    @BeforeEach
+    void startServer() throws Exception {
+        ServerProcess.createDatabase(dir, KvDatabase.SCHEMA);
         socket = dir.resolve("db.sock");
         server = ServerProcess.start(dir, dir.resolve("server.out"), List.of("kv.db", "--remote=punix:" + socket,
                 "--control=" + dir.resolve("ctl"), "--replay-record=recording"));
@@ -64,15 +64,19 @@ class HostileInputIT {
         good = OvsdbTestClient.connect("unix:" + socket, TlsConfig.none());
     }
 
-    @AfterAll
-    static void stopServer() {
+    @AfterEach
+    void stopServer() {
         good.close();
         server.close();
+    }
+
+    @AfterAll
+    static void total() {
         System.out.printf("hostile inputs tried: %d%n", inputsTried);
     }
 
     /** The well-behaved client still commits, after every hostile case. */
-    private static void goodClientIsServed() throws Exception {
+    private void goodClientIsServed() throws Exception {
         JsonNode result = good.call("transact", "kvdb", Json.parse("{\"op\":\"insert\",\"table\":\"kv\",\"row\":"
                 + "{\"name\":\"good" + goodTransactions + "\",\"value\":" + goodTransactions + "}}"));
         assertTrue(result.get(0).has("uuid"), result.toString());
@@ -80,7 +84,6 @@ class HostileInputIT {
     }
 
     @Test
-    @Order(1)
     void malformedTruncatedAndNonUtf8InputDisconnectsOnlyThatClient() throws Exception {
         List<byte[]> inputs = new ArrayList<>();
         inputs.add(bytes("{\"id\":1,\"method\":\"echo\",\"params\":[}"));
@@ -107,10 +110,10 @@ class HostileInputIT {
         }
         inputsTried++;
         goodClientIsServed();
+        theDatabaseHoldsOnlyTheGoodTransactionsAndTheRecordingReplaysToIt();
     }
 
     @Test
-    @Order(2)
     void invalidMessagesAndRepliesFromAClientDisconnectIt() throws Exception {
         List<String> inputs = List.of(
                 "{\"id\":1,\"method\":\"echo\",\"params\":[],\"surplus\":1}",
@@ -129,10 +132,10 @@ class HostileInputIT {
             inputsTried++;
             goodClientIsServed();
         }
+        theDatabaseHoldsOnlyTheGoodTransactionsAndTheRecordingReplaysToIt();
     }
 
     @Test
-    @Order(3)
     void wrongValuesInEveryParameterOfEveryMethodGetErrorRepliesAndTheConnectionStays() throws Exception {
         try (OvsdbTestClient client = OvsdbTestClient.connect("unix:" + socket, TlsConfig.none())) {
             for (String method : METHODS) {
@@ -157,10 +160,10 @@ class HostileInputIT {
             assertEquals("[\"still\",\"here\"]", client.call("echo", "still", "here").toString());
         }
         goodClientIsServed();
+        theDatabaseHoldsOnlyTheGoodTransactionsAndTheRecordingReplaysToIt();
     }
 
     @Test
-    @Order(4)
     void unknownDatabasesTablesAndColumnsAreNamedInTheirErrors() throws Exception {
         try (OvsdbTestClient client = OvsdbTestClient.connect("unix:" + socket, TlsConfig.none())) {
             Message noDb = client.request("transact", "nodb", Json.parse("{\"op\":\"comment\",\"comment\":\"x\"}"));
@@ -174,10 +177,10 @@ class HostileInputIT {
             inputsTried += 3;
         }
         goodClientIsServed();
+        theDatabaseHoldsOnlyTheGoodTransactionsAndTheRecordingReplaysToIt();
     }
 
     @Test
-    @Order(5)
     void hugeMessagesAreRefusedBeforeTheyEndAndLargeOnesUnderTheLimitAreServed() throws Exception {
         try (RawClient client = RawClient.connect(socket)) {
             // 70 MiB of string, over the 64 MiB limit: the server drops the connection without holding it all.
@@ -204,10 +207,10 @@ class HostileInputIT {
             inputsTried += 2;
         }
         goodClientIsServed();
+        theDatabaseHoldsOnlyTheGoodTransactionsAndTheRecordingReplaysToIt();
     }
 
     @Test
-    @Order(6)
     void clientsThatNeverReadAreDroppedWhenTheirBacklogsFillAndOthersAreServedMeanwhile() throws Exception {
         // Each echo of 1 MiB comes back as 1 MiB that these clients never read. The server (-Xmx256m) allows
         // 32 MiB per client and 64 MiB for all together.
@@ -245,10 +248,10 @@ class HostileInputIT {
                 + " 67108864"),
                 "four clients of 24 MiB each hit the total limit (" + dropped + " sends refused)");
         goodClientIsServed();
+        theDatabaseHoldsOnlyTheGoodTransactionsAndTheRecordingReplaysToIt();
     }
 
     @Test
-    @Order(7)
     void manyClientsEachSendingAMessageJustUnderTheLimitAreDroppedUntilTheServerHoldsLittleEnough()
             throws Exception {
         // Each sends 12 MiB of a 16 MiB-limited message and stops: parsed in part, each holds about 24 MiB.
@@ -274,10 +277,10 @@ class HostileInputIT {
         assertTrue(dropped >= 2, "five half-sent 12 MiB messages exceed the 64 MiB the server holds for all its"
                 + " clients; " + dropped + " were dropped");
         goodClientIsServed();
+        theDatabaseHoldsOnlyTheGoodTransactionsAndTheRecordingReplaysToIt();
     }
 
     @Test
-    @Order(8)
     void thousandsOfConnectionsOpeningAndClosingLeaveNoDescriptorBehind() throws Exception {
         long pid = server.process().pid();
         int before = openDescriptors(pid);
@@ -304,10 +307,10 @@ class HostileInputIT {
         long rssKb = Long.parseLong(Files.readAllLines(Path.of("/proc", Long.toString(pid), "status")).stream()
                 .filter(l -> l.startsWith("VmRSS:")).findFirst().orElseThrow().replaceAll("\\D", ""));
         assertTrue(rssKb < 600 * 1024, "memory stays bounded (-Xmx256m): RSS " + rssKb + " KB");
+        theDatabaseHoldsOnlyTheGoodTransactionsAndTheRecordingReplaysToIt();
     }
 
     @Test
-    @Order(9)
     void aClientThatConnectsAndSaysNothingCostsOthersNothing() throws Exception {
         // While recording (or replaying) sessions send no time-based probes, so a silent client stays connected
         // until it goes; live, it is probed after 5 s and dropped after 10 s (JsonRpcSessionTest).
@@ -319,16 +322,19 @@ class HostileInputIT {
         }
         inputsTried++;
         goodClientIsServed();
+        theDatabaseHoldsOnlyTheGoodTransactionsAndTheRecordingReplaysToIt();
     }
 
-    @Test
-    @Order(10)
-    void theDatabaseHoldsOnlyTheGoodTransactionsAndTheRecordingReplaysToIt() throws Exception {
+    /**
+     * The end of every case: the database holds only the well-behaved client's transactions, and the recording of
+     * the case, hostile connections included, is intact and replays to the same database.
+     */
+    private void theDatabaseHoldsOnlyTheGoodTransactionsAndTheRecordingReplaysToIt() throws Exception {
         JsonNode rows = good.call("transact", "kvdb", Json.parse("{\"op\":\"select\",\"table\":\"kv\",\"where\":[]}"));
         assertEquals(goodTransactions, rows.get(0).get("rows").size(), rows.toString());
         server.requestExit(dir.resolve("ctl"));
         assertEquals(0, server.waitFor(30), server.consoleText());
-        List<JsonNode> recorded = RecordReplayIT.records(dir.resolve("kv.db"));
+        List<JsonNode> recorded = DatabaseFile.recordsWithoutDates(dir.resolve("kv.db"));
         try (RecordingReader reader = RecordingReader.open(dir.resolve("recording"))) {
             while (reader.next() != null) {
                 // every event, to check the numbering and the manifest
@@ -339,7 +345,7 @@ class HostileInputIT {
         int status = ServerProcess.run(dir, dir.resolve("replay.out"), List.of("kv.db", "--remote=punix:" + socket,
                 "--control=" + dir.resolve("ctl"), "--replay=recording"), 120);
         assertEquals(0, status, Files.readString(dir.resolve("replay.out")));
-        assertEquals(recorded, RecordReplayIT.records(dir.resolve("kv.db")),
+        assertEquals(recorded, DatabaseFile.recordsWithoutDates(dir.resolve("kv.db")),
                 "the replay of every hostile connection leaves the same database");
     }
 

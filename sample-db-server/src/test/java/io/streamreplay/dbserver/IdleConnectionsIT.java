@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.streamreplay.dbserver.storage.DatabaseFile;
+import io.streamreplay.dbserver.testing.KvDatabase;
 import io.streamreplay.dbserver.testing.OvsdbTestClient;
 import io.streamreplay.dbserver.testing.ServerProcess;
 import io.streamreplay.jsonrpc.Json;
@@ -33,7 +35,7 @@ class IdleConnectionsIT {
 
     @Test
     void aRecordingServerWithASmallHeapHoldsManyIdleConnectionsAndItsReplayToo() throws Exception {
-        ServerProcess.createDatabase(dir, RecordReplayIT.SCHEMA);
+        ServerProcess.createDatabase(dir, KvDatabase.SCHEMA);
         List<String> args = List.of("kv.db", "--remote=punix:" + dir.resolve("db.sock"),
                 "--control=" + dir.resolve("ctl"));
         List<String> record = new ArrayList<>(args);
@@ -63,7 +65,7 @@ class IdleConnectionsIT {
             }
         }
         assertTrue(Files.readString(dir.resolve("recording").resolve("manifest.json")).contains("\"complete\""));
-        List<JsonNode> recorded = RecordReplayIT.records(dir.resolve("kv.db"));
+        List<JsonNode> recorded = DatabaseFile.recordsWithoutDates(dir.resolve("kv.db"));
 
         ServerProcess.restoreDatabase(dir);
         List<String> replay = new ArrayList<>(args);
@@ -74,7 +76,7 @@ class IdleConnectionsIT {
             status = replayed.waitFor(120);
         }
         assertEquals(0, status, Files.readString(dir.resolve("replay.out")));
-        assertEquals(recorded, RecordReplayIT.records(dir.resolve("kv.db")));
+        assertEquals(recorded, DatabaseFile.recordsWithoutDates(dir.resolve("kv.db")));
     }
 
     /** An OVSDB client of {@code socket}, waiting as {@link #connect} does while the listen queue is full. */

@@ -5,12 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.streamreplay.dbserver.storage.DatabaseFile;
+import io.streamreplay.dbserver.testing.KvDatabase;
 import io.streamreplay.dbserver.testing.OvsdbTestClient;
 import io.streamreplay.dbserver.testing.ServerProcess;
 import io.streamreplay.jsonrpc.Json;
 import io.streamreplay.stream.TlsConfig;
+import io.streamreplay.testing.LogLines;
 import io.streamreplay.testing.Programs;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -47,9 +49,10 @@ class IncidentWorkflowIT {
         assertEquals(0, status, console);
         assertTrue(console.contains("|INFO |Replay|kv.db: created from the recording's copy of the starting state"
                 + " (recording/start/kv.db, "), console);
-        assertEquals(RecordReplayIT.records(production.resolve("kv.db")), RecordReplayIT.records(
+        assertEquals(DatabaseFile.recordsWithoutDates(production.resolve("kv.db")), DatabaseFile.recordsWithoutDates(
                 laptop.resolve("kv.db")), "the replay rebuilt the recorded database from the recording alone");
-        assertEquals(logLines(production.resolve("server.log")), logLines(laptop.resolve("server.log")),
+        assertEquals(LogLines.withoutTimestamps(production.resolve("server.log")),
+                LogLines.withoutTimestamps(laptop.resolve("server.log")),
                 "the replay's log is the recorded run's, timestamps aside, without lines about the replay itself");
         assertFalse(Files.exists(laptop.resolve("server.pid")), "a replay writes no pid file");
         assertEquals(productionBefore, contents(production), "a replay touches nothing where it was recorded");
@@ -68,14 +71,14 @@ class IncidentWorkflowIT {
         int louder = ServerProcess.run(laptop, laptop.resolve("louder.out"), List.of("--replay=recording",
                 "--log-level=debug", "--log-level=io.streamreplay.jsonrpc=trace"), 60);
         assertEquals(0, louder, Files.readString(laptop.resolve("louder.out")));
-        assertEquals(RecordReplayIT.records(production.resolve("kv.db")), RecordReplayIT.records(
+        assertEquals(DatabaseFile.recordsWithoutDates(production.resolve("kv.db")), DatabaseFile.recordsWithoutDates(
                 laptop.resolve("kv.db")));
     }
 
     @Test
     void onTheProductionHostAReplayRefusesTheLiveDatabaseAndLeavesTheLiveServersFilesAlone() throws Exception {
         record(production, workload());
-        List<JsonNode> recorded = RecordReplayIT.records(production.resolve("kv.db"));
+        List<JsonNode> recorded = DatabaseFile.recordsWithoutDates(production.resolve("kv.db"));
         try (ServerProcess live = ServerProcess.start(production, production.resolve("live.out"), liveArgs(
                 production))) {
             live.awaitLine("serving");
@@ -102,7 +105,7 @@ class IncidentWorkflowIT {
             assertEquals(0, status, console);
             assertFalse(console.contains("differs"), "a database path and a log file change nothing a replay"
                     + " checks:\n" + console);
-            assertEquals(recorded, RecordReplayIT.records(scratch));
+            assertEquals(recorded, DatabaseFile.recordsWithoutDates(scratch));
             assertEquals(before, contents(production), "the replay changed a file of the live server");
             assertEquals(live.process().pid() + "\n", Files.readString(production.resolve("server.pid")),
                     "the live server keeps its pid file");
@@ -146,7 +149,7 @@ class IncidentWorkflowIT {
 
     @Test
     void sigtermStopsTheServerWithALogLineRemovesItsPidFileAndItsReplayLogsTheSame() throws Exception {
-        ServerProcess.createDatabase(production, RecordReplayIT.SCHEMA);
+        ServerProcess.createDatabase(production, KvDatabase.SCHEMA);
         List<String> args = new ArrayList<>(liveArgs(production));
         args.add("--replay-record=recording");
         try (ServerProcess server = ServerProcess.start(production, production.resolve("record.out"), args)) {
@@ -162,21 +165,23 @@ class IncidentWorkflowIT {
         JsonNode manifest = Json.parse(Files.readString(production.resolve("recording/manifest.json")));
         assertEquals("stopped", manifest.get("status").asText());
         assertEquals("SIGTERM", manifest.get("signal").asText());
-        assertTrue(logLines(production.resolve("server.log")).contains("INFO |SampleDbServer|stopping on SIGTERM"));
+        assertTrue(LogLines.withoutTimestamps(production.resolve("server.log"))
+                .contains("INFO |SampleDbServer|stopping on SIGTERM"));
 
         ServerProcess.copyRecording(production, laptop);
         int status = ServerProcess.run(laptop, laptop.resolve("replay.out"), List.of("--replay=recording"), 60);
         String console = Files.readString(laptop.resolve("replay.out"));
         assertEquals(0, status, console);
-        assertEquals(logLines(production.resolve("server.log")), logLines(laptop.resolve("server.log")),
+        assertEquals(LogLines.withoutTimestamps(production.resolve("server.log")),
+                LogLines.withoutTimestamps(laptop.resolve("server.log")),
                 "the replay of a signalled run logs what it logged, up to the signal's line");
-        assertEquals(RecordReplayIT.records(production.resolve("kv.db")), RecordReplayIT.records(
+        assertEquals(DatabaseFile.recordsWithoutDates(production.resolve("kv.db")), DatabaseFile.recordsWithoutDates(
                 laptop.resolve("kv.db")));
     }
 
     @Test
     void ctrlCStopsTheServerWithStatus130AndRemovesItsPidFile() throws Exception {
-        ServerProcess.createDatabase(production, RecordReplayIT.SCHEMA);
+        ServerProcess.createDatabase(production, KvDatabase.SCHEMA);
         try (ServerProcess server = ServerProcess.start(production, production.resolve("live.out"), liveArgs(
                 production))) {
             server.awaitLine("serving");
@@ -220,7 +225,7 @@ class IncidentWorkflowIT {
      * remotes, control socket), running {@code workload}, until it is asked to exit.
      */
     private static void record(Path dir, Workload workload) throws Exception {
-        ServerProcess.createDatabase(dir, RecordReplayIT.SCHEMA);
+        ServerProcess.createDatabase(dir, KvDatabase.SCHEMA);
         List<String> args = new ArrayList<>(liveArgs(dir));
         args.add("--replay-record=recording");
         try (ServerProcess server = ServerProcess.start(dir, dir.resolve("record.out"), args)) {
@@ -259,14 +264,6 @@ class IncidentWorkflowIT {
             }
         }
         return files;
-    }
-
-    private static List<String> logLines(Path log) throws Exception {
-        List<String> lines = new ArrayList<>();
-        for (String line : Files.readAllLines(log, StandardCharsets.UTF_8)) {
-            lines.add(line.substring(line.indexOf('|') + 1));
-        }
-        return lines;
     }
 
 }

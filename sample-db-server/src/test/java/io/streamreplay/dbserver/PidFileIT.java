@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.streamreplay.dbserver.testing.KvDatabase;
 import io.streamreplay.dbserver.testing.ServerProcess;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -25,7 +26,7 @@ class PidFileIT {
 
     @BeforeEach
     void createDatabase() throws Exception {
-        ServerProcess.createDatabase(dir, RecordReplayIT.SCHEMA);
+        ServerProcess.createDatabase(dir, KvDatabase.SCHEMA);
     }
 
     private List<String> args(String db, String socket, String control) {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.streamreplay.dbserver.testing.KvDatabase;
 import io.streamreplay.dbserver.testing.OvsdbTestClient;
 import io.streamreplay.dbserver.testing.ServerProcess;
 import io.streamreplay.jsonrpc.Json;
@@ -26,7 +27,7 @@ class ProtocolIT {
 
     @BeforeAll
     static void startServer() throws Exception {
-        ServerProcess.createDatabase(dir, RecordReplayIT.SCHEMA);
+        ServerProcess.createDatabase(dir, KvDatabase.SCHEMA);
         remote = "unix:" + dir.resolve("db.sock");
         server = ServerProcess.start(dir, dir.resolve("server.out"), List.of("kv.db", "--remote=punix:"
                 + dir.resolve("db.sock"), "--control=" + dir.resolve("ctl")));
@@ -74,7 +75,7 @@ class ProtocolIT {
                     .get(0).get("rows");
             assertEquals("standalone", rows.get(0).get("model").asText());
             JsonNode schema = Json.parse(rows.get(0).get("schema").asText());
-            assertEquals(Json.parse(RecordReplayIT.SCHEMA).get("tables").get("kv").get("indexes"),
+            assertEquals(Json.parse(KvDatabase.SCHEMA).get("tables").get("kv").get("indexes"),
                     schema.get("tables").get("kv").get("indexes"));
             JsonNode denied = client.call("transact", "_Server", Json.parse("{\"op\":\"delete\",\"table\":"
                     + "\"Database\",\"where\":[]}")).get(0);

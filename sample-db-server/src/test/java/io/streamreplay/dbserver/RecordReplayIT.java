@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.streamreplay.dbserver.storage.DatabaseFile;
 import io.streamreplay.dbserver.testing.Jdb;
+import io.streamreplay.dbserver.testing.KvDatabase;
 import io.streamreplay.dbserver.testing.OvsdbTestClient;
 import io.streamreplay.dbserver.testing.ServerProcess;
 import io.streamreplay.dbserver.testing.TransactingClient;
@@ -18,10 +19,9 @@ import io.streamreplay.replay.RecordType;
 import io.streamreplay.replay.RecordedEvent;
 import io.streamreplay.replay.RecordingReader;
 import io.streamreplay.stream.TlsConfig;
+import io.streamreplay.testing.LogLines;
 import io.streamreplay.testing.TestCertificates;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
@@ -48,17 +48,12 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class RecordReplayIT {
 
-    static final String SCHEMA = "{\"name\":\"kvdb\",\"version\":\"1.0.0\",\"tables\":{\"kv\":{\"columns\":{"
-            + "\"name\":{\"type\":\"string\"},\"value\":{\"type\":\"integer\"},"
-            + "\"tags\":{\"type\":{\"key\":\"string\",\"min\":0,\"max\":\"unlimited\"}}},"
-            + "\"indexes\":[[\"name\"]]}}}";
-
     @TempDir
     Path dir;
 
     @Test
     void aReplayedServerExitsByItselfWithTheSameDatabaseAndLog() throws Exception {
-        Path db = ServerProcess.createDatabase(dir, SCHEMA);
+        Path db = ServerProcess.createDatabase(dir, KvDatabase.SCHEMA);
         TestCertificates.PemFiles pem = TestCertificates.get().pemFiles("server");
         List<String> args;
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
@@ -103,22 +98,24 @@ class RecordReplayIT {
         }
         assertEquals(Set.of(Path.of("kv.db"), Path.of("server.log"), Path.of("replay.out")), changed,
                 "a replay writes its database and its log (and the test its console) and nothing else");
-        assertEquals(records(recordedDb), records(db), "the replayed database differs from the recorded one");
-        assertEquals(withoutTimestamps(recordedLog), withoutTimestamps(dir.resolve("server.log")),
+        assertEquals(DatabaseFile.recordsWithoutDates(recordedDb), DatabaseFile.recordsWithoutDates(db),
+                "the replayed database differs from the recorded one");
+        assertEquals(LogLines.withoutTimestamps(recordedLog), LogLines.withoutTimestamps(dir.resolve("server.log")),
                 "the replay's log differs from the recorded run's");
         assertFalse(Files.exists(dir.resolve("db.sock")), "a replay must not create sockets");
-        System.out.printf("acceptance: %d records in the database, replay took %d ms%n", records(db).size(),
+        System.out.printf("acceptance: %d records in the database, replay took %d ms%n",
+                DatabaseFile.recordsWithoutDates(db).size(),
                 replayMillis);
     }
 
     @Test
     void aServerKilledWhileRecordingReplaysToItsLastRecordedTransaction() throws Exception {
-        Path db = ServerProcess.createDatabase(dir, SCHEMA);
+        Path db = ServerProcess.createDatabase(dir, KvDatabase.SCHEMA);
         List<String> args = unixServer();
         List<String> recordArgs = with(args, "--replay-record=recording");
         try (ServerProcess server = ServerProcess.start(dir, dir.resolve("record.out"), recordArgs)) {
             server.awaitLine("serving");
-            Process client = startTransactingClient("unix:" + dir.resolve("db.sock"), "k");
+            Process client = TransactingClient.start("unix:" + dir.resolve("db.sock"), "k");
             Thread.sleep(700);
             server.kill();
             client.destroyForcibly();
@@ -134,8 +131,8 @@ class RecordReplayIT {
         assertTrue(output.contains("|WARN |Replay|replay of recording ended where the recording ends, after ")
                 && output.contains(": end of recording recording reached after ")
                 && output.contains(" events; the recorded process was killed or crashed here"), output);
-        List<JsonNode> recorded = records(recordedDb);
-        List<JsonNode> replayed = records(db);
+        List<JsonNode> recorded = DatabaseFile.recordsWithoutDates(recordedDb);
+        List<JsonNode> replayed = DatabaseFile.recordsWithoutDates(db);
         assertTrue(replayed.size() > 1, "the replay committed nothing");
         assertTrue(replayed.size() <= recorded.size(), "the replay committed more than the recorded run");
         assertEquals(recorded.subList(0, replayed.size()), replayed,
@@ -144,7 +141,7 @@ class RecordReplayIT {
 
     @Test
     void aServerStoppedBySigtermSaysSoInItsManifestAndItsReplayEndsThereWithStatusZero() throws Exception {
-        Path db = ServerProcess.createDatabase(dir, SCHEMA);
+        Path db = ServerProcess.createDatabase(dir, KvDatabase.SCHEMA);
         List<String> args = unixServer();
         List<String> recordArgs = with(args, "--replay-record=recording");
         try (ServerProcess server = ServerProcess.start(dir, dir.resolve("record.out"), recordArgs)) {
@@ -155,7 +152,7 @@ class RecordReplayIT {
         }
         assertTrue(Files.readString(dir.resolve("recording").resolve("manifest.json"))
                 .contains("\"status\" : \"stopped\""));
-        List<JsonNode> recorded = records(db);
+        List<JsonNode> recorded = DatabaseFile.recordsWithoutDates(db);
         ServerProcess.restoreDatabase(dir);
         List<String> replayArgs = with(args, "--replay=recording");
         int status = ServerProcess.run(dir, dir.resolve("replay.out"), replayArgs, 60);
@@ -163,7 +160,7 @@ class RecordReplayIT {
         assertEquals(0, status, output);
         assertTrue(output.contains("the recorded process was stopped here from outside (a signal such as SIGTERM)"),
                 output);
-        assertEquals(recorded, records(db));
+        assertEquals(recorded, DatabaseFile.recordsWithoutDates(db));
 
         // Another log level cannot change what the server does: no warning, and it replays.
         ServerProcess.restoreDatabase(dir);
@@ -171,7 +168,7 @@ class RecordReplayIT {
         assertEquals(0, ServerProcess.run(dir, dir.resolve("louder.out"), louder, 60));
         assertFalse(Files.readString(dir.resolve("louder.out")).contains("differs"),
                 Files.readString(dir.resolve("louder.out")));
-        assertEquals(recorded, records(db));
+        assertEquals(recorded, DatabaseFile.recordsWithoutDates(db));
 
         // Given the wrong database, the replay refuses it before reading it, and leaves it as it is.
         byte[] replayed = Files.readAllBytes(db);
@@ -200,7 +197,7 @@ class RecordReplayIT {
 
     @Test
     void aReplayStoppedAtARequestHasCommittedExactlyTheTransactionsUpToItAndWaitsIdle() throws Exception {
-        Path db = ServerProcess.createDatabase(dir, SCHEMA);
+        Path db = ServerProcess.createDatabase(dir, KvDatabase.SCHEMA);
         List<String> args = unixServer();
         List<String> recordArgs = with(args, "--replay-record=recording");
         try (ServerProcess server = ServerProcess.start(dir, dir.resolve("record.out"), recordArgs)) {
@@ -209,7 +206,7 @@ class RecordReplayIT {
             server.requestExit(dir.resolve("ctl"));
             assertEquals(0, server.waitFor(30), server.consoleText());
         }
-        List<JsonNode> recorded = records(db);
+        List<JsonNode> recorded = DatabaseFile.recordsWithoutDates(db);
 
         // The seventh transact request, as replay-tool dump would show it.
         long seq;
@@ -233,7 +230,7 @@ class RecordReplayIT {
             assertTrue(replay.process().isAlive(), "the stopped replay stays up for a debugger");
             assertEquals(List.of(), networkSockets(replay.process().pid()),
                     "a replay holds no network socket, no listener and no named socket");
-            List<JsonNode> replayed = records(db);
+            List<JsonNode> replayed = DatabaseFile.recordsWithoutDates(db);
             assertEquals(recorded.subList(0, 1 + 7), replayed,
                     "the schema record and exactly the seven transactions up to the stop point");
             replay.kill();
@@ -247,7 +244,7 @@ class RecordReplayIT {
      */
     @Test
     void aFreshJdbAttachResumesAStoppedReplayAndStopsInTheNextRequest() throws Exception {
-        Path db = ServerProcess.createDatabase(dir, SCHEMA);
+        Path db = ServerProcess.createDatabase(dir, KvDatabase.SCHEMA);
         List<String> args = unixServer();
         try (ServerProcess server = ServerProcess.start(dir, dir.resolve("record.out"), with(args,
                 "--replay-record=recording"))) {
@@ -256,7 +253,7 @@ class RecordReplayIT {
             server.requestExit(dir.resolve("ctl"));
             assertEquals(0, server.waitFor(30), server.consoleText());
         }
-        List<JsonNode> recorded = records(db);
+        List<JsonNode> recorded = DatabaseFile.recordsWithoutDates(db);
         long seq;
         try (RecordingReader reader = RecordingReader.open(dir.resolve("recording"))) {
             List<Long> requests = new ArrayList<>();
@@ -294,7 +291,7 @@ class RecordReplayIT {
             assertTrue(replay.consoleText().contains("resumed by a debugger at event #" + seq),
                     replay.consoleText());
         }
-        assertEquals(recorded, records(db));
+        assertEquals(recorded, DatabaseFile.recordsWithoutDates(db));
     }
 
     /** The server on a Unix socket and a control socket in the test's directory. */
@@ -313,7 +310,7 @@ class RecordReplayIT {
         TlsConfig clientTls = TestCertificates.get().clientPem();
         try (OvsdbTestClient monitor = OvsdbTestClient.connect(unix, TlsConfig.none())) {
             monitor.call("monitor", "kvdb", null, Json.parse("{\"kv\":{\"columns\":[\"name\",\"value\"]}}"));
-            Process victim = startTransactingClient(tcp, "victim-");
+            Process victim = TransactingClient.start(tcp, "victim-");
             ExecutorService pool = Executors.newFixedThreadPool(3);
             try {
                 List<Future<Integer>> done = new ArrayList<>();
@@ -358,16 +355,6 @@ class RecordReplayIT {
             }
             return count;
         }
-    }
-
-    static Process startTransactingClient(String remote, String prefix) throws Exception {
-        Process process = new ProcessBuilder(ServerProcess.java(), "-cp", System.getProperty("java.class.path"),
-                TransactingClient.class.getName(), remote, prefix).redirectErrorStream(true).start();
-        BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(),
-                StandardCharsets.UTF_8));
-        String line = out.readLine();
-        assertEquals("ready", line, "the transacting client did not start");
-        return process;
     }
 
     /**
@@ -422,18 +409,6 @@ class RecordReplayIT {
         Set<Path> all = new HashSet<>(a);
         all.addAll(b);
         return all;
-    }
-
-    static List<JsonNode> records(Path file) throws Exception {
-        return DatabaseFile.recordsWithoutDates(file);
-    }
-
-    private static List<String> withoutTimestamps(Path log) throws Exception {
-        List<String> lines = new ArrayList<>();
-        for (String line : Files.readAllLines(log, StandardCharsets.UTF_8)) {
-            lines.add(line.substring(line.indexOf('|') + 1));
-        }
-        return lines;
     }
 
 }

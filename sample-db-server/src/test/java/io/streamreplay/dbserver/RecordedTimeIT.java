@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.streamreplay.dbserver.storage.DatabaseFile;
 import io.streamreplay.dbserver.testing.Jdb;
+import io.streamreplay.dbserver.testing.KvDatabase;
 import io.streamreplay.dbserver.testing.OvsdbTestClient;
 import io.streamreplay.dbserver.testing.ServerProcess;
 import io.streamreplay.jsonrpc.Json;
@@ -17,6 +18,7 @@ import io.streamreplay.replay.RecordType;
 import io.streamreplay.replay.RecordedEvent;
 import io.streamreplay.replay.RecordingReader;
 import io.streamreplay.stream.TlsConfig;
+import io.streamreplay.testing.LogLines;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -250,8 +252,8 @@ class RecordedTimeIT {
                 + " without time: timers fire where the replay infers they did"), console);
         assertEquals(DatabaseFile.recordsWithoutDates(fixture.resolve("recorded.db")), DatabaseFile
                 .recordsWithoutDates(dir.resolve("kv.db")));
-        assertEquals(withoutTimestamps(fixture.resolve("recorded.log")), withoutTimestamps(dir.resolve(
-                "server.log")));
+        assertEquals(LogLines.withoutTimestamps(fixture.resolve("recorded.log")),
+                LogLines.withoutTimestamps(dir.resolve("server.log")));
     }
 
     /**
@@ -273,7 +275,7 @@ class RecordedTimeIT {
      * command line, without the recording option.
      */
     private List<String> record(List<String> remotes, Scenario scenario) throws Exception {
-        Path db = ServerProcess.createDatabase(dir, RecordReplayIT.SCHEMA);
+        Path db = ServerProcess.createDatabase(dir, KvDatabase.SCHEMA);
         List<String> args = new ArrayList<>(List.of("kv.db", "--control=" + dir.resolve("ctl"),
                 "--log-file=server.log"));
         args.addAll(remotes);
@@ -296,8 +298,8 @@ class RecordedTimeIT {
     private List<String> replayedTheSame() throws Exception {
         assertEquals(DatabaseFile.recordsWithoutDates(dir.resolve("recorded.db")), DatabaseFile.recordsWithoutDates(
                 dir.resolve("kv.db")), "the replayed database differs from the recorded one");
-        List<String> recorded = withoutTimestamps(dir.resolve("recorded.log"));
-        assertEquals(recorded, withoutTimestamps(dir.resolve("server.log")),
+        List<String> recorded = LogLines.withoutTimestamps(dir.resolve("recorded.log"));
+        assertEquals(recorded, LogLines.withoutTimestamps(dir.resolve("server.log")),
                 "the replay's log differs from the recorded run's");
         return recorded;
     }
@@ -377,11 +379,4 @@ class RecordedTimeIT {
         return count;
     }
 
-    private static List<String> withoutTimestamps(Path log) throws IOException {
-        List<String> lines = new ArrayList<>();
-        for (String line : Files.readAllLines(log, StandardCharsets.UTF_8)) {
-            lines.add(line.substring(line.indexOf('|') + 1));
-        }
-        return lines;
-    }
 }

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.streamreplay.dbserver.storage.DatabaseFile;
+import io.streamreplay.dbserver.testing.KvDatabase;
 import io.streamreplay.dbserver.testing.OvsdbTestClient;
 import io.streamreplay.dbserver.testing.ServerProcess;
 import io.streamreplay.jsonrpc.Json;
@@ -49,7 +51,7 @@ class RecordingDirectoryIT {
 
     @BeforeEach
     void createDatabase() throws Exception {
-        ServerProcess.createDatabase(dir, RecordReplayIT.SCHEMA);
+        ServerProcess.createDatabase(dir, KvDatabase.SCHEMA);
     }
 
     @AfterEach
@@ -76,7 +78,7 @@ class RecordingDirectoryIT {
             server.kill();
         }
         Map<String, byte[]> left = contents(dir.resolve("recording"));
-        List<JsonNode> crashed = RecordReplayIT.records(dir.resolve("kv.db"));
+        List<JsonNode> crashed = DatabaseFile.recordsWithoutDates(dir.resolve("kv.db"));
         Files.copy(dir.resolve("kv.db"), dir.resolve("after-crash.db"));
         String log;
         try (ServerProcess server = ServerProcess.start(dir, dir.resolve("second.out"),
@@ -102,12 +104,12 @@ class RecordingDirectoryIT {
                 args("--replay=recording/previous-1"), 60), Files.readString(dir.resolve("replay-crash.out")));
         assertTrue(Files.readString(dir.resolve("replay-crash.out")).contains("the recorded process was killed or"
                 + " crashed here"));
-        assertEquals(crashed, RecordReplayIT.records(dir.resolve("kv.db")), "the crash's recording is whole");
+        assertEquals(crashed, DatabaseFile.recordsWithoutDates(dir.resolve("kv.db")), "the crash's recording is whole");
 
         Files.copy(dir.resolve("after-crash.db"), dir.resolve("kv.db"), StandardCopyOption.REPLACE_EXISTING);
         assertEquals(0, ServerProcess.run(dir, dir.resolve("replay-restart.out"), args("--replay=recording"), 60),
                 Files.readString(dir.resolve("replay-restart.out")));
-        List<JsonNode> replayed = RecordReplayIT.records(dir.resolve("kv.db"));
+        List<JsonNode> replayed = DatabaseFile.recordsWithoutDates(dir.resolve("kv.db"));
         assertEquals(crashed.size() + 3, replayed.size(), "and the restarted run's recording replays on the database"
                 + " it started from");
         assertEquals(crashed, replayed.subList(0, crashed.size()));
@@ -164,7 +166,7 @@ class RecordingDirectoryIT {
             insert("after", 1);
             server.requestExit(dir.resolve("ctl"));
             assertEquals(0, server.waitFor(30), server.consoleText());
-            recorded = RecordReplayIT.records(dir.resolve("kv.db"));
+            recorded = DatabaseFile.recordsWithoutDates(dir.resolve("kv.db"));
         }
         JsonNode manifest = Json.parse(Files.readString(recording.resolve("manifest.json")));
         assertEquals("failed", manifest.get("status").asText(), "marked once it could be: " + manifest);
@@ -183,7 +185,7 @@ class RecordingDirectoryIT {
         assertEquals(0, status, replay);
         assertTrue(replay.contains("reached after " + manifest.get("events").asLong() + " events; recording stopped"
                 + " here because writing it failed ("), replay);
-        List<JsonNode> replayed = RecordReplayIT.records(dir.resolve("kv.db"));
+        List<JsonNode> replayed = DatabaseFile.recordsWithoutDates(dir.resolve("kv.db"));
         assertEquals(recorded.subList(0, 4), replayed, "the replay ends at the failure, after the first three");
     }
 
@@ -221,8 +223,9 @@ class RecordingDirectoryIT {
                                 + " recorded over it: " : "cannot lock the directory, and records nothing there: ")),
                         server.consoleText());
             }
-            assertEquals(4, RecordReplayIT.records(dir.resolve("kv.db")).size(), name + ": the restart was not"
-                    + " blocked");
+            assertEquals(4, DatabaseFile.recordsWithoutDates(dir.resolve("kv.db")).size(),
+                    name + ": the restart was not"
+                            + " blocked");
             int exit = ServerProcess.run(dir, dir.resolve(name + "-exit.out"), args("--replay-record=" + name,
                     "--replay-record-on-error=exit"), 30);
             assertEquals(5, exit, name + ": under --replay-record-on-error=exit the failure stops the server at"

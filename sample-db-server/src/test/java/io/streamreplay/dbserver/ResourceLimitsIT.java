@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import io.streamreplay.dbserver.testing.KvDatabase;
 import io.streamreplay.dbserver.testing.OvsdbTestClient;
 import io.streamreplay.dbserver.testing.ServerProcess;
 import io.streamreplay.jsonrpc.Json;
@@ -42,7 +43,7 @@ class ResourceLimitsIT {
 
     @BeforeAll
     static void startServer() throws Exception {
-        ServerProcess.createDatabase(dir, RecordReplayIT.SCHEMA);
+        ServerProcess.createDatabase(dir, KvDatabase.SCHEMA);
         socket = dir.resolve("db.sock");
         server = ServerProcess.start(dir, dir.resolve("server.out"), List.of("kv.db", "--remote=punix:" + socket,
                 "--control=" + dir.resolve("ctl")));
@@ -164,7 +165,7 @@ class ResourceLimitsIT {
     @Test
     void outOfDescriptorsTheServerBacksOffAndLogsAndRecordsLittle() throws Exception {
         Path run = Files.createDirectories(dir.resolve("descriptors"));
-        ServerProcess.createDatabase(run, RecordReplayIT.SCHEMA);
+        ServerProcess.createDatabase(run, KvDatabase.SCHEMA);
         Path runSocket = run.resolve("db.sock");
         List<String> recordArgs = List.of("kv.db", "--remote=punix:" + runSocket, "--control=" + run.resolve("ctl"),
                 "--log-file=server.log", "--replay-record=recording");

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.LongNode;
+import io.streamreplay.dbserver.testing.KvDatabase;
 import io.streamreplay.dbserver.testing.OvsdbTestClient;
 import io.streamreplay.dbserver.testing.ServerProcess;
 import io.streamreplay.jsonrpc.Json;
@@ -36,7 +37,7 @@ class StartupIT {
 
     @BeforeEach
     void createDatabase() throws Exception {
-        ServerProcess.createDatabase(dir, RecordReplayIT.SCHEMA);
+        ServerProcess.createDatabase(dir, KvDatabase.SCHEMA);
     }
 
     private int run(String... args) throws Exception {

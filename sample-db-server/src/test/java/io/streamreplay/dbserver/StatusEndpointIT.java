@@ -5,10 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.streamreplay.dbserver.testing.KvDatabase;
 import io.streamreplay.dbserver.testing.OvsdbTestClient;
 import io.streamreplay.dbserver.testing.ServerProcess;
 import io.streamreplay.jsonrpc.Json;
 import io.streamreplay.stream.TlsConfig;
+import io.streamreplay.testing.LogLines;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -35,7 +37,7 @@ class StatusEndpointIT {
 
     @Test
     void aRecordingServerServesItsCountersAndTheReplayServesItsProgressOnlyWhenAsked() throws Exception {
-        ServerProcess.createDatabase(dir, RecordReplayIT.SCHEMA);
+        ServerProcess.createDatabase(dir, KvDatabase.SCHEMA);
         List<String> args = List.of("kv.db", "--remote=punix:" + dir.resolve("db.sock"), "--control="
                 + dir.resolve("ctl"), "--log-file=server.log", "--http=0", "--replay-record=recording");
         try (ServerProcess server = ServerProcess.start(dir, dir.resolve("record.out"), args)) {
@@ -67,8 +69,8 @@ class StatusEndpointIT {
         assertEquals(0, status, Files.readString(replay.resolve("replay.out")));
         assertFalse(Files.readString(replay.resolve("replay.out")).contains("http: serving"),
                 "a replay does not open the recorded run's --http");
-        assertEquals(ServerProcessLogs.withoutTimestamps(dir.resolve("server.log")),
-                ServerProcessLogs.withoutTimestamps(replay.resolve("server.log")));
+        assertEquals(LogLines.withoutTimestamps(dir.resolve("server.log")),
+                LogLines.withoutTimestamps(replay.resolve("server.log")));
 
         Path watched = Files.createDirectory(dir.resolve("watched"));
         try (ServerProcess server = ServerProcess.start(watched, watched.resolve("replay.out"),
@@ -105,10 +107,4 @@ class StatusEndpointIT {
                 .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
-    /** The lines of a log without their timestamps. */
-    private static final class ServerProcessLogs {
-        static List<String> withoutTimestamps(Path log) throws Exception {
-            return Files.readAllLines(log).stream().map(line -> line.substring(line.indexOf('|') + 1)).toList();
-        }
-    }
 }

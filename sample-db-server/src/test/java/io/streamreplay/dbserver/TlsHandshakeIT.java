@@ -3,6 +3,8 @@ package io.streamreplay.dbserver;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.streamreplay.dbserver.storage.DatabaseFile;
+import io.streamreplay.dbserver.testing.KvDatabase;
 import io.streamreplay.dbserver.testing.OvsdbTestClient;
 import io.streamreplay.dbserver.testing.ServerProcess;
 import io.streamreplay.jsonrpc.Json;
@@ -10,6 +12,7 @@ import io.streamreplay.replay.RecordType;
 import io.streamreplay.replay.RecordedEvent;
 import io.streamreplay.replay.RecordingReader;
 import io.streamreplay.stream.TlsConfig;
+import io.streamreplay.testing.LogLines;
 import io.streamreplay.testing.TestCertificates;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -17,7 +20,6 @@ import java.net.InetAddress;
 import java.net.Socket;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -47,7 +49,7 @@ class TlsHandshakeIT {
 
     @Test
     void stalledHandshakesGoAfterTenSecondsAndTheReplayReproducesItWithoutTimers() throws Exception {
-        ServerProcess.createDatabase(dir, RecordReplayIT.SCHEMA);
+        ServerProcess.createDatabase(dir, KvDatabase.SCHEMA);
         TestCertificates.PemFiles pem = TestCertificates.get().pemFiles("server");
         List<String> args = List.of("kv.db", "--remote=pssl:0:127.0.0.1", "--remote=punix:" + dir.resolve("db.sock"),
                 "--control=" + dir.resolve("ctl"), "--log-file=server.log", "--private-key=" + pem.key(),
@@ -119,8 +121,10 @@ class TlsHandshakeIT {
         int status = ServerProcess.run(laptop, laptop.resolve("replay.out"), List.of("--replay=recording"), 60);
         long replayMillis = (System.nanoTime() - start) / 1_000_000;
         assertEquals(0, status, Files.readString(laptop.resolve("replay.out")));
-        assertEquals(RecordReplayIT.records(dir.resolve("kv.db")), RecordReplayIT.records(laptop.resolve("kv.db")));
-        assertEquals(withoutTimestamps(dir.resolve("recorded.log")), withoutTimestamps(laptop.resolve("server.log")),
+        assertEquals(DatabaseFile.recordsWithoutDates(dir.resolve("kv.db")),
+                DatabaseFile.recordsWithoutDates(laptop.resolve("kv.db")));
+        assertEquals(LogLines.withoutTimestamps(dir.resolve("recorded.log")),
+                LogLines.withoutTimestamps(laptop.resolve("server.log")),
                 "the replay drops the same connections, logging the same lines");
         System.out.printf("stalled handshakes: %d dropped after %d ms live; the replay took %d ms in all%n", STALLED,
                 stalledFor, replayMillis);
@@ -154,11 +158,4 @@ class TlsHandshakeIT {
         }
     }
 
-    private static List<String> withoutTimestamps(Path log) throws Exception {
-        List<String> lines = new ArrayList<>();
-        for (String line : Files.readAllLines(log, StandardCharsets.UTF_8)) {
-            lines.add(line.substring(line.indexOf('|') + 1));
-        }
-        return lines;
-    }
 }

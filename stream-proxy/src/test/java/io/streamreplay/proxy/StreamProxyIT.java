@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.streamreplay.dbserver.testing.OpenVswitchTools;
 import io.streamreplay.dbserver.testing.ServerProcess;
 import io.streamreplay.jsonrpc.Json;
+import io.streamreplay.testing.LogLines;
 import io.streamreplay.testing.Programs;
 import io.streamreplay.testing.Programs.Result;
 import io.streamreplay.testing.TestCertificates;
@@ -16,7 +17,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -143,7 +143,8 @@ class StreamProxyIT {
             assertTrue(replay.console().contains("the application ended where the recorded run ended"),
                     replay.console());
         }
-        assertEquals(withoutTimestamps(dir.resolve("proxy.log")), withoutTimestamps(elsewhere.resolve("proxy.log")));
+        assertEquals(LogLines.withoutTimestamps(dir.resolve("proxy.log")),
+                LogLines.withoutTimestamps(elsewhere.resolve("proxy.log")));
     }
 
     @Test
@@ -214,8 +215,4 @@ class StreamProxyIT {
         return result.output();
     }
 
-    static List<String> withoutTimestamps(Path log) throws Exception {
-        return Files.readAllLines(log).stream().map(line -> line.substring(line.indexOf('|') + 1))
-                .collect(Collectors.toList());
-    }
 }
