@@ -11,12 +11,15 @@ import io.streamreplay.stream.TlsConfig;
 import io.streamreplay.stream.TransportRegistry;
 import io.streamreplay.testing.CounterClient;
 import io.streamreplay.testing.CounterServer;
+import io.streamreplay.testing.LogCapture;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -120,6 +123,24 @@ class ReplayFailuresTest {
         assertTrue(error.getMessage().matches("replay of .* diverged at event #\\d+: '" + target
                 + "' sent other bytes than the \\d+ recorded at #\\d+ \\(file 00000000-tcp.srr, offset \\d+\\)"),
                 error.getMessage());
+    }
+
+    @Test
+    void aReplayThatDivergesSaysSoInItsSummaryAtTheEventOfTheDivergence() throws Exception {
+        ReplayDivergenceException error;
+        List<String> summary;
+        try (LogCapture log = LogCapture.of(Replay.class.getName())) {
+            ReplayContext replay = ReplayContext.replay(recording, PROGRAM);
+            error = assertThrows(ReplayDivergenceException.class, () -> runClient(replay, target, 1, 5));
+            replay.close();
+            summary = log.lines().stream().filter(l -> l.contains("replay of " + recording + " ")).toList();
+        }
+        Matcher diverged = Pattern.compile("diverged at event #(\\d+)").matcher(error.getMessage());
+        assertTrue(diverged.find(), error.getMessage());
+        assertEquals(1, summary.size(), summary.toString());
+        assertTrue(summary.get(0).matches("INFO replay of " + Pattern.quote(recording.toString()) + " stopped by"
+                + " divergence at event #" + diverged.group(1) + ", after \\d+ events of \\d+ streams .*"),
+                summary.get(0));
     }
 
     @Test

@@ -11,6 +11,8 @@ import io.streamreplay.replay.ReplayContext;
 import io.streamreplay.stream.StreamProvider;
 import io.streamreplay.stream.TlsConfig;
 import io.streamreplay.stream.TransportRegistry;
+import io.streamreplay.testing.CounterServer;
+import io.streamreplay.testing.LogCapture;
 import io.streamreplay.testing.SampleRecording;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -22,6 +24,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeAll;
@@ -205,6 +208,32 @@ class ReplayToolTest {
         assertTrue(bytesIn > 0);
         assertTrue(json.path("endedCleanly").asBoolean());
         assertTrue(json.path("iterations").asLong() > 0, json.toString());
+    }
+
+    @Test
+    void aReplaysSummaryCountsTheEventsStreamsAndBytesThatStatsAndDumpCount() throws Exception {
+        String summary;
+        try (LogCapture log = LogCapture.of("io.streamreplay.replay.Replay")) {
+            ReplayContext replay = ReplayContext.replay(sample.dir(), SampleRecording.PROGRAM);
+            CounterServer server = new CounterServer(replay, TransportRegistry.standard(TlsConfig.none()),
+                    sample.remotes(), sample.control());
+            server.runUntilExit();
+            replay.close();
+            summary = log.lines().stream().filter(l -> l.contains(" finished: ")).findFirst().orElseThrow(
+                    () -> new AssertionError("no summary in " + log.lines()));
+        }
+        Matcher counts = Pattern.compile("finished: (\\d+) events of (\\d+) streams \\((\\d+) bytes received\\)")
+                .matcher(summary);
+        assertTrue(counts.find(), summary);
+
+        JsonNode stats = new ObjectMapper().readTree(tool("stats", sample.dir().toString(), "--json").out());
+        assertEquals(stats.path("total").path("events").asLong(), Long.parseLong(counts.group(1)), summary);
+        assertEquals(stats.path("streams").size(), Integer.parseInt(counts.group(2)), summary);
+        assertEquals(stats.path("total").path("bytesIn").asLong(), Long.parseLong(counts.group(3)), summary);
+        Run dump = tool("dump", sample.dir().toString());
+        assertEquals(dump.lines().size(), Long.parseLong(counts.group(1)), "dump prints one line per event");
+        assertEquals(dump.lines().stream().map(l -> l.split(" +")[2]).distinct().count(),
+                Integer.parseInt(counts.group(2)), "dump names each stream");
     }
 
     @Test
