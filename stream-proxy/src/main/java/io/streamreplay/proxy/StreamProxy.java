@@ -365,6 +365,8 @@ public final class StreamProxy implements Callable<Integer> {
     /** The loop: stop on a signal, forward, answer the control socket, sample rates each second, save the stats file when due. */
     private void serve(PollLoop loop, Forwarder forwarder, ControlServer controlServer, ProxyStats stats,
             StatsFile saving, Runnable signals) {
+        // The baseline sample: without it, what comes before the first tick would be in no rate, ever.
+        stats.sample(loop.now());
         long nextTick = loop.now() + TICK_NANOS;
         long saveEvery = TimeUnit.SECONDS.toNanos(statsIntervalSeconds);
         long nextSave = loop.now() + saveEvery;
