@@ -179,7 +179,8 @@ class StreamProxyIT {
                 "recording"), "--log-file=" + elsewhere.resolve("proxy.log")))) {
             assertEquals(0, replay.waitFor(60), replay.console());
         }
-        assertEquals(withoutTimestamps(dir.resolve("proxy.log")), withoutTimestamps(elsewhere.resolve("proxy.log")),
+        assertEquals(LogLines.withoutTimestamps(dir.resolve("proxy.log")),
+                LogLines.withoutTimestamps(elsewhere.resolve("proxy.log")),
                 "the replay, without faults injected, logs what the faulted run logged");
     }
 
