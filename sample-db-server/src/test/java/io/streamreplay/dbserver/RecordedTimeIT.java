@@ -34,6 +34,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
@@ -133,21 +135,40 @@ class RecordedTimeIT {
     void waitTimeoutsOfOneToThreeMillisecondsReplayExactlyBesideInsertingClients() throws Exception {
         recordAndReplay(List.of("--remote=ptcp:0:127.0.0.1"), server -> {
             String remote = "tcp:127.0.0.1:" + port(server);
-            Future<Integer> a = clients.submit(() -> insert(remote, "a", 150));
-            Future<Integer> b = clients.submit(() -> insert(remote, "b", 150));
-            int waits = 0;
+            AtomicBoolean waited = new AtomicBoolean();
+            AtomicInteger insertedA = new AtomicInteger();
+            AtomicInteger insertedB = new AtomicInteger();
+            // The inserts go on until the waits are done (at most 5,000 each), whatever the machine's load, and the
+            // waits go on until both clients have inserted (at most 5,000 waits).
+            Future<?> a = clients.submit(() -> insertUntil(remote, "a", waited, insertedA));
+            Future<?> b = clients.submit(() -> insertUntil(remote, "b", waited, insertedB));
             try (OvsdbTestClient waiter = OvsdbTestClient.connect(remote, TlsConfig.none())) {
-                long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
-                while (waits < 400 && (!a.isDone() || !b.isDone()) && System.nanoTime() < end) {
-                    JsonNode result = waiter.call("transact", "kvdb", Json.parse(String.format(WAIT_NEVER,
-                            1 + waits % 3)));
+                for (int i = 0; i < 5000 && (i < 60 || insertedA.get() == 0 || insertedB.get() == 0); i++) {
+                    JsonNode result = waiter.call("transact", "kvdb", Json.parse(String.format(WAIT_NEVER, 1 + i
+                            % 3)));
                     assertEquals("timed out", result.get(0).get("error").asText(), result.toString());
-                    waits++;
                 }
+            } finally {
+                waited.set(true);
             }
-            assertEquals(300, a.get() + b.get());
-            assertTrue(waits > 10, "only " + waits + " waits ran beside the inserts");
+            a.get();
+            b.get();
+            assertTrue(insertedA.get() > 0 && insertedB.get() > 0, "both clients inserted while the waits ran");
         });
+    }
+
+    /** Inserts rows named {@code prefix} and a number until {@code done}, at most 5,000, counting them. */
+    private static Void insertUntil(String remote, String prefix, AtomicBoolean done, AtomicInteger inserted)
+            throws Exception {
+        try (OvsdbTestClient client = OvsdbTestClient.connect(remote, TlsConfig.none())) {
+            for (int j = 0; !done.get() && j < 5000; j++) {
+                JsonNode result = client.call("transact", "kvdb", Json.parse("{\"op\":\"insert\",\"table\":\"kv\","
+                        + "\"row\":{\"name\":\"" + prefix + j + "\",\"value\":" + j + "}}"));
+                assertFalse(result.get(0).has("error"), result.toString());
+                inserted.incrementAndGet();
+            }
+            return null;
+        }
     }
 
     @Test
