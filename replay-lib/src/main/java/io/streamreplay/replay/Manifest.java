@@ -33,9 +33,11 @@ import java.util.Set;
  * @param status {@code recording} while running (or if the process was killed), {@code complete} after the
  *     application closed its context, {@code stopped} if the JVM shut down without that (a signal such as SIGTERM,
  *     or {@code System.exit}), {@code crashed} after the application ended on an error it could not recover from
- *     (such as an {@link OutOfMemoryError}), {@code failed} after a write error stopped the recording
+ *     (such as an {@link OutOfMemoryError}), {@code failed} after a write error stopped the recording,
+ *     "truncated" after a bound stopped it at an event boundary ({@link #truncated()})
  * @param events the number of events recorded (known once the recording ended); for a {@code failed} recording,
- *     the events written before the failure, where its replay ends
+ *     the events written before the failure, and for a "truncated" one the events before the bound: where
+ *     its replay ends
  * @param error why the recording failed or the process crashed, or null
  * @param directory the recording directory as the recording process named it, or null (recordings before this
  *     field)
@@ -44,9 +46,12 @@ import java.util.Set;
  *     this field
  * @param signal the signal that stopped the recorded process ({@code SIGTERM}, {@code SIGINT}), when the
  *     application said so before it exited; otherwise null
+ * @param truncatedBy for a "truncated" recording, what stopped it at an event boundary: the bound it reached,
+ *     as an option ({@code --replay-record-max-size=512M}, {@code --replay-record-max-events=100000}), or the
+ *     repair that cut it ({@code replay-tool verify --repair: ...}); otherwise null
  */
 public record Manifest(String program, List<String> arguments, long startedMillis, String status, long events,
-        String error, String directory, List<StartingFile> startingFiles, String signal) {
+        String error, String directory, List<StartingFile> startingFiles, String signal, String truncatedBy) {
 
     /**
      * A file the recorded process read its starting state from, such as a database, and its copy in the
@@ -63,7 +68,13 @@ public record Manifest(String program, List<String> arguments, long startedMilli
     /** A manifest without a directory, starting files or signal. */
     public Manifest(String program, List<String> arguments, long startedMillis, String status, long events,
             String error) {
-        this(program, arguments, startedMillis, status, events, error, null, List.of(), null);
+        this(program, arguments, startedMillis, status, events, error, null, List.of(), null, null);
+    }
+
+    /** A manifest of a recording that was not truncated. */
+    public Manifest(String program, List<String> arguments, long startedMillis, String status, long events,
+            String error, String directory, List<StartingFile> startingFiles, String signal) {
+        this(program, arguments, startedMillis, status, events, error, directory, startingFiles, signal, null);
     }
 
     static final String FORMAT = "streamreplay-recording";
@@ -72,6 +83,7 @@ public record Manifest(String program, List<String> arguments, long startedMilli
     static final String FAILED = "failed";
     static final String STOPPED = "stopped";
     static final String CRASHED = "crashed";
+    static final String TRUNCATED = "truncated";
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final FileAttribute<?> OWNER_ONLY = PosixFilePermissions.asFileAttribute(
@@ -101,26 +113,41 @@ public record Manifest(String program, List<String> arguments, long startedMilli
         return closed() || CRASHED.equals(status);
     }
 
+    /**
+     * Whether the recording was stopped on purpose at an event boundary ({@link #truncatedBy()} says why): its files
+     * hold exactly the {@link #events()} events before that point, intact, and its replay ends there. The recorded
+     * process went on unrecorded.
+     */
+    public boolean truncated() {
+        return TRUNCATED.equals(status);
+    }
+
+    /** This manifest, {@code truncated} by {@code by} after its first {@code newEvents} events. */
+    Manifest truncatedAt(long newEvents, String by) {
+        return new Manifest(program, arguments, startedMillis, TRUNCATED, newEvents, null, directory, startingFiles,
+                signal, by);
+    }
+
     Manifest withEnd(String newStatus, long newEvents, String newError) {
         return new Manifest(program, arguments, startedMillis, newStatus, newEvents, newError, directory,
-                startingFiles, signal);
+                startingFiles, signal, truncatedBy);
     }
 
     Manifest withDirectory(String newDirectory) {
         return new Manifest(program, arguments, startedMillis, status, events, error, newDirectory, startingFiles,
-                signal);
+                signal, truncatedBy);
     }
 
     Manifest withStartingFile(StartingFile file) {
         List<StartingFile> files = new ArrayList<>(startingFiles);
         files.add(file);
         return new Manifest(program, arguments, startedMillis, status, events, error, directory, List.copyOf(files),
-                signal);
+                signal, truncatedBy);
     }
 
     Manifest withSignal(String newSignal) {
         return new Manifest(program, arguments, startedMillis, status, events, error, directory, startingFiles,
-                newSignal);
+                newSignal, truncatedBy);
     }
 
     /**
@@ -147,6 +174,10 @@ public record Manifest(String program, List<String> arguments, long startedMilli
         json.put("events", events);
         if (error != null) {
             json.put("error", error);
+        }
+        if (truncatedBy != null) {
+            json.put("truncatedBy", truncatedBy);
+            json.put("lastEvent", events - 1);
         }
         if (signal != null) {
             json.put("signal", signal);
@@ -231,7 +262,7 @@ public record Manifest(String program, List<String> arguments, long startedMilli
         }
         return new Manifest(json.path("program").asText(), args, json.path("startedMillis").asLong(),
                 json.path("status").asText(), json.path("events").asLong(), text(json, "error"),
-                text(json, "directory"), List.copyOf(starting), text(json, "signal"));
+                text(json, "directory"), List.copyOf(starting), text(json, "signal"), text(json, "truncatedBy"));
     }
 
     private static String text(JsonNode json, String field) {
