@@ -122,6 +122,14 @@ public record Manifest(String program, List<String> arguments, long startedMilli
         return TRUNCATED.equals(status);
     }
 
+    /**
+     * Whether a bound of the recording process truncated it ({@code --replay-record-max-size},
+     * {@code --replay-record-max-events}), after which that process went on unrecorded; not a repair.
+     */
+    public boolean truncatedByBound() {
+        return truncated() && truncatedBy != null && truncatedBy.startsWith("--replay-record-max-");
+    }
+
     /** This manifest, {@code truncated} by {@code by} after its first {@code newEvents} events. */
     Manifest truncatedAt(long newEvents, String by) {
         return new Manifest(program, arguments, startedMillis, TRUNCATED, newEvents, null, directory, startingFiles,
