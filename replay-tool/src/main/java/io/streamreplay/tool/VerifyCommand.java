@@ -73,14 +73,20 @@ final class VerifyCommand extends RecordingCommand {
             spec.commandLine().getErr().println("replay-tool: cannot repair " + dir + ": " + e.getMessage());
             return ReplayTool.PROBLEMS;
         }
-        for (String problem : result.problems()) {
-            out.println("problem: " + problem);
-        }
+        out.printf("%d problems found (replay-tool verify %s lists them)%n", result.problems().size(), dir);
+        int later = 0;
         for (RecordingRepair.Cut cut : result.cuts()) {
-            out.printf("cut: %s at offset %d%s%n", cut.file(), cut.offset(), cut.firstDropped() >= 0
-                    ? ", from event #" + cut.firstDropped() : cut.offset() == 0 ? ", left out"
-                    : ", where it is damaged"
-                            + " or ends");
+            if (cut.offset() > 0) {
+                out.printf("cut: %s at offset %d, %s%n", cut.file(), cut.offset(), cut.firstDropped() >= 0
+                        ? "from event #" + cut.firstDropped() : "where it is damaged or ends");
+            } else if (cut.why() != null) {
+                out.printf("left out: %s (%s)%n", cut.file(), cut.why());
+            } else {
+                later++;
+            }
+        }
+        if (later > 0) {
+            out.printf("left out: %d %s of streams opened after the cut%n", later, later == 1 ? "file" : "files");
         }
         out.printf("%s: kept events #0 to #%d (%d events) in %d files, copied to %s; cut at event #%d: %s%n", dir,
                 result.events() - 1, result.events(), result.files(), repair, result.events(), result.reason());
