@@ -97,7 +97,8 @@ class VerifyRepairTest {
         assertTrue(kept.find(), what + ": " + repair.out());
         long events = Long.parseLong(kept.group(1));
         assertTrue(events < sample.eventCount(), what + ": a damaged recording loses events");
-        assertTrue(repair.out().matches("(?s).*cut: " + Pattern.quote(damaged.toString()) + "/\\S+ at offset \\d+.*"),
+        String named = Pattern.quote(damaged.toString()) + "/\\S+";
+        assertTrue(repair.out().matches("(?s).*(cut: " + named + " at offset \\d+, |left out: " + named + " \\().*"),
                 what + ": says which file it cut, and where: " + repair.out());
         assertTrue(repair.out().contains("; cut at event #" + events + ": "), what + ": " + repair.out());
 
