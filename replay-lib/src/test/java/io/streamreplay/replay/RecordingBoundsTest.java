@@ -184,6 +184,49 @@ class RecordingBoundsTest {
     }
 
     @Test
+    void aBoundAnywhereLeavesAnIntactRecordingOfTheEventsBeforeItThatReplaysToThere() throws Exception {
+        long whole = replayFileBytes(RecordingBoundsTest.whole.dir());
+        // Steps smaller than a file header, so that each stream's opening and each accept is met.
+        long step = Math.max(1, whole / 160);
+        assertTrue(step < ReplayFormat.fileHeaderLength(8), "step " + step);
+        int runs = 0;
+        for (long bound = 0; bound < whole; bound += step) {
+            Path work = tmp.resolve("sweep-" + bound);
+            SampleRecording bounded = SampleRecording.make(work, 3, 4,
+                    RecordingBounds.NONE.withMaxSize(bound, Long.toString(bound)));
+            String what = "bound " + bound + ": ";
+            assertTrue(replayFileBytes(bounded.dir()) <= bound, what + replayFileBytes(bounded.dir()));
+            Manifest manifest = Manifest.read(bounded.dir());
+            assertTrue(manifest.truncated(), what + manifest.status());
+            try (RecordingReader reader = RecordingReader.open(bounded.dir())) {
+                long read = 0;
+                while (reader.next() != null) {
+                    read++;
+                }
+                assertEquals(List.of(), reader.problems(), what + "intact, accepts included");
+                assertEquals(manifest.events(), read, what + "the files hold exactly the events counted");
+            }
+            ReplayContext replay = ReplayContext.replay(bounded.dir(), SampleRecording.PROGRAM);
+            CounterServer server = null;
+            try {
+                server = new CounterServer(replay, TransportRegistry.standard(TlsConfig.none()), bounded.remotes(),
+                        bounded.control());
+                server.runUntilExit();
+                // A bound met only after the server's exit: the replay ran to its recorded exit.
+                assertEquals(bounded.events(), server.events(), what + "a replay that ends by itself ran whole");
+            } catch (RecordingExhaustedException end) {
+                assertEquals(0, end.exitStatus(), what + end.getMessage());
+                assertEquals(manifest.events(), replay.events(), what + end.getMessage());
+                List<String> seen = server == null ? List.of() : server.events();
+                assertEquals(bounded.events().subList(0, seen.size()), seen, what + "the start of the recorded run");
+            }
+            replay.close();
+            runs++;
+        }
+        assertTrue(runs >= 150, "bounds across the whole recording, every file header among them: " + runs);
+    }
+
+    @Test
     void sizesReadAsPowersOf1024AndNonsenseIsRefusedByName() {
         assertEquals(512L << 20, RecordingBounds.parseSize("512M"));
         assertEquals(2L << 30, RecordingBounds.parseSize("2G"));
