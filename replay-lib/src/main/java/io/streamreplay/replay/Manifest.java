@@ -48,7 +48,7 @@ import java.util.Set;
  *     application said so before it exited; otherwise null
  * @param truncatedBy for a "truncated" recording, what stopped it at an event boundary: the bound it reached,
  *     as an option ({@code --replay-record-max-size=512M}, {@code --replay-record-max-events=100000}), or the
- *     repair that cut it ({@code replay-tool verify --repair: ...}); otherwise null
+ *     repair that cut it ({@code replay-tool verify --repair of DIR ...}); otherwise null
  */
 public record Manifest(String program, List<String> arguments, long startedMillis, String status, long events,
         String error, String directory, List<StartingFile> startingFiles, String signal, String truncatedBy) {

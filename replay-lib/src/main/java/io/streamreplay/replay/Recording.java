@@ -3,6 +3,7 @@ package io.streamreplay.replay;
 import io.streamreplay.poll.Clock;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -174,7 +175,7 @@ final class Recording implements AutoCloseable {
         }
         // Without its file, the stream's opening (an accept: the event before) is not in the recording.
         long end = kind == FileKind.STREAM || kind == FileKind.PASSIVE_STREAM ? openSeq : nextSeq;
-        int header = ReplayFormat.fileHeaderLength(name.getBytes(java.nio.charset.StandardCharsets.UTF_8).length);
+        int header = ReplayFormat.fileHeaderLength(name.getBytes(StandardCharsets.UTF_8).length);
         if (bytes + header > bounds.maxBytes()) {
             truncate(bounds.sizeBound(), end);
             return null;

@@ -23,7 +23,8 @@ import java.util.Set;
  * that point: the events from #0 up to the first one the recording does not hold whole (a record that fails its
  * checksum, a file cut short, an event in no file, an accepted stream whose file is missing). Each replay file is
  * copied up to the end of its last record before that point, byte for byte; the starting files' copies are copied
- * whole; the manifest says {@code truncated} at that point, naming what was cut. The original is only read.
+ * whole; the manifest says {@code truncated} at that point, naming what was cut. The original is only read. An intact
+ * recording is not copied: there is nothing to cut.
  *
  * <p>Not thread-safe; each call works on its own.
  */
@@ -54,9 +55,15 @@ public final class RecordingRepair {
      * @param files the replay files copied
      * @param cuts every file copied in part or left out, in name order
      * @param reason why the recording ends where the copy ends: the first problem found there
-     * @param problems everything {@code replay-tool verify} finds wrong with the original
+     * @param problems everything {@code replay-tool verify} finds wrong with the original; empty when it is intact,
+     *     and then nothing was copied
      */
     public record Result(long events, int files, List<Cut> cuts, String reason, List<String> problems) {
+
+        /** Whether a copy was made: the recording was damaged or cut. */
+        public boolean copied() {
+            return !problems.isEmpty();
+        }
     }
 
     private RecordingRepair() {
@@ -83,6 +90,9 @@ public final class RecordingRepair {
                 // read to the end, for every problem
             }
             problems = List.copyOf(reader.problems());
+        }
+        if (problems.isEmpty()) {
+            return new Result(end, 0, List.of(), null, problems);
         }
         Map<Path, Long> keep = new LinkedHashMap<>();
         Map<Path, Long> firstDropped = new LinkedHashMap<>();

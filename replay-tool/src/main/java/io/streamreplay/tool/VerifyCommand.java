@@ -28,6 +28,9 @@ import picocli.CommandLine.Option;
                 "2:bad command line"})
 final class VerifyCommand extends RecordingCommand {
 
+    /** Files of streams opened after the cut named one by one; more are counted. */
+    private static final int NAMED_LATER = 10;
+
     @Option(names = "--repair", paramLabel = "OUT",
             description = "Copy the events up to the first one the recording does not hold whole into the new"
                     + " directory OUT (which must not exist, or be empty), so that it replays cleanly to there.")
@@ -73,6 +76,10 @@ final class VerifyCommand extends RecordingCommand {
             spec.commandLine().getErr().println("replay-tool: cannot repair " + dir + ": " + e.getMessage());
             return ReplayTool.PROBLEMS;
         }
+        if (!result.copied()) {
+            out.printf("%s: intact (%d events): nothing to cut; %s was not written%n", dir, result.events(), repair);
+            return 0;
+        }
         out.printf("%d problems found (replay-tool verify %s lists them)%n", result.problems().size(), dir);
         int later = 0;
         for (RecordingRepair.Cut cut : result.cuts()) {
@@ -82,11 +89,15 @@ final class VerifyCommand extends RecordingCommand {
             } else if (cut.why() != null) {
                 out.printf("left out: %s (%s)%n", cut.file(), cut.why());
             } else {
+                if (later < NAMED_LATER) {
+                    out.printf("left out: %s, opened after the cut%s%n", cut.file(), cut.firstDropped() >= 0
+                            ? " (its first event #" + cut.firstDropped() + ")" : "");
+                }
                 later++;
             }
         }
-        if (later > 0) {
-            out.printf("left out: %d %s of streams opened after the cut%n", later, later == 1 ? "file" : "files");
+        if (later > NAMED_LATER) {
+            out.printf("left out: %d more files of streams opened after the cut%n", later - NAMED_LATER);
         }
         out.printf("%s: kept events #0 to #%d (%d events) in %d files, copied to %s; cut at event #%d: %s%n", dir,
                 result.events() - 1, result.events(), result.files(), repair, result.events(), result.reason());

@@ -98,7 +98,7 @@ class VerifyRepairTest {
         long events = Long.parseLong(kept.group(1));
         assertTrue(events < sample.eventCount(), what + ": a damaged recording loses events");
         String named = Pattern.quote(damaged.toString()) + "/\\S+";
-        assertTrue(repair.out().matches("(?s).*(cut: " + named + " at offset \\d+, |left out: " + named + " \\().*"),
+        assertTrue(repair.out().matches("(?s).*(cut: " + named + " at offset \\d+, |left out: " + named + "[ ,]).*"),
                 what + ": says which file it cut, and where: " + repair.out());
         assertTrue(repair.out().contains("; cut at event #" + events + ": "), what + ": " + repair.out());
 
@@ -165,7 +165,17 @@ class VerifyRepairTest {
     }
 
     @Test
-    void theRepairedCopyKeepsTheStartingFilesAndIsOwnerOnly() throws Exception {
+    void anIntactRecordingIsNotCopied() throws Exception {
+        Path out = tmp.resolve("not-needed");
+        Run repair = tool("verify", sample.dir().toString(), "--repair=" + out);
+        assertEquals(0, repair.status(), repair.err());
+        assertEquals(sample.dir() + ": intact (" + sample.eventCount() + " events): nothing to cut; " + out
+                + " was not written\n", repair.out());
+        assertFalse(Files.exists(out));
+    }
+
+    @Test
+    void theRepairedCopyIsOwnerOnlyAsARecordingIs() throws Exception {
         Path damaged = sample.copyTo(tmp.resolve("perm"));
         Path file = damaged.resolve(replayFiles(damaged).get(0).getFileName());
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
