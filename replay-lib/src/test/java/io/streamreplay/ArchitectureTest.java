@@ -10,8 +10,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The library's layers, as docs/architecture.md draws them: the event loop at the bottom; streams on it; JSON-RPC
- * on streams; the control socket on JSON-RPC; record and replay beside JSON-RPC, on streams and the loop, so that
- * no transport and no protocol knows about recording. Nothing depends on a layer above it, and no package cycle.
+ * on streams; the control socket on JSON-RPC; injected faults on streams, below record and replay; record and
+ * replay beside JSON-RPC, on streams and the loop, so that no transport and no protocol knows about recording.
+ * Nothing depends on a layer above it, and no package cycle.
  */
 class ArchitectureTest {
 
@@ -24,6 +25,7 @@ class ArchitectureTest {
                 .layer("poll").definedBy("io.streamreplay.poll..")
                 .layer("process").definedBy("io.streamreplay.process..")
                 .layer("stream").definedBy("io.streamreplay.stream..")
+                .layer("fault").definedBy("io.streamreplay.fault..")
                 .layer("jsonrpc").definedBy("io.streamreplay.jsonrpc..")
                 .layer("control").definedBy("io.streamreplay.control..")
                 .layer("replay").definedBy("io.streamreplay.replay..")
@@ -32,8 +34,9 @@ class ArchitectureTest {
                 .whereLayer("control").mayNotBeAccessedByAnyLayer()
                 .whereLayer("jsonrpc").mayOnlyBeAccessedByLayers("control")
                 .whereLayer("replay").mayNotBeAccessedByAnyLayer()
-                .whereLayer("stream").mayOnlyBeAccessedByLayers("jsonrpc", "control", "replay")
-                .whereLayer("poll").mayOnlyBeAccessedByLayers("stream", "jsonrpc", "control", "replay")
+                .whereLayer("fault").mayOnlyBeAccessedByLayers("control", "replay")
+                .whereLayer("stream").mayOnlyBeAccessedByLayers("fault", "jsonrpc", "control", "replay")
+                .whereLayer("poll").mayOnlyBeAccessedByLayers("stream", "fault", "jsonrpc", "control", "replay")
                 .whereLayer("process").mayOnlyBeAccessedByLayers("replay")
                 .whereLayer("status").mayNotBeAccessedByAnyLayer()
                 .whereLayer("cli").mayNotBeAccessedByAnyLayer()

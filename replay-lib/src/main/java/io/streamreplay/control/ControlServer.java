@@ -2,6 +2,7 @@ package io.streamreplay.control;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.TextNode;
+import io.streamreplay.fault.StreamFaults;
 import io.streamreplay.jsonrpc.JsonRpcServer;
 import io.streamreplay.jsonrpc.JsonRpcSession;
 import io.streamreplay.jsonrpc.Limits;
@@ -45,6 +46,7 @@ public final class ControlServer implements AutoCloseable {
     static final Limits LIMITS = new Limits(1L << 20, 4L << 20, 16L << 20);
 
     private final PassiveStream listener;
+    private final String listenName;
     private final Map<String, ControlCommand> commands = new TreeMap<>();
     private boolean exitRequested;
 
@@ -57,7 +59,8 @@ public final class ControlServer implements AutoCloseable {
      */
     public ControlServer(PollLoop loop, StreamProvider streams, Path path, String version) throws IOException {
         this.server = new JsonRpcServer(loop, streams, LIMITS, 0, this::handle);
-        this.listener = server.listen("punix:" + path);
+        this.listenName = "punix:" + path;
+        this.listener = server.listen(listenName);
         if (Files.exists(path)) {
             Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rw-------"));
         }
@@ -67,6 +70,16 @@ public final class ControlServer implements AutoCloseable {
             exitRequested = true;
             return ControlReply.ok("");
         }));
+    }
+
+    /**
+     * Registers {@code stream-faults/set SPEC}, {@code stream-faults/list} and {@code stream-faults/clear} over
+     * {@code faults} (the process's, from its {@code ReplayContext}), and exempts this socket from them, so that it
+     * stays usable to clear them.
+     */
+    public void serveStreamFaults(StreamFaults faults) {
+        faults.exempt(listenName);
+        StreamFaultCommands.all(faults).forEach(this::register);
     }
 
     /** Adds {@code command}; a name may be registered once. */

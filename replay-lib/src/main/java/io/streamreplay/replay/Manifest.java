@@ -46,12 +46,15 @@ import java.util.Set;
  *     this field
  * @param signal the signal that stopped the recorded process ({@code SIGTERM}, {@code SIGINT}), when the
  *     application said so before it exited; otherwise null
+ * @param streamFaults the stream faults put in force while recording ({@code --stream-faults} and
+ *     {@code stream-faults/set} or {@code clear}), in order; empty if none
  * @param truncatedBy for a "truncated" recording, what stopped it at an event boundary: the bound it reached,
  *     as an option ({@code --replay-record-max-size=512M}, {@code --replay-record-max-events=100000}), or the
  *     repair that cut it ({@code replay-tool verify --repair of DIR ...}); otherwise null
  */
 public record Manifest(String program, List<String> arguments, long startedMillis, String status, long events,
-        String error, String directory, List<StartingFile> startingFiles, String signal, String truncatedBy) {
+        String error, String directory, List<StartingFile> startingFiles, String signal,
+        List<FaultSetting> streamFaults, String truncatedBy) {
 
     /**
      * A file the recorded process read its starting state from, such as a database, and its copy in the
@@ -65,16 +68,27 @@ public record Manifest(String program, List<String> arguments, long startedMilli
     public record StartingFile(String path, String copy, long size, String sha256) {
     }
 
+    /**
+     * Stream faults put in force during the recording.
+     *
+     * @param spec the fault specification in normal form, empty when they were cleared
+     * @param seed the seed of their decisions
+     * @param atEvent the events recorded before they came into force
+     */
+    public record FaultSetting(String spec, long seed, long atEvent) {
+    }
+
     /** A manifest without a directory, starting files or signal. */
     public Manifest(String program, List<String> arguments, long startedMillis, String status, long events,
             String error) {
-        this(program, arguments, startedMillis, status, events, error, null, List.of(), null, null);
+        this(program, arguments, startedMillis, status, events, error, null, List.of(), null, List.of(), null);
     }
 
-    /** A manifest of a recording that was not truncated. */
+    /** A manifest of a recording that was not truncated and set no stream faults. */
     public Manifest(String program, List<String> arguments, long startedMillis, String status, long events,
             String error, String directory, List<StartingFile> startingFiles, String signal) {
-        this(program, arguments, startedMillis, status, events, error, directory, startingFiles, signal, null);
+        this(program, arguments, startedMillis, status, events, error, directory, startingFiles, signal, List.of(),
+                null);
     }
 
     static final String FORMAT = "streamreplay-recording";
@@ -133,29 +147,36 @@ public record Manifest(String program, List<String> arguments, long startedMilli
     /** This manifest, {@code truncated} by {@code by} after its first {@code newEvents} events. */
     Manifest truncatedAt(long newEvents, String by) {
         return new Manifest(program, arguments, startedMillis, TRUNCATED, newEvents, null, directory, startingFiles,
-                signal, by);
+                signal, streamFaults, by);
     }
 
     Manifest withEnd(String newStatus, long newEvents, String newError) {
         return new Manifest(program, arguments, startedMillis, newStatus, newEvents, newError, directory,
-                startingFiles, signal, truncatedBy);
+                startingFiles, signal, streamFaults, truncatedBy);
     }
 
     Manifest withDirectory(String newDirectory) {
         return new Manifest(program, arguments, startedMillis, status, events, error, newDirectory, startingFiles,
-                signal, truncatedBy);
+                signal, streamFaults, truncatedBy);
     }
 
     Manifest withStartingFile(StartingFile file) {
         List<StartingFile> files = new ArrayList<>(startingFiles);
         files.add(file);
         return new Manifest(program, arguments, startedMillis, status, events, error, directory, List.copyOf(files),
-                signal, truncatedBy);
+                signal, streamFaults, truncatedBy);
     }
 
     Manifest withSignal(String newSignal) {
         return new Manifest(program, arguments, startedMillis, status, events, error, directory, startingFiles,
-                newSignal, truncatedBy);
+                newSignal, streamFaults, truncatedBy);
+    }
+
+    Manifest withStreamFaults(FaultSetting setting) {
+        List<FaultSetting> settings = new ArrayList<>(streamFaults);
+        settings.add(setting);
+        return new Manifest(program, arguments, startedMillis, status, events, error, directory, startingFiles,
+                signal, List.copyOf(settings), truncatedBy);
     }
 
     /**
@@ -198,6 +219,13 @@ public record Manifest(String program, List<String> arguments, long startedMilli
             for (StartingFile file : startingFiles) {
                 files.addObject().put("path", file.path()).put("copy", file.copy()).put("size", file.size())
                         .put("sha256", file.sha256());
+            }
+        }
+        if (!streamFaults.isEmpty()) {
+            ArrayNode faults = json.putArray("streamFaults");
+            for (FaultSetting setting : streamFaults) {
+                faults.addObject().put("spec", setting.spec()).put("seed", setting.seed())
+                        .put("atEvent", setting.atEvent());
             }
         }
         byte[] bytes = MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(json);
@@ -268,9 +296,15 @@ public record Manifest(String program, List<String> arguments, long startedMilli
             starting.add(new StartingFile(entry.path("path").asText(), entry.path("copy").asText(),
                     entry.path("size").asLong(-1), entry.path("sha256").asText()));
         }
+        List<FaultSetting> faults = new ArrayList<>();
+        for (JsonNode entry : json.path("streamFaults")) {
+            faults.add(new FaultSetting(entry.path("spec").asText(), entry.path("seed").asLong(),
+                    entry.path("atEvent").asLong()));
+        }
         return new Manifest(json.path("program").asText(), args, json.path("startedMillis").asLong(),
                 json.path("status").asText(), json.path("events").asLong(), text(json, "error"),
-                text(json, "directory"), List.copyOf(starting), text(json, "signal"), text(json, "truncatedBy"));
+                text(json, "directory"), List.copyOf(starting), text(json, "signal"), List.copyOf(faults),
+                text(json, "truncatedBy"));
     }
 
     private static String text(JsonNode json, String field) {

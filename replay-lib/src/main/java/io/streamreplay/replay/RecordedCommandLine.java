@@ -88,16 +88,20 @@ final class RecordedCommandLine {
         return "'" + String.join(" ", values) + "'";
     }
 
+    /**
+     * The positional parameters given. Picocli lists a positional parameter once per value it matched, each time
+     * with all its values, so each is taken once.
+     */
     private static List<String> positionals(ParseResult result) {
         List<String> values = new ArrayList<>();
-        result.matchedPositionals().forEach(p -> values.addAll(p.originalStringValues()));
+        result.matchedPositionals().stream().distinct().forEach(p -> values.addAll(p.originalStringValues()));
         return values;
     }
 
     /** The positional parameters that count for a replay. */
     private static List<String> countedPositionals(ParseResult result) {
         List<String> values = new ArrayList<>();
-        result.matchedPositionals().stream().filter(p -> !isNeutral(p))
+        result.matchedPositionals().stream().distinct().filter(p -> !isNeutral(p))
                 .forEach(p -> values.addAll(p.originalStringValues()));
         return values;
     }

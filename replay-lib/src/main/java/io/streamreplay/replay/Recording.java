@@ -219,6 +219,13 @@ final class Recording implements AutoCloseable {
         manifest.update(manifest.current().withSignal(signal));
     }
 
+    /** Notes, for the manifest, the stream faults put in force now (an empty spec once cleared). */
+    synchronized void streamFaults(String spec, long seed) {
+        if (ownsManifest && failure == null && !closed) {
+            manifest.write(manifest.current().withStreamFaults(new Manifest.FaultSetting(spec, seed, nextSeq)));
+        }
+    }
+
     /** Allocates the next sequence number without writing anything. */
     synchronized long allocate() {
         if (nextSeq >= bounds.maxEvents() && !stopped()) {

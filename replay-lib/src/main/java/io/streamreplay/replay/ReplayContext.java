@@ -1,5 +1,7 @@
 package io.streamreplay.replay;
 
+import io.streamreplay.fault.FaultSpec;
+import io.streamreplay.fault.StreamFaults;
 import io.streamreplay.poll.PollLoop;
 import io.streamreplay.poll.SelectorBlocker;
 import io.streamreplay.poll.SystemClock;
@@ -43,6 +45,7 @@ public final class ReplayContext implements AutoCloseable {
     private RecordingFailurePolicy failurePolicy = RecordingFailurePolicy.CONTINUE;
     private PollLoop loop;
     private ReplayPace pace = ReplayPace.MAX;
+    private StreamFaults faults;
     private boolean closed;
 
     private ReplayContext(ReplayMode mode, Recording recording, Replay replay) {
@@ -213,15 +216,53 @@ public final class ReplayContext implements AutoCloseable {
     }
 
     /**
-     * The stream provider the application must use: {@code live} itself, {@code live} with recording in front of
-     * it, or the recording alone when replaying ({@code live} is then never called).
+     * The stream provider the application must use: {@code live} with the fault layer ({@link #streamFaults()})
+     * in front of it, and the recording in front of both when recording; or the recording alone when replaying
+     * ({@code live} is then never called), since it holds the results of any faults injected. The fault layer
+     * times its faults on the loop's clock, so call {@link #newPollLoop()} first; before that, {@code live} gets no
+     * fault layer (and faults given already are refused with an {@link IllegalStateException}).
      */
     public StreamProvider streams(StreamProvider live) {
+        StreamProvider below = live;
+        if (loop != null) {
+            below = streamFaults().wrap(live, loop.clock());
+        } else if (faults != null && !faults.spec().isEmpty() && mode != ReplayMode.REPLAY) {
+            throw new IllegalStateException("stream faults need the poll loop: call newPollLoop() before streams()");
+        }
         return switch (mode) {
-            case RECORD -> new RecordingStreamProvider(live, recording);
+            case RECORD -> new RecordingStreamProvider(below, recording);
             case REPLAY -> new ReplayStreamProvider(replay);
-            default -> live;
+            default -> below;
         };
+    }
+
+    /**
+     * The stream faults of this process: injected below the recording when live or recording, held but not
+     * injected when replaying. Their seed, unless {@link #startStreamFaults} was given one, is drawn when first
+     * needed from the recorded source {@code stream-faults}, so that a replay sees the recorded seed.
+     */
+    public StreamFaults streamFaults() {
+        if (faults == null) {
+            faults = newStreamFaults(null);
+        }
+        return faults;
+    }
+
+    /**
+     * Puts {@code spec} (if not null) in force from the start, with {@code seed} (if not null) as the seed of every
+     * fault decision: what {@code --stream-faults} and {@code --stream-faults-seed} ask for. Call before
+     * {@link #streams}.
+     */
+    public void startStreamFaults(FaultSpec spec, Long seed) {
+        faults = newStreamFaults(seed);
+        if (spec != null) {
+            faults.set(spec);
+        }
+    }
+
+    private StreamFaults newStreamFaults(Long seed) {
+        return new StreamFaults(mode != ReplayMode.REPLAY, seed, () -> source("stream-faults").nextLong(),
+                recording == null ? null : (spec, s) -> recording.streamFaults(spec.toString(), s));
     }
 
     /** The recorded source named {@code name}, created on first use. */

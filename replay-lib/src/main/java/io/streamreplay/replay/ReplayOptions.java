@@ -1,5 +1,7 @@
 package io.streamreplay.replay;
 
+import io.streamreplay.fault.FaultSpec;
+import io.streamreplay.fault.FaultSpecException;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -85,6 +87,18 @@ public final class ReplayOptions {
                     + " idle gap of the recording.")
     private String maxGap;
 
+    @Option(names = "--stream-faults", paramLabel = "SPEC",
+            description = "Inject faults into this process's streams, below the recording: a comma-separated list of"
+                    + " [WHERE:]PERCENT:BEHAVIOUR[(PARAM=VALUE;...)] rules, BEHAVIOUR one of delay, slice, reset,"
+                    + " hang, blackout, error, corrupt, bandwidth, limit-data (docs/faults.md). A recording of the"
+                    + " run holds the faults' results; its replay injects nothing.")
+    private String streamFaults;
+
+    @Option(names = "--stream-faults-seed", paramLabel = "N",
+            description = "The seed of every fault decision (default: random, logged and stored in the recording's"
+                    + " manifest); the same seed and input give the same faults.")
+    private Long streamFaultsSeed;
+
     /**
      * These options, each taken from {@code outer} where it was not given here: for a program with subcommands
      * that mixes these options into its top command as well as into each subcommand, so that they may come before
@@ -101,6 +115,8 @@ public final class ReplayOptions {
         combined.maxGap = maxGap != null ? maxGap : outer.maxGap;
         combined.maxSize = maxSize != null ? maxSize : outer.maxSize;
         combined.maxEvents = maxEvents != null ? maxEvents : outer.maxEvents;
+        combined.streamFaults = streamFaults != null ? streamFaults : outer.streamFaults;
+        combined.streamFaultsSeed = streamFaultsSeed != null ? streamFaultsSeed : outer.streamFaultsSeed;
         return combined;
     }
 
@@ -201,12 +217,27 @@ public final class ReplayOptions {
         }
         ReplayPace paced = pace();
         RecordingBounds bounds = bounds();
-        return switch (mode()) {
+        FaultSpec faults = faultSpec();
+        ReplayContext context = switch (mode()) {
             case RECORD -> ReplayContext.record(recordDir, program, arguments,
                     onError != null ? onError : RecordingFailurePolicy.CONTINUE, bounds);
             case REPLAY -> replay(program, arguments, stop, paced);
             default -> ReplayContext.live();
         };
+        context.startStreamFaults(faults, streamFaultsSeed);
+        return context;
+    }
+
+    /** The faults {@code --stream-faults} asks for, or null. */
+    private FaultSpec faultSpec() {
+        if (streamFaults == null) {
+            return null;
+        }
+        try {
+            return FaultSpec.parse(streamFaults);
+        } catch (FaultSpecException e) {
+            throw new ParameterException(spec.commandLine(), "--stream-faults: " + e.getMessage());
+        }
     }
 
     /** The bounds {@code --replay-record-max-size} and {@code --replay-record-max-events} set. */

@@ -56,8 +56,16 @@ class ControlServerTest {
 
     @Test
     void listsItsCommandsSortedAndPadded() throws Exception {
-        assertEquals("The available commands are:\n  count\n  exit\n  list-commands\n  version\n",
-                client.call("list-commands").result().asText());
+        assertEquals("""
+                The available commands are:
+                  count
+                  exit
+                  list-commands
+                  stream-faults/clear
+                  stream-faults/list
+                  stream-faults/set       SPEC
+                  version
+                """, client.call("list-commands").result().asText());
     }
 
     @Test

@@ -4,11 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.LongNode;
+import io.streamreplay.fault.FaultyStreamProvider;
+import io.streamreplay.fault.StreamFaults;
 import io.streamreplay.poll.PollLoop;
 import io.streamreplay.poll.SystemClock;
 import io.streamreplay.replay.ReplayContext;
-import io.streamreplay.stream.Faults;
-import io.streamreplay.stream.FaultyStreamProvider;
 import io.streamreplay.stream.StreamProvider;
 import io.streamreplay.stream.TlsConfig;
 import io.streamreplay.stream.TransportRegistry;
@@ -38,14 +38,14 @@ class FaultInjectionTest {
     @TempDir
     Path tmp;
 
-    /** Faults on TCP streams only, so that the control socket stays clean. */
-    private static Faults onTcp(Faults faults) {
-        return faults.on(name -> name.startsWith("tcp:"));
+    /** Every read and write in pieces of 1 to 7 bytes, and 2 % of them held 15 ms, on TCP streams only. */
+    private static StreamFaults fragmentingAndStalling(long seed) {
+        return StreamFaults.of("tcp:*:100:slice(max=7),tcp:*:2:delay(ms=15)", seed);
     }
 
     @Test
     void messagesSurviveReadsAndWritesOfOneToSevenBytesAndStallsOnBothSides() throws Exception {
-        Faults faults = onTcp(Faults.fragmenting(11).withStalls(0.02, 15));
+        StreamFaults faults = fragmentingAndStalling(11);
         CounterServer server = new CounterServer(ReplayContext.live(),
                 new FaultyStreamProvider(PLAIN, faults, SystemClock.INSTANCE), List.of("ptcp:0:127.0.0.1"),
                 tmp.resolve("ctl"));
@@ -58,8 +58,8 @@ class FaultInjectionTest {
             for (int c = 0; c < 3; c++) {
                 int seed = c;
                 sessions.add(pool.submit(() -> {
-                    StreamProvider clientSide = new FaultyStreamProvider(PLAIN, onTcp(Faults.fragmenting(100 + seed)
-                            .withStalls(0.02, 15)), SystemClock.INSTANCE);
+                    StreamProvider clientSide = new FaultyStreamProvider(PLAIN, fragmentingAndStalling(100 + seed),
+                            SystemClock.INSTANCE);
                     try (CounterClient client = new CounterClient(clientSide, PollLoop.live(), target)) {
                         return client.standardSession(40);
                     }
@@ -86,8 +86,8 @@ class FaultInjectionTest {
         Thread thread = new Thread(server::runUntilExit, "server");
         thread.start();
         try (PollLoop loop = PollLoop.live()) {
-            StreamProvider resetting = new FaultyStreamProvider(PLAIN, onTcp(Faults.none().withResetAfter(250)),
-                    loop.clock());
+            StreamProvider resetting = new FaultyStreamProvider(PLAIN,
+                    StreamFaults.of("tcp:*:100:reset(after=250)", 1), loop.clock());
             JsonRpcSession session = JsonRpcSession.connect(loop, resetting, "tcp:127.0.0.1:"
                     + server.listeners().get(0).split(":")[1], Limits.DEFAULT, 0);
             int answered = 0;
@@ -116,7 +116,9 @@ class FaultInjectionTest {
             assertEquals(12, answered, "every request is answered in the end");
             assertTrue(session.connections() >= 3, "after resets every ~250 bytes the session reconnected: "
                     + session.connections() + " connections");
-            assertTrue(session.lastError().getMessage().contains("connection reset by peer (injected after"),
+            assertTrue(
+                    session.lastError().getMessage()
+                            .contains("Connection reset by peer (injected by tcp:*:100:reset(after=250))"),
                     session.lastError().getMessage());
             session.close();
         } finally {
@@ -129,7 +131,8 @@ class FaultInjectionTest {
     void aServerRecordedUnderFaultsReplaysTheSameEventsWithoutThem() throws Exception {
         Path dir = tmp.resolve("recording");
         List<String> remotes = List.of("ptcp:0:127.0.0.1");
-        Faults faults = onTcp(Faults.fragmenting(7).withStalls(0.05, 10).withResetAfter(1500));
+        StreamFaults faults = StreamFaults.of("tcp:*:100:slice(max=7),tcp:*:5:delay(ms=10),tcp:*:100:reset(after=1500)",
+                7);
         ReplayContext recording = ReplayContext.record(dir, PROGRAM, remotes);
         CounterServer server = new CounterServer(recording, loop -> new FaultyStreamProvider(PLAIN, faults,
                 loop.clock()), remotes, tmp.resolve("ctl"));
@@ -150,7 +153,8 @@ class FaultInjectionTest {
         thread.join(30_000);
         recording.close();
         assertTrue(resets > 0, "the injected resets reached the clients");
-        assertTrue(server.events().stream().anyMatch(e -> e.contains("(injected after")), server.events().toString());
+        assertTrue(server.events().stream().anyMatch(e -> e.contains("(injected by tcp:*:100:reset(after=1500))")),
+                server.events().toString());
 
         ReplayContext replay = ReplayContext.replay(dir, PROGRAM);
         CounterServer replayed = new CounterServer(replay, PLAIN, remotes, tmp.resolve("ctl"));

@@ -3,10 +3,10 @@ package io.streamreplay.replay;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.streamreplay.fault.FaultyStreamProvider;
+import io.streamreplay.fault.StreamFaults;
 import io.streamreplay.jsonrpc.Backoff;
 import io.streamreplay.poll.PollLoop;
-import io.streamreplay.stream.Faults;
-import io.streamreplay.stream.FaultyStreamProvider;
 import io.streamreplay.stream.Stream;
 import io.streamreplay.stream.StreamProvider;
 import io.streamreplay.stream.TlsConfig;
@@ -103,8 +103,7 @@ class RecordedTimeTest {
             for (int trial = 0; trial < trials; trial++) {
                 long trialSeed = seeds.nextLong();
                 Function<PollLoop, StreamProvider> noisy = loop -> new FaultyStreamProvider(TCP,
-                        new Faults(trialSeed, 0.3, 0.05, 3, Long.MAX_VALUE, name -> name.contains("tcp:")),
-                        loop.clock());
+                        StreamFaults.of("*tcp:*:30:slice(max=7),*tcp:*:5:delay(ms=3)", trialSeed), loop.clock());
                 Path probe = tmp.resolve("probe-" + trial);
                 List<String> recorded = silentClientScenario(probe, noisy);
                 assertEquals(recorded, replay(probe, List.of("ptcp:0:127.0.0.1"), 200L),

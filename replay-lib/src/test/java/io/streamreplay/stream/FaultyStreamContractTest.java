@@ -1,8 +1,11 @@
 package io.streamreplay.stream;
 
+import io.streamreplay.fault.FaultyStreamProvider;
+import io.streamreplay.fault.StreamFaults;
+
 /**
  * The stream contract over TCP with faults that a correct peer must absorb injected below both ends: reads and
- * writes that move fewer bytes than they could, and stalls. (Resets break any contract and are tested elsewhere.)
+ * writes that move fewer bytes than they could, and delays. (Resets break any contract and are tested elsewhere.)
  */
 class FaultyStreamContractTest extends TcpStreamContractTest {
 
@@ -10,11 +13,8 @@ class FaultyStreamContractTest extends TcpStreamContractTest {
 
     private StreamProvider faulty() {
         if (faulty == null) {
-            Faults faults = Faults.fragmenting(20261130).withStalls(0.01, 2);
             faulty = new FaultyStreamProvider(TransportRegistry.standard(TlsConfig.none()),
-                    new Faults(faults.seed(), 0.5, faults.stallChance(), faults.stallMillis(),
-                            faults.resetAfterBytes(), faults.applies()),
-                    loop.clock());
+                    StreamFaults.of("50:slice(max=7),1:delay(ms=2)", 20261130), loop.clock());
         }
         return faulty;
     }

@@ -26,7 +26,8 @@ import java.util.function.Function;
 /**
  * A small JSON-RPC application written on the framework, used to check that record and replay reproduce what an
  * application sees. Methods: {@code add [n]} adds to a counter and returns it, {@code uuid []} returns a UUID from
- * the recorded source; notifications are logged. Control commands: the built-ins and {@code count}.
+ * the recorded source; notifications are logged. Control commands: the built-ins, {@code stream-faults/...} and
+ * {@code count}.
  *
  * <p>{@link #events()} is the application-visible history: listens, connections, every message with the stream it
  * came from, disconnections with their reason. A faithful replay reproduces it exactly.
@@ -87,6 +88,7 @@ public final class CounterServer implements AutoCloseable {
             }
         }
         control = new ControlServer(loop, streams, controlPath, "counter-server (streamreplay) test");
+        control.serveStreamFaults(context.streamFaults());
         control.register(new ControlCommand("count", "", 0, 0, args -> ControlReply.ok(counter + "\n")));
     }
 

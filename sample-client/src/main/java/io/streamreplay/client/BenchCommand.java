@@ -68,6 +68,11 @@ final class BenchCommand extends ClientCommand {
             description = "The database (default: ${DEFAULT-VALUE}).")
     String db;
 
+    @Option(names = "--reconnect", description = "When a connection is lost (an error, or the server closed it),"
+            + " count its outstanding transactions as errors, connect again and go on, for runs under injected"
+            + " faults; without it, a lost connection ends the run with status 1.")
+    boolean reconnect;
+
     @Option(names = "--json", description = "Print the summary as JSON.")
     boolean json;
 
@@ -106,8 +111,7 @@ final class BenchCommand extends ClientCommand {
             for (int m = 0; m < monitors; m++) {
                 OvsdbClient monitor = runtime.connect(server);
                 clients.add(monitor);
-                monitor.call("monitor", db, NullNode.getInstance(), Json.NODES.objectNode().set("kv",
-                        Json.NODES.objectNode().set("columns", Json.array("name", "value"))));
+                startMonitor(monitor);
                 monitorConnections.add(monitor.connection());
             }
             String run = Long.toHexString(runtime.randomLong() & 0xffffffL);
@@ -120,8 +124,20 @@ final class BenchCommand extends ClientCommand {
                 workloads.add(preset != null ? Workload.standard(db, c)
                         : Workload.mix(db, "b" + run, c, weights, run.hashCode()));
             }
+            BenchEngine.Reconnect again = !reconnect ? null : monitor -> {
+                try {
+                    OvsdbClient client = runtime.connect(server);
+                    clients.add(client);
+                    if (monitor) {
+                        startMonitor(client);
+                    }
+                    return client.connection();
+                } catch (ClientException e) {
+                    throw new IOException(e.getMessage(), e);
+                }
+            };
             BenchEngine engine = new BenchEngine(runtime, transacting, workloads, monitorConnections, transactions,
-                    inFlight);
+                    inFlight, again);
             boolean interrupted;
             try (ProgressBar bar = progressBar()) {
                 interrupted = engine.run(done -> {
@@ -142,6 +158,12 @@ final class BenchCommand extends ClientCommand {
         } finally {
             clients.forEach(OvsdbClient::close);
         }
+    }
+
+    /** Sends the monitor request of a monitoring connection and waits for its reply (the rows so far). */
+    private void startMonitor(OvsdbClient monitor) throws ClientException {
+        monitor.call("monitor", db, NullNode.getInstance(), Json.NODES.objectNode().set("kv",
+                Json.NODES.objectNode().set("columns", Json.array("name", "value"))));
     }
 
     private ProgressBar progressBar() {

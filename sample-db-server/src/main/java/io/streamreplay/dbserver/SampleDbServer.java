@@ -325,6 +325,7 @@ public final class SampleDbServer implements Callable<Integer> {
                         remotes.isEmpty() ? List.of(DEFAULT_REMOTE) : remotes);
                 commands.register(controlServer);
                 controlServer.register(LogLevels.command(logLevels));
+                controlServer.serveStreamFaults(replay.streamFaults());
                 LogLevels.vlogCommands(logLevels).forEach(controlServer::register);
                 status = startStatus(loop, commands, replay);
                 log.info("{} {} serving {}", PROGRAM, VERSION, server.databaseNames());

@@ -330,6 +330,7 @@ public final class StreamProxy implements Callable<Integer> {
                 controlServer.register(new ControlCommand("stats", "", 0, 0,
                         args -> ControlReply.ok(stats.json().toPrettyString() + "\n")));
                 controlServer.register(LogLevels.command(logLevels));
+                controlServer.serveStreamFaults(replay.streamFaults());
                 LogLevels.vlogCommands(logLevels).forEach(controlServer::register);
                 if (httpAddress != null) {
                     endpoint = StatusEndpoint.start(httpAddress, new ProxyStatus(stats, new UpstreamProbe(upstream)));

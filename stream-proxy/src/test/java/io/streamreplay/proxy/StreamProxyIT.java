@@ -21,6 +21,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -143,6 +144,42 @@ class StreamProxyIT {
                     replay.console());
         }
         assertEquals(withoutTimestamps(dir.resolve("proxy.log")), withoutTimestamps(elsewhere.resolve("proxy.log")));
+    }
+
+    @Test
+    void faultsInjectedOnBothSidesOfTheProxyAreRecordedAndTheRecordingReplaysWithoutThem() throws Exception {
+        String upstream = "unix:" + ovsdb.socket;
+        List<String> args = List.of("--listen=ptcp:0:127.0.0.1", "--upstream=" + upstream, "--protocol=jsonrpc",
+                "--control=" + dir.resolve("proxy.ctl"), "--replay-record=recording",
+                "--log-file=" + dir.resolve("proxy.log"),
+                "--stream-faults=ptcp:*:100:slice(max=16),unix:*:20:delay(ms=3;jitter=2),ptcp:*:2:hang(ms=30)",
+                "--stream-faults-seed=3");
+        String ctl = dir.resolve("proxy.ctl").toString();
+        try (ProxyProcess proxy = ProxyProcess.start(dir, "proxy", args)) {
+            String proxied = "tcp:127.0.0.1:" + proxy.listenerPort("ptcp");
+            JsonNode summary = Json.parse(ok(ServerProcess.java(), "-jar", CLIENT_JAR.toString(), "bench", proxied,
+                    "-n", "150", "--connections", "3", "--monitors", "1", "--json", "--no-progress"));
+            assertEquals(150, summary.get("completed").asInt(), "pieces and delays break nothing: " + summary);
+            sameBothWays(upstream, proxied, List.of(), "ovsdb-client", "dump", "%s", "kvdb", "kv", "name", "value");
+
+            ok("ovs-appctl", "-t", ctl, "stream-faults/set", "ptcp:*:100:delay(ms=300)");
+            long start = System.nanoTime();
+            sameBothWays(upstream, proxied, List.of(), "ovsdb-client", "list-dbs", "%s");
+            assertTrue(System.nanoTime() - start >= 300_000_000L, "the proxied list-dbs waited for its delay");
+            assertEquals("no stream faults, seed 3\n", ok("ovs-appctl", "-t", ctl, "stream-faults/clear"));
+            assertEquals("", ok("ovs-appctl", "-t", ctl, "exit"));
+            assertEquals(0, proxy.waitFor(30), proxy.console());
+        }
+        ovsdb.close();
+        ovsdb = null;
+
+        Path elsewhere = Files.createDirectory(dir.resolve("replay"));
+        try (ProxyProcess replay = ProxyProcess.start(elsewhere, "replay", List.of("--replay=" + dir.resolve(
+                "recording"), "--log-file=" + elsewhere.resolve("proxy.log")))) {
+            assertEquals(0, replay.waitFor(60), replay.console());
+        }
+        assertEquals(withoutTimestamps(dir.resolve("proxy.log")), withoutTimestamps(elsewhere.resolve("proxy.log")),
+                "the replay, without faults injected, logs what the faulted run logged");
     }
 
     /** Runs the command with {@code %s} as the server directly and through the proxy; both print the same. */

@@ -24,8 +24,18 @@ import java.util.function.LongConsumer;
  */
 public final class BenchEngine {
 
+    /**
+     * Opens a connection again after one was lost, for {@code --reconnect}: a transacting one, or a monitoring one
+     * with its monitor request answered.
+     */
+    @FunctionalInterface
+    public interface Reconnect {
+        /** Opens the connection, waiting for it; fails with an {@link IOException} naming the server. */
+        JsonRpcConnection open(boolean monitor) throws IOException;
+    }
+
     private static final class Lane {
-        final JsonRpcConnection connection;
+        JsonRpcConnection connection;
         final Workload workload;
         final long quota;
         final Map<Long, Long> started = new HashMap<>();
@@ -41,6 +51,7 @@ public final class BenchEngine {
     private final BenchRuntime runtime;
     private final List<Lane> lanes;
     private final List<JsonRpcConnection> monitors;
+    private final Reconnect reconnect;
     private final int inFlight;
     private final long[] latencies;
     private long completed;
@@ -48,17 +59,21 @@ public final class BenchEngine {
     /** The first failed transaction's error, as JSON text; null while none failed. */
     private String firstError;
     private long monitorRows;
+    private long reconnections;
     private long firstStart = -1;
     private long lastEnd;
 
     /**
      * @param connections the transacting connections, each with its workload
      * @param monitors connections that already sent their monitor request
+     * @param reconnect opens a lost connection again, its outstanding transactions counted as errors; null to end
+     *     the run on the first connection lost
      */
     public BenchEngine(BenchRuntime runtime, List<JsonRpcConnection> connections, List<Workload> workloads,
-            List<JsonRpcConnection> monitors, long transactions, int inFlight) {
+            List<JsonRpcConnection> monitors, long transactions, int inFlight, Reconnect reconnect) {
         this.runtime = runtime;
-        this.monitors = monitors;
+        this.monitors = new ArrayList<>(monitors);
+        this.reconnect = reconnect;
         this.inFlight = inFlight;
         this.latencies = new long[(int) transactions];
         this.lanes = new ArrayList<>();
@@ -88,8 +103,8 @@ public final class BenchEngine {
                 for (Lane lane : lanes) {
                     send(lane);
                 }
-                for (JsonRpcConnection monitor : monitors) {
-                    receiveUpdates(monitor);
+                for (int m = 0; m < monitors.size(); m++) {
+                    receiveUpdates(m);
                 }
                 if (completed + errors >= total || runtime.interrupted()) {
                     break;
@@ -106,8 +121,8 @@ public final class BenchEngine {
         } catch (RecordingExhaustedException e) {
             return true; // the recorded run was interrupted here
         }
-        for (JsonRpcConnection monitor : monitors) {
-            receiveUpdates(monitor);
+        for (int m = 0; m < monitors.size(); m++) {
+            receiveUpdates(m);
         }
         return runtime.interrupted();
     }
@@ -150,7 +165,25 @@ public final class BenchEngine {
             }
             progress.accept(completed + errors);
         }
+        if (reconnect != null && connection.error() != null) {
+            lost(lane, progress);
+            return;
+        }
         check(connection);
+    }
+
+    /** A lane's connection was lost: its outstanding transactions count as errors, and it connects again. */
+    private void lost(Lane lane, LongConsumer progress) throws IOException {
+        String why = describe(lane.connection);
+        errors += lane.started.size();
+        if (firstError == null && !lane.started.isEmpty()) {
+            firstError = Json.toText(Json.NODES.objectNode().put("error", "connection lost").put("details", why));
+        }
+        lane.started.clear();
+        lane.connection.close();
+        lane.connection = reconnect.open(false);
+        reconnections++;
+        progress.accept(completed + errors);
     }
 
     /** What made {@code reply} a failure: its error, or the first operation's error; null if it succeeded. */
@@ -166,7 +199,8 @@ public final class BenchEngine {
         return null;
     }
 
-    private void receiveUpdates(JsonRpcConnection monitor) throws IOException {
+    private void receiveUpdates(int m) throws IOException {
+        JsonRpcConnection monitor = monitors.get(m);
         monitor.run();
         for (Message message = monitor.recv(); message != null; message = monitor.recv()) {
             if (message.type() == Message.Type.REQUEST && "echo".equals(message.method())) {
@@ -177,21 +211,31 @@ public final class BenchEngine {
                 }
             }
         }
+        if (reconnect != null && monitor.error() != null) {
+            monitor.close();
+            monitors.set(m, reconnect.open(true));
+            reconnections++;
+            return;
+        }
         check(monitor);
     }
 
     private static void check(JsonRpcConnection connection) throws IOException {
         IOException error = connection.error();
         if (error != null) {
-            throw new IOException(connection.name() + ": " + (connection.isEof() ? "the server closed the connection"
-                    : "connection failed: " + error.getMessage()), error);
+            throw new IOException(describe(connection), error);
         }
+    }
+
+    private static String describe(JsonRpcConnection connection) {
+        return connection.name() + ": " + (connection.isEof() ? "the server closed the connection"
+                : "connection failed: " + connection.error().getMessage());
     }
 
     /** The figures so far. */
     public BenchResult result(String workload, long requested, boolean interrupted) {
         return new BenchResult(workload, lanes.size(), inFlight, requested, completed, errors, firstError,
                 firstStart < 0 ? 0 : lastEnd - firstStart, Arrays.copyOf(latencies, (int) completed),
-                monitorRows, interrupted);
+                monitorRows, reconnections, interrupted);
     }
 }

@@ -13,11 +13,12 @@ import java.util.Locale;
  *     first failed operation's result such as {@code {"error":"constraint violation","details":"..."}}); null if
  *     none failed
  * @param latencyNanos the latency of every completed transaction, in completion order
+ * @param reconnections the connections opened again after one was lost ({@code --reconnect})
  */
 // The latencies are kept without a copy, as measured; results are never compared as a whole.
 @SuppressWarnings("ArrayRecordComponent")
 public record BenchResult(String workload, int connections, int inFlight, long requested, long completed,
-        long errors, String firstError, long elapsedNanos, long[] latencyNanos, long monitorRows,
+        long errors, String firstError, long elapsedNanos, long[] latencyNanos, long monitorRows, long reconnections,
         boolean interrupted) {
 
     /** Completed transactions per second of elapsed time. */
@@ -42,11 +43,12 @@ public record BenchResult(String workload, int connections, int inFlight, long r
                 + "completed: %d, errors: %d%s%n"
                 + "elapsed: %.3f s, %.1f transactions/s%n"
                 + "latency (ms): p50 %.3f, p90 %.3f, p99 %.3f, max %.3f%n"
-                + "monitor rows received: %d%n",
+                + "monitor rows received: %d%n%s",
                 requested, workload, connections, inFlight, interrupted ? " (interrupted)" : "", completed, errors,
                 firstError == null ? "" : " (the first: " + firstError + ")",
                 elapsedNanos / 1e9, throughput(), latencyMillis(0.5), latencyMillis(0.9), latencyMillis(0.99),
-                latencyMillis(1), monitorRows);
+                latencyMillis(1), monitorRows, reconnections == 0 ? "" : "reconnections: " + reconnections
+                        + System.lineSeparator());
     }
 
     /** The summary for programs. */
@@ -58,6 +60,9 @@ public record BenchResult(String workload, int connections, int inFlight, long r
                 .put("monitor_rows", monitorRows).put("interrupted", interrupted);
         if (firstError != null) {
             json.put("first_error", firstError);
+        }
+        if (reconnections > 0) {
+            json.put("reconnections", reconnections);
         }
         json.putObject("latency_ms").put("p50", latencyMillis(0.5)).put("p90", latencyMillis(0.9))
                 .put("p99", latencyMillis(0.99)).put("max", latencyMillis(1));
