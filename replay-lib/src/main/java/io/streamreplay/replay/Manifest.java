@@ -33,9 +33,11 @@ import java.util.Set;
  * @param status {@code recording} while running (or if the process was killed), {@code complete} after the
  *     application closed its context, {@code stopped} if the JVM shut down without that (a signal such as SIGTERM,
  *     or {@code System.exit}), {@code crashed} after the application ended on an error it could not recover from
- *     (such as an {@link OutOfMemoryError}), {@code failed} after a write error stopped the recording
+ *     (such as an {@link OutOfMemoryError}), {@code failed} after a write error stopped the recording,
+ *     "truncated" after a bound stopped it at an event boundary ({@link #truncated()})
  * @param events the number of events recorded (known once the recording ended); for a {@code failed} recording,
- *     the events written before the failure, where its replay ends
+ *     the events written before the failure, and for a "truncated" one the events before the bound: where
+ *     its replay ends
  * @param error why the recording failed or the process crashed, or null
  * @param directory the recording directory as the recording process named it, or null (recordings before this
  *     field)
@@ -46,10 +48,13 @@ import java.util.Set;
  *     application said so before it exited; otherwise null
  * @param streamFaults the stream faults put in force while recording ({@code --stream-faults} and
  *     {@code stream-faults/set} or {@code clear}), in order; empty if none
+ * @param truncatedBy for a "truncated" recording, what stopped it at an event boundary: the bound it reached,
+ *     as an option ({@code --replay-record-max-size=512M}, {@code --replay-record-max-events=100000}), or the
+ *     repair that cut it ({@code replay-tool verify --repair of DIR ...}); otherwise null
  */
 public record Manifest(String program, List<String> arguments, long startedMillis, String status, long events,
         String error, String directory, List<StartingFile> startingFiles, String signal,
-        List<FaultSetting> streamFaults) {
+        List<FaultSetting> streamFaults, String truncatedBy) {
 
     /**
      * A file the recorded process read its starting state from, such as a database, and its copy in the
@@ -76,7 +81,14 @@ public record Manifest(String program, List<String> arguments, long startedMilli
     /** A manifest without a directory, starting files or signal. */
     public Manifest(String program, List<String> arguments, long startedMillis, String status, long events,
             String error) {
-        this(program, arguments, startedMillis, status, events, error, null, List.of(), null, List.of());
+        this(program, arguments, startedMillis, status, events, error, null, List.of(), null, List.of(), null);
+    }
+
+    /** A manifest of a recording that was not truncated and set no stream faults. */
+    public Manifest(String program, List<String> arguments, long startedMillis, String status, long events,
+            String error, String directory, List<StartingFile> startingFiles, String signal) {
+        this(program, arguments, startedMillis, status, events, error, directory, startingFiles, signal, List.of(),
+                null);
     }
 
     static final String FORMAT = "streamreplay-recording";
@@ -85,6 +97,7 @@ public record Manifest(String program, List<String> arguments, long startedMilli
     static final String FAILED = "failed";
     static final String STOPPED = "stopped";
     static final String CRASHED = "crashed";
+    static final String TRUNCATED = "truncated";
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final FileAttribute<?> OWNER_ONLY = PosixFilePermissions.asFileAttribute(
@@ -114,33 +127,56 @@ public record Manifest(String program, List<String> arguments, long startedMilli
         return closed() || CRASHED.equals(status);
     }
 
+    /**
+     * Whether the recording was stopped on purpose at an event boundary ({@link #truncatedBy()} says why): its files
+     * hold exactly the {@link #events()} events before that point, intact, and its replay ends there. The recorded
+     * process went on unrecorded.
+     */
+    public boolean truncated() {
+        return TRUNCATED.equals(status);
+    }
+
+    /**
+     * Whether a bound of the recording process truncated it ({@code --replay-record-max-size},
+     * {@code --replay-record-max-events}), after which that process went on unrecorded; not a repair.
+     */
+    public boolean truncatedByBound() {
+        return truncated() && truncatedBy != null && truncatedBy.startsWith("--replay-record-max-");
+    }
+
+    /** This manifest, {@code truncated} by {@code by} after its first {@code newEvents} events. */
+    Manifest truncatedAt(long newEvents, String by) {
+        return new Manifest(program, arguments, startedMillis, TRUNCATED, newEvents, null, directory, startingFiles,
+                signal, streamFaults, by);
+    }
+
     Manifest withEnd(String newStatus, long newEvents, String newError) {
         return new Manifest(program, arguments, startedMillis, newStatus, newEvents, newError, directory,
-                startingFiles, signal, streamFaults);
+                startingFiles, signal, streamFaults, truncatedBy);
     }
 
     Manifest withDirectory(String newDirectory) {
         return new Manifest(program, arguments, startedMillis, status, events, error, newDirectory, startingFiles,
-                signal, streamFaults);
+                signal, streamFaults, truncatedBy);
     }
 
     Manifest withStartingFile(StartingFile file) {
         List<StartingFile> files = new ArrayList<>(startingFiles);
         files.add(file);
         return new Manifest(program, arguments, startedMillis, status, events, error, directory, List.copyOf(files),
-                signal, streamFaults);
+                signal, streamFaults, truncatedBy);
     }
 
     Manifest withSignal(String newSignal) {
         return new Manifest(program, arguments, startedMillis, status, events, error, directory, startingFiles,
-                newSignal, streamFaults);
+                newSignal, streamFaults, truncatedBy);
     }
 
     Manifest withStreamFaults(FaultSetting setting) {
         List<FaultSetting> settings = new ArrayList<>(streamFaults);
         settings.add(setting);
         return new Manifest(program, arguments, startedMillis, status, events, error, directory, startingFiles,
-                signal, List.copyOf(settings));
+                signal, List.copyOf(settings), truncatedBy);
     }
 
     /**
@@ -167,6 +203,10 @@ public record Manifest(String program, List<String> arguments, long startedMilli
         json.put("events", events);
         if (error != null) {
             json.put("error", error);
+        }
+        if (truncatedBy != null) {
+            json.put("truncatedBy", truncatedBy);
+            json.put("lastEvent", events - 1);
         }
         if (signal != null) {
             json.put("signal", signal);
@@ -263,7 +303,8 @@ public record Manifest(String program, List<String> arguments, long startedMilli
         }
         return new Manifest(json.path("program").asText(), args, json.path("startedMillis").asLong(),
                 json.path("status").asText(), json.path("events").asLong(), text(json, "error"),
-                text(json, "directory"), List.copyOf(starting), text(json, "signal"), List.copyOf(faults));
+                text(json, "directory"), List.copyOf(starting), text(json, "signal"), List.copyOf(faults),
+                text(json, "truncatedBy"));
     }
 
     private static String text(JsonNode json, String field) {

@@ -3,6 +3,7 @@ package io.streamreplay.replay;
 import io.streamreplay.poll.Clock;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -21,6 +22,12 @@ import org.slf4j.LoggerFactory;
  * ({@link #retryManifest()}), and once more at the end. A reserve for the manifest that cannot be written at start
  * (a nearly full disk) is a failure at once.
  *
+ * <p>Bounds ({@link RecordingBounds}): before an event would take the recording past its bound in bytes of replay
+ * files or in events, the recording writes out every event before it, closes its files, marks the manifest
+ * {@code truncated} (naming the bound, with that count of events: where a replay ends), logs one warning and records
+ * nothing more; the application keeps running undisturbed. Every event is checked before any of its bytes are
+ * buffered, so the files hold exactly the events before the bound.
+ *
  * <p>Threading: used from the loop thread, and from a shutdown hook when the process exits; every method is
  * synchronized so the hook's final flush cannot interleave with a record being written.
  */
@@ -34,6 +41,12 @@ final class Recording implements AutoCloseable {
     private final BufferPool buffers = BufferPool.forWriting();
     private final Set<RecordWriter> writers = new LinkedHashSet<>();
     private final ManifestWriter manifest;
+    private final RecordingBounds bounds;
+    /** Bytes of every replay file so far (headers and records, buffered or written): what the size bound counts. */
+    private long bytes;
+    /** Once truncated: the bound reached, as an option, and the number of events recorded before it. */
+    private String truncatedBy;
+    private long truncatedEvents;
     /** Whether this recording's manifest may be written: not before an earlier recording was moved out of the way. */
     private boolean ownsManifest;
     private long nextSeq;
@@ -49,8 +62,9 @@ final class Recording implements AutoCloseable {
     private boolean closed;
 
     private Recording(Path dir, RecordingClock clock, Clock machine, RecordingDirectory directory,
-            Manifest manifest) {
+            Manifest manifest, RecordingBounds bounds) {
         this.dir = dir;
+        this.bounds = bounds;
         this.clock = clock;
         this.directory = directory;
         this.manifest = new ManifestWriter(dir, machine, log, manifest);
@@ -67,6 +81,12 @@ final class Recording implements AutoCloseable {
      *     files that are not a recording's, or another process is recording into it
      */
     static Recording start(Path dir, String program, List<String> arguments, Clock clock) throws IOException {
+        return start(dir, program, arguments, clock, RecordingBounds.NONE);
+    }
+
+    /** As {@link #start(Path, String, List, Clock)}, stopping at {@code bounds}. */
+    static Recording start(Path dir, String program, List<String> arguments, Clock clock, RecordingBounds bounds)
+            throws IOException {
         RecordingDirectory directory = RecordingDirectory.open(dir);
         IOException unlocked = null;
         try {
@@ -82,7 +102,7 @@ final class Recording implements AutoCloseable {
             earlier = directory.earlierRecording();
             RecordingClock recorded = new RecordingClock(clock);
             recording = new Recording(dir, recorded, clock, directory, new Manifest(program, List.copyOf(arguments),
-                    recorded.startWallMillis(), Manifest.RECORDING, 0, null).withDirectory(dir.toString()));
+                    recorded.startWallMillis(), Manifest.RECORDING, 0, null).withDirectory(dir.toString()), bounds);
         } catch (IOException | RuntimeException e) {
             directory.close();
             throw e;
@@ -150,7 +170,14 @@ final class Recording implements AutoCloseable {
     }
 
     private RecordWriter createFile(FileKind kind, long openSeq, String name, int flags) {
-        if (failure != null || closed) {
+        if (stopped()) {
+            return null;
+        }
+        // Without its file, the stream's opening (an accept: the event before) is not in the recording.
+        long end = kind == FileKind.STREAM || kind == FileKind.PASSIVE_STREAM ? openSeq : nextSeq;
+        int header = ReplayFormat.fileHeaderLength(name.getBytes(StandardCharsets.UTF_8).length);
+        if (bytes + header > bounds.maxBytes()) {
+            truncate(bounds.sizeBound(), end);
             return null;
         }
         Path file = switch (kind) {
@@ -162,10 +189,10 @@ final class Recording implements AutoCloseable {
             RecordWriter writer = new RecordWriter(file, kind, openSeq, name, flags, buffers);
             writers.add(writer);
             files++;
+            bytes += header;
             return writer;
         } catch (IOException e) {
-            // Without its file, the stream's opening (an accept: the event before) is not in the recording.
-            fail(e, kind == FileKind.STREAM || kind == FileKind.PASSIVE_STREAM ? openSeq : nextSeq);
+            fail(e, end);
             return null;
         }
     }
@@ -201,6 +228,9 @@ final class Recording implements AutoCloseable {
 
     /** Allocates the next sequence number without writing anything. */
     synchronized long allocate() {
+        if (nextSeq >= bounds.maxEvents() && !stopped()) {
+            truncate(bounds.eventsBound(), nextSeq);
+        }
         long seq = nextSeq++;
         if (iterationFirstSeq < 0) {
             iterationFirstSeq = seq;
@@ -220,9 +250,15 @@ final class Recording implements AutoCloseable {
      * the iteration is marked so, for a replay to start the iteration there.
      */
     synchronized void write(RecordWriter writer, RecordType type, long seq, ByteBuffer payload) {
-        if (writer == null || failure != null || !writers.contains(writer)) {
+        if (writer == null || stopped() || !writers.contains(writer)) {
             return;
         }
+        long size = ReplayFormat.RECORD_HEADER + (long) payload.remaining();
+        if (bytes + size > bounds.maxBytes()) {
+            truncate(bounds.sizeBound(), seq);
+            return;
+        }
+        bytes += size;
         try {
             writer.append(type, seq == iterationFirstSeq, seq, clock.nanoTime(), payload);
         } catch (IOException e) {
@@ -235,7 +271,7 @@ final class Recording implements AutoCloseable {
      * a replay runs an iteration there with that time. Called just before the loop blocks.
      */
     synchronized void endIteration() {
-        if (iterationFirstSeq < 0 && clock.readThisIteration() && failure == null && !closed) {
+        if (iterationFirstSeq < 0 && clock.readThisIteration() && !stopped()) {
             if (ticks == null) {
                 ticks = createFile(FileKind.TIME, 0, "time", 0);
             }
@@ -260,7 +296,7 @@ final class Recording implements AutoCloseable {
 
     /** Writes every buffered record to its file: called when the loop is about to block. */
     synchronized void flush() {
-        if (failure != null || closed) {
+        if (stopped()) {
             return;
         }
         for (BufferPool.Holder holder : buffers.holders()) {
@@ -321,7 +357,7 @@ final class Recording implements AutoCloseable {
             closedBytes += writer.written();
         }
         closed = true;
-        if (failure == null) {
+        if (failure == null && truncatedBy == null) {
             manifest.write(manifest.current().withEnd(status, nextSeq, error));
         }
         manifest.flush();
@@ -337,9 +373,44 @@ final class Recording implements AutoCloseable {
         return failure;
     }
 
-    /** The events recorded so far; once failed, those written before the failure. */
+    /** The events recorded so far; once failed, those written before the failure; once truncated, its bound's. */
     synchronized long events() {
-        return failure == null ? nextSeq : writtenEvents;
+        return failure != null ? writtenEvents : truncatedBy != null ? truncatedEvents : nextSeq;
+    }
+
+    /** The bound that truncated the recording, as an option ({@code --replay-record-max-size=512M}), or null. */
+    synchronized String truncatedBy() {
+        return truncatedBy;
+    }
+
+    /** Whether nothing more is recorded: closed, failed or truncated. */
+    private boolean stopped() {
+        return closed || failure != null || truncatedBy != null;
+    }
+
+    /**
+     * Stops recording at the bound {@code by}, before event {@code end}: nothing at or after it was buffered, so
+     * writing out and closing every file leaves exactly the events before it. A failure to write them fails the
+     * recording instead.
+     */
+    private void truncate(String by, long end) {
+        for (RecordWriter writer : List.copyOf(writers)) {
+            try {
+                writer.close();
+            } catch (IOException e) {
+                fail(e, end);
+                return;
+            }
+            writers.remove(writer);
+            closedBytes += writer.written();
+        }
+        truncatedBy = by;
+        truncatedEvents = end;
+        log.warn("recording to {} reached its bound {} and stopped after {} events ({} bytes of replay files); the"
+                + " process keeps running unrecorded", dir, by, end, bytes);
+        if (ownsManifest) {
+            manifest.write(manifest.current().truncatedAt(end, by));
+        }
     }
 
     Path dir() {

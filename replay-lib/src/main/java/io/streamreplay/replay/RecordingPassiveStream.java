@@ -39,8 +39,12 @@ final class RecordingPassiveStream implements PassiveStream {
         if (stream == null) {
             return null;
         }
-        long seq = recording.record(writer, RecordType.ACCEPT_OK, Payloads.accepted(stream.name(), stream.peer()));
-        return new RecordingStream(stream, recording, recording.createFile(seq, stream.name(), stream.needsProbes()));
+        // The accepted stream's file first: if it cannot be created (a bound, a write error), the recording ends
+        // before the accept, and no accept is recorded without its stream's file.
+        long seq = recording.allocate();
+        RecordWriter accepted = recording.createFile(seq, stream.name(), stream.needsProbes());
+        recording.write(writer, RecordType.ACCEPT_OK, seq, Payloads.accepted(stream.name(), stream.peer()));
+        return new RecordingStream(stream, recording, accepted);
     }
 
     @Override

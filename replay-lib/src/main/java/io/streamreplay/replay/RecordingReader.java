@@ -193,11 +193,11 @@ public final class RecordingReader implements AutoCloseable {
         if (!manifest.closed() && Manifest.RECORDING.equals(manifest.status()) && isBeingWritten(dir)) {
             problems.add(file + ": the recording is still being written (a running process holds its lock); what"
                     + " is read here ends at event #" + (expected - 1) + " for now");
-        } else if (!manifest.closed()) {
+        } else if (!manifest.closed() && !manifest.truncated()) {
             problems.add(file + ": the recording did not end cleanly (status '" + manifest.status() + "'"
                     + (manifest.error() == null ? "" : ": " + manifest.error()) + ")");
         }
-        if (manifest.ended() && manifest.events() != expected) {
+        if ((manifest.ended() || manifest.truncated()) && manifest.events() != expected) {
             problems.add(file + ": the manifest counts " + manifest.events() + " events, but the files hold events #0"
                     + " to #" + (expected - 1));
         }

@@ -50,7 +50,7 @@ final class Replay {
     private final BufferPool buffers = BufferPool.forReading();
     /**
      * The first sequence number the recording does not hold, as far as the manifest and the files tell before the
-     * events themselves do: a failed recording's count of events written; for a recording that did not end cleanly,
+     * events themselves do: a failed recording's count of events written, a truncated one's count of events; for a recording that did not end cleanly,
      * the opening of a stream whose file was cut short in its header, or is missing.
      */
     private long end = Long.MAX_VALUE;
@@ -69,7 +69,7 @@ final class Replay {
         this.clock = new ReplayClock(manifest.startedMillis());
         this.progress = ReplayProgress.forConsole(manifest.events());
         this.failures = new ReplayFailures(dir, manifest, this);
-        if (Manifest.FAILED.equals(manifest.status())) {
+        if (Manifest.FAILED.equals(manifest.status()) || manifest.truncated()) {
             end = manifest.events();
         }
     }
@@ -125,6 +125,9 @@ final class Replay {
         } else if (Manifest.CRASHED.equals(manifest.status())) {
             log.info("{}: the recorded process crashed ({}); the replay ends where the recording ends", dir,
                     manifest.error());
+        } else if (manifest.truncated()) {
+            log.info("{}: the recording was truncated by {} after event #{}; the replay ends there", dir,
+                    manifest.truncatedBy(), manifest.events() - 1);
         } else if (Manifest.RECORDING.equals(manifest.status()) && RecordingReader.isBeingWritten(dir)) {
             log.warn("{}: the recording is still being written by a running process; the replay goes as far as it"
                     + " has written", dir);

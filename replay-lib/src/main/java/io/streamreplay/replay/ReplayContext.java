@@ -86,7 +86,17 @@ public final class ReplayContext implements AutoCloseable {
      */
     public static ReplayContext record(Path dir, String program, List<String> arguments,
             RecordingFailurePolicy policy) throws IOException {
-        Recording recording = Recording.start(dir, program, arguments, SystemClock.INSTANCE);
+        return record(dir, program, arguments, policy, RecordingBounds.NONE);
+    }
+
+    /**
+     * Records into {@code dir}, as {@link #record(Path, String, List, RecordingFailurePolicy)}, up to
+     * {@code bounds}: when the next event would pass one, the recording stops cleanly before it (its manifest says
+     * {@code truncated}, with the bound), logs one warning, and the process goes on unrecorded.
+     */
+    public static ReplayContext record(Path dir, String program, List<String> arguments,
+            RecordingFailurePolicy policy, RecordingBounds bounds) throws IOException {
+        Recording recording = Recording.start(dir, program, arguments, SystemClock.INSTANCE, bounds);
         if (recording.failure() != null && policy == RecordingFailurePolicy.EXIT) {
             recording.close();
             throw new RecordingFailedException(dir, recording.failure());

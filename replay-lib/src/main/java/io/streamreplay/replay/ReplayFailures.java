@@ -80,6 +80,8 @@ final class ReplayFailures {
             case Manifest.STOPPED -> "; the recorded process was stopped here from outside (a signal such as SIGTERM)";
             case Manifest.FAILED -> "; recording stopped here because writing it failed (" + manifest.error() + ")";
             case Manifest.CRASHED -> "; the recorded process crashed here (" + manifest.error() + ")";
+            case Manifest.TRUNCATED -> "; the recording was truncated here by " + manifest.truncatedBy()
+                    + (manifest.truncatedByBound() ? " (the recorded process went on unrecorded)" : "");
             default -> RecordingReader.isBeingWritten(dir)
                     ? "; the recording is still being written by a running process, and this is as far as it had"
                             + " written"

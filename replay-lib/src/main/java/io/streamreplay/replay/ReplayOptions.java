@@ -59,6 +59,17 @@ public final class ReplayOptions {
         }
     }
 
+    @Option(names = RecordingBounds.MAX_SIZE_OPTION, paramLabel = "SIZE",
+            description = "With --replay-record: stop recording, cleanly and between two events, before its replay"
+                    + " files pass SIZE bytes (such as 512M or 2G; K, M, G, T are powers of 1024); the process goes on"
+                    + " unrecorded, and the recording replays up to that point.")
+    private String maxSize;
+
+    @Option(names = RecordingBounds.MAX_EVENTS_OPTION, paramLabel = "N",
+            description = "With --replay-record: stop recording, cleanly, after N events; the process goes on"
+                    + " unrecorded.")
+    private Long maxEvents;
+
     @Option(names = "--replay-stop-at", paramLabel = "SEQ|TIME",
             description = "With --replay: deliver the events up to event SEQ (as replay-tool dump numbers them), or"
                     + " up to a time offset into the recording such as 12.5s or 800ms, then stay idle, logging where"
@@ -102,6 +113,8 @@ public final class ReplayOptions {
         combined.stopAt = stopAt != null ? stopAt : outer.stopAt;
         combined.pace = pace != null ? pace : outer.pace;
         combined.maxGap = maxGap != null ? maxGap : outer.maxGap;
+        combined.maxSize = maxSize != null ? maxSize : outer.maxSize;
+        combined.maxEvents = maxEvents != null ? maxEvents : outer.maxEvents;
         combined.streamFaults = streamFaults != null ? streamFaults : outer.streamFaults;
         combined.streamFaultsSeed = streamFaultsSeed != null ? streamFaultsSeed : outer.streamFaultsSeed;
         return combined;
@@ -203,10 +216,11 @@ public final class ReplayOptions {
             }
         }
         ReplayPace paced = pace();
+        RecordingBounds bounds = bounds();
         FaultSpec faults = faultSpec();
         ReplayContext context = switch (mode()) {
             case RECORD -> ReplayContext.record(recordDir, program, arguments,
-                    onError != null ? onError : RecordingFailurePolicy.CONTINUE);
+                    onError != null ? onError : RecordingFailurePolicy.CONTINUE, bounds);
             case REPLAY -> replay(program, arguments, stop, paced);
             default -> ReplayContext.live();
         };
@@ -224,6 +238,31 @@ public final class ReplayOptions {
         } catch (FaultSpecException e) {
             throw new ParameterException(spec.commandLine(), "--stream-faults: " + e.getMessage());
         }
+    }
+
+    /** The bounds {@code --replay-record-max-size} and {@code --replay-record-max-events} set. */
+    private RecordingBounds bounds() {
+        if ((maxSize != null || maxEvents != null) && recordDir == null) {
+            throw new ParameterException(spec.commandLine(), (maxSize != null ? RecordingBounds.MAX_SIZE_OPTION
+                    : RecordingBounds.MAX_EVENTS_OPTION) + " needs --replay-record");
+        }
+        RecordingBounds bounds = RecordingBounds.NONE;
+        if (maxSize != null) {
+            try {
+                bounds = bounds.withMaxSize(RecordingBounds.parseSize(maxSize), maxSize.strip());
+            } catch (IllegalArgumentException e) {
+                throw new ParameterException(spec.commandLine(), RecordingBounds.MAX_SIZE_OPTION + ": "
+                        + e.getMessage());
+            }
+        }
+        if (maxEvents != null) {
+            if (maxEvents < 0) {
+                throw new ParameterException(spec.commandLine(), RecordingBounds.MAX_EVENTS_OPTION + ": "
+                        + maxEvents + " is negative");
+            }
+            bounds = bounds.withMaxEvents(maxEvents);
+        }
+        return bounds;
     }
 
     /** The pace {@code --replay-pace} and {@code --replay-max-gap} ask for; {@link ReplayPace#MAX} by default. */

@@ -2,6 +2,8 @@ package io.streamreplay.testing;
 
 import io.streamreplay.jsonrpc.Message;
 import io.streamreplay.poll.PollLoop;
+import io.streamreplay.replay.RecordingBounds;
+import io.streamreplay.replay.RecordingFailurePolicy;
 import io.streamreplay.replay.ReplayContext;
 import io.streamreplay.stream.StreamProvider;
 import io.streamreplay.stream.TlsConfig;
@@ -37,11 +39,21 @@ public final class SampleRecording {
 
     /** Records the sessions; returns once the server has exited and the recording is complete. */
     public static SampleRecording make(Path work, int clients, int adds) throws IOException, InterruptedException {
+        return make(work, clients, adds, RecordingBounds.NONE);
+    }
+
+    /**
+     * As {@link #make(Path, int, int)}, recording up to {@code bounds}: the server serves every session and exits
+     * as asked whether or not the recording stopped at a bound on the way.
+     */
+    public static SampleRecording make(Path work, int clients, int adds, RecordingBounds bounds)
+            throws IOException, InterruptedException {
         Path dir = work.resolve("recording");
         Path socket = work.resolve("s.sock");
         Path control = work.resolve("s.ctl");
         List<String> remotes = List.of("punix:" + socket);
-        ReplayContext recording = ReplayContext.record(dir, PROGRAM, remotes);
+        ReplayContext recording = ReplayContext.record(dir, PROGRAM, remotes, RecordingFailurePolicy.CONTINUE,
+                bounds);
         CounterServer server = new CounterServer(recording, TransportRegistry.standard(TlsConfig.none()), remotes,
                 control);
         Thread thread = new Thread(server::runUntilExit, "recorded-counter-server");

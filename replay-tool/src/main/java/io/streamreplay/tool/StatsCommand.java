@@ -77,6 +77,8 @@ final class StatsCommand extends RecordingCommand {
                     second.second() + 1, second.events(), second.bytesIn(), second.errors());
         }
         out.println("ended cleanly: " + (stats.endedCleanly() ? "yes" : "no") + " (status " + stats.status()
+                + (manifest.truncated() ? " by " + manifest.truncatedBy() + " after event #" + (manifest.events() - 1)
+                        + (manifest.truncatedByBound() ? "; the recorded process went on unrecorded" : "") : "")
                 + (RecordingReader.isBeingWritten(dir) ? ", still being written by a running process" : "") + ")");
         for (String problem : stats.problems()) {
             out.println("  " + problem);
@@ -94,6 +96,10 @@ final class StatsCommand extends RecordingCommand {
         root.put("program", manifest.program());
         root.put("started", Instant.ofEpochMilli(manifest.startedMillis()).toString());
         root.put("status", manifest.status());
+        if (manifest.truncated()) {
+            root.put("truncatedBy", manifest.truncatedBy());
+            root.put("lastEvent", manifest.events() - 1);
+        }
         ArrayNode streams = root.putArray("streams");
         for (RecordingStats.StreamStats stream : stats.streams()) {
             streams.add(json(stream));

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.streamreplay.replay.RecordingBounds;
 import io.streamreplay.replay.ReplayContext;
 import io.streamreplay.stream.StreamProvider;
 import io.streamreplay.stream.TlsConfig;
@@ -268,6 +269,25 @@ class ReplayToolTest {
         assertEquals(1, foreign.status());
         assertEquals("replay-tool: " + manifest + ": no manifest: " + dir + " is not a recording directory\n",
                 foreign.err());
+    }
+
+    @Test
+    void verifyAndStatsSayARecordingTruncatedAtItsBoundIsIntactAndNameTheBound() throws Exception {
+        SampleRecording bounded = SampleRecording.make(tmp.resolve("bounded"), 2, 3,
+                RecordingBounds.NONE.withMaxEvents(20));
+        Run verify = tool("verify", bounded.dir().toString());
+        assertEquals(0, verify.status(), verify.out());
+        assertTrue(verify.out().startsWith(bounded.dir() + ": intact, truncated by --replay-record-max-events=20"
+                + " after event #19: 20 events in "), verify.out());
+        Run stats = tool("stats", bounded.dir().toString());
+        assertEquals(0, stats.status(), stats.err());
+        assertTrue(stats.out().endsWith("ended cleanly: yes (status truncated by --replay-record-max-events=20 after"
+                + " event #19; the recorded process went on unrecorded)\n"), stats.out());
+        JsonNode json = new ObjectMapper().readTree(tool("stats", bounded.dir().toString(), "--json").out());
+        assertEquals("truncated", json.path("status").asText());
+        assertEquals("--replay-record-max-events=20", json.path("truncatedBy").asText());
+        assertEquals(19, json.path("lastEvent").asLong());
+        assertEquals(20, json.path("total").path("events").asLong());
     }
 
     @Test

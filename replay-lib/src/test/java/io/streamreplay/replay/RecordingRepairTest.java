@@ -1,0 +1,73 @@
+package io.streamreplay.replay;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.streamreplay.testing.ManualClock;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@link RecordingRepair}: what the copy of a damaged recording holds, byte for byte, and what its manifest says;
+ * the tool's tests ({@code VerifyRepairTest}) damage real recordings at random.
+ */
+class RecordingRepairTest {
+
+    private static final int DATA_RECORD = ReplayFormat.RECORD_HEADER + 10;
+
+    @TempDir
+    Path tmp;
+
+    /** A complete recording of one stream: its opening and five chunks of 10 bytes, with a starting file. */
+    private Path record() throws IOException {
+        Path db = Files.writeString(tmp.resolve("state.db"), "the starting state");
+        Path dir = tmp.resolve("recording");
+        Recording recording = Recording.start(dir, "repaired", List.of("state.db"), new ManualClock());
+        recording.addStartingFile(db);
+        long open = recording.allocate();
+        RecordWriter writer = recording.createFile(FileKind.STREAM, open, "s");
+        recording.write(writer, RecordType.OPEN_OK, open, Payloads.empty());
+        for (int i = 0; i < 5; i++) {
+            recording.record(writer, RecordType.RECV_DATA, ByteBuffer.wrap(new byte[10]));
+        }
+        recording.close();
+        return dir;
+    }
+
+    @Test
+    void theCopyHoldsTheFileUpToTheDamagedRecordByteForByteWithTheStartingFiles() throws IOException {
+        Path dir = record();
+        Path file = dir.resolve("00000000-s.srr");
+        byte[] original = Files.readAllBytes(file);
+        int fourth = original.length - 2 * DATA_RECORD;
+        byte[] damaged = original.clone();
+        damaged[fourth + ReplayFormat.RECORD_HEADER + 3] ^= 0x10;
+        Files.write(file, damaged);
+
+        Path out = tmp.resolve("out");
+        RecordingRepair.Result result = RecordingRepair.repair(dir, out);
+        assertEquals(4, result.events(), "the opening and the first three chunks");
+        assertEquals(List.of(new RecordingRepair.Cut(file, fourth, -1, result.cuts().get(0).why())), result.cuts());
+        assertTrue(result.reason().startsWith(file + " at offset " + fourth + ": record payload checksum mismatch"),
+                result.reason());
+        byte[] copied = Files.readAllBytes(out.resolve("00000000-s.srr"));
+        assertEquals(fourth, copied.length);
+        assertArrayEquals(java.util.Arrays.copyOf(original, fourth), copied);
+        assertEquals("the starting state", Files.readString(out.resolve("start/state.db")));
+
+        Manifest manifest = Manifest.read(out);
+        assertTrue(manifest.truncated());
+        assertEquals(4, manifest.events());
+        assertEquals(Manifest.read(dir).startingFiles(), manifest.startingFiles(), "checked again by a replay");
+        assertEquals("replay-tool verify --repair of " + dir + " (status 'complete'): " + result.reason(),
+                manifest.truncatedBy());
+        assertTrue(!Files.exists(out.resolve(ReplayFormat.MANIFEST + ".tmp")), "no reserve: nothing records here");
+        assertArrayEquals(damaged, Files.readAllBytes(file), "the original is only read");
+    }
+}
