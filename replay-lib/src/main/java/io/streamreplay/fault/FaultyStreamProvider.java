@@ -1,7 +1,7 @@
 package io.streamreplay.fault;
 
 import io.streamreplay.poll.Clock;
-import io.streamreplay.poll.PollLoop;
+import io.streamreplay.stream.ForwardingPassiveStream;
 import io.streamreplay.stream.PassiveStream;
 import io.streamreplay.stream.Stream;
 import io.streamreplay.stream.StreamProvider;
@@ -63,12 +63,7 @@ public final class FaultyStreamProvider implements StreamProvider {
     @Override
     public PassiveStream listen(String name) throws IOException {
         PassiveStream listener = inner.listen(name);
-        return new PassiveStream() {
-            @Override
-            public String name() {
-                return listener.name();
-            }
-
+        return new ForwardingPassiveStream(listener) {
             @Override
             public Stream accept() throws IOException {
                 Stream accepted = listener.accept();
@@ -82,16 +77,6 @@ public final class FaultyStreamProvider implements StreamProvider {
                     return null;
                 }
                 return new FaultyStream(accepted, faults, clock, derive("accept:" + name), name, listener.name());
-            }
-
-            @Override
-            public void waitAccept(PollLoop loop, String where) {
-                listener.waitAccept(loop, where);
-            }
-
-            @Override
-            public void close() {
-                listener.close();
             }
         };
     }

@@ -1,6 +1,6 @@
 package io.streamreplay.replay;
 
-import io.streamreplay.poll.PollLoop;
+import io.streamreplay.stream.ForwardingPassiveStream;
 import io.streamreplay.stream.PassiveStream;
 import io.streamreplay.stream.Stream;
 import java.io.IOException;
@@ -10,28 +10,22 @@ import java.io.IOException;
  * accepted stream gets its own file, opened at the accept's sequence number, and is itself recorded.
  * Loop thread only.
  */
-final class RecordingPassiveStream implements PassiveStream {
+final class RecordingPassiveStream extends ForwardingPassiveStream {
 
-    private final PassiveStream live;
     private final Recording recording;
     private final RecordWriter writer;
 
     RecordingPassiveStream(PassiveStream live, Recording recording, RecordWriter writer) {
-        this.live = live;
+        super(live);
         this.recording = recording;
         this.writer = writer;
-    }
-
-    @Override
-    public String name() {
-        return live.name();
     }
 
     @Override
     public Stream accept() throws IOException {
         Stream stream;
         try {
-            stream = live.accept();
+            stream = super.accept();
         } catch (IOException e) {
             recording.record(writer, RecordType.ACCEPT_ERROR, Payloads.error(e));
             throw e;
@@ -48,13 +42,8 @@ final class RecordingPassiveStream implements PassiveStream {
     }
 
     @Override
-    public void waitAccept(PollLoop loop, String where) {
-        live.waitAccept(loop, where);
-    }
-
-    @Override
     public void close() {
-        live.close();
+        super.close();
         recording.closeFile(writer);
     }
 }

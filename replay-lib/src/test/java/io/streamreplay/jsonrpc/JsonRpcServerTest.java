@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.streamreplay.poll.PollLoop;
 import io.streamreplay.replay.ReplayContext;
+import io.streamreplay.stream.ForwardingPassiveStream;
 import io.streamreplay.stream.PassiveStream;
 import io.streamreplay.stream.Stream;
 import io.streamreplay.stream.StreamProvider;
@@ -67,12 +68,7 @@ class JsonRpcServerTest {
         @Override
         public PassiveStream listen(String name) throws IOException {
             PassiveStream listener = inner.listen(name);
-            return new PassiveStream() {
-                @Override
-                public String name() {
-                    return listener.name();
-                }
-
+            return new ForwardingPassiveStream(listener) {
                 @Override
                 public Stream accept() throws IOException {
                     if (exhausted.get() && name.equals(exhaustible)) {
@@ -80,16 +76,6 @@ class JsonRpcServerTest {
                         throw new IOException(listener.name() + ": accept failed: Too many open files");
                     }
                     return listener.accept();
-                }
-
-                @Override
-                public void waitAccept(PollLoop loop, String where) {
-                    listener.waitAccept(loop, where);
-                }
-
-                @Override
-                public void close() {
-                    listener.close();
                 }
             };
         }
