@@ -20,6 +20,7 @@ import io.streamreplay.replay.ReplayMode;
 import io.streamreplay.replay.ReplayNeutral;
 import io.streamreplay.replay.ReplayOptions;
 import io.streamreplay.replay.StartingStateException;
+import io.streamreplay.replay.TlsOptions;
 import io.streamreplay.status.StatusEndpoint;
 import io.streamreplay.stream.InvalidStreamNameException;
 import io.streamreplay.stream.StreamProvider;
@@ -136,23 +137,8 @@ public final class SampleDbServer implements Callable<Integer> {
             + " the recording's state, a replay's progress. A replay serves it only if given --http itself.")
     private String http;
 
-    @Option(names = {"-p", "--private-key"}, paramLabel = "FILE", description = "TLS private key (PEM, PKCS#8).")
-    private Path privateKey;
-
-    @Option(names = {"-c", "--certificate"}, paramLabel = "FILE", description = "TLS certificate (PEM).")
-    private Path certificate;
-
-    @Option(names = "--keystore", paramLabel = "FILE", description = "TLS private key and certificate chain in one"
-            + " PKCS12 file, instead of --private-key and --certificate.")
-    private Path keyStore;
-
-    @Option(names = "--keystore-password-file", paramLabel = "FILE", description = "The --keystore's password: the"
-            + " first line of FILE (default: none). Not on the command line, which the recording keeps.")
-    private Path keyStorePasswordFile;
-
-    @Option(names = {"-C", "--ca-cert"}, paramLabel = "FILE", description = "CA certificate (PEM) that peers'"
-            + " certificates must be signed by.")
-    private Path caCertificate;
+    @Mixin
+    private TlsOptions tlsOptions;
 
     @Mixin
     private ReplayOptions replayOptions;
@@ -206,8 +192,7 @@ public final class SampleDbServer implements Callable<Integer> {
         }
         TlsConfig tls;
         try {
-            tls = TlsConfig.fromOptions(privateKey, certificate, keyStore,
-                    replayOptions.mode() == ReplayMode.REPLAY ? null : keyStorePasswordFile, caCertificate);
+            tls = tlsOptions.config(replayOptions.mode() == ReplayMode.REPLAY);
         } catch (IllegalArgumentException e) {
             log.error("{}", e.getMessage());
             return 2;

@@ -14,6 +14,7 @@ import io.streamreplay.replay.ReplayMode;
 import io.streamreplay.replay.ReplayNeutral;
 import io.streamreplay.replay.ReplayOptions;
 import io.streamreplay.replay.StartingStateException;
+import io.streamreplay.replay.TlsOptions;
 import io.streamreplay.status.StatusEndpoint;
 import io.streamreplay.stream.InvalidStreamNameException;
 import io.streamreplay.stream.StreamProvider;
@@ -131,24 +132,8 @@ public final class StreamProxy implements Callable<Integer> {
             + " loggers if left out) to TRACE, DEBUG, INFO, WARN, ERROR or OFF; repeatable.")
     private List<String> logLevels = new ArrayList<>();
 
-    @Option(names = {"-p", "--private-key"}, paramLabel = "FILE", description = "TLS private key (PEM, PKCS#8),"
-            + " for pssl: listeners and an ssl: upstream.")
-    private Path privateKey;
-
-    @Option(names = {"-c", "--certificate"}, paramLabel = "FILE", description = "TLS certificate (PEM).")
-    private Path certificate;
-
-    @Option(names = "--keystore", paramLabel = "FILE", description = "TLS private key and certificate chain in one"
-            + " PKCS12 file, instead of --private-key and --certificate.")
-    private Path keyStore;
-
-    @Option(names = "--keystore-password-file", paramLabel = "FILE", description = "The --keystore's password: the"
-            + " first line of FILE (default: none). Not on the command line, which the recording keeps.")
-    private Path keyStorePasswordFile;
-
-    @Option(names = {"-C", "--ca-cert"}, paramLabel = "FILE", description = "CA certificate (PEM) that peers'"
-            + " certificates must be signed by, clients' and the upstream's.")
-    private Path caCertificate;
+    @Mixin
+    private TlsOptions tlsOptions;
 
     @Mixin
     private ReplayOptions replayOptions;
@@ -199,8 +184,7 @@ public final class StreamProxy implements Callable<Integer> {
             if (usage != null) {
                 return usageError(usage);
             }
-            TlsConfig tls = TlsConfig.fromOptions(privateKey, certificate, keyStore,
-                    replayOptions.mode() == ReplayMode.REPLAY ? null : keyStorePasswordFile, caCertificate);
+            TlsConfig tls = tlsOptions.config(replayOptions.mode() == ReplayMode.REPLAY);
             TransportRegistry transports = TransportRegistry.standard(tls);
             for (String name : listens) {
                 transports.check(name);
