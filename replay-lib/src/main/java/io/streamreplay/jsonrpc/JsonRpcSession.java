@@ -32,7 +32,7 @@ public final class JsonRpcSession implements AutoCloseable {
     private final StreamProvider provider;
     private final String name;
     private final Limits limits;
-    private final long probeInterval;
+    private long probeInterval;
     private final Reconnect reconnect;
     private Stream connecting;
     private JsonRpcConnection connection;
@@ -230,6 +230,19 @@ public final class JsonRpcSession implements AutoCloseable {
         long wake = reconnect.wakeTime();
         if (wake != Long.MAX_VALUE) {
             loop.waitUntil(TimeUnit.MILLISECONDS.toNanos(wake), where);
+        }
+    }
+
+    /**
+     * Changes the inactivity probe interval, at once for the current connection (on a stream that needs probes) and
+     * for the next ones, as Open vSwitch's {@code jsonrpc_session_set_probe_interval} does.
+     *
+     * @param probeIntervalMillis silence before a probe on network streams; 0 disables probes
+     */
+    public void setProbeInterval(long probeIntervalMillis) {
+        this.probeInterval = probeIntervalMillis;
+        if (connection != null) {
+            reconnect.setProbeInterval(connection.stream().needsProbes() ? probeIntervalMillis : 0);
         }
     }
 

@@ -5,7 +5,9 @@ import io.streamreplay.control.ControlServer;
 import io.streamreplay.control.LogLevels;
 import io.streamreplay.dbserver.data.UuidGenerator;
 import io.streamreplay.dbserver.protocol.OvsdbException;
+import io.streamreplay.dbserver.server.ExcludedTables;
 import io.streamreplay.dbserver.server.OvsdbServer;
+import io.streamreplay.dbserver.server.ReplicationControl;
 import io.streamreplay.dbserver.server.ServerControlCommands;
 import io.streamreplay.dbserver.server.ServerStatus;
 import io.streamreplay.dbserver.storage.DatabaseFile;
@@ -84,6 +86,8 @@ public final class SampleDbServer implements Callable<Integer> {
 
     private static final Logger log = LoggerFactory.getLogger(SampleDbServer.class);
     private static final long PROBE_INTERVAL_MILLIS = 5000;
+    /** A backup's inactivity probe on its connection to the active server, live, as ovsdb-server's: 60 s. */
+    private static final long REPLICATION_PROBE_INTERVAL_MILLIS = 60000;
 
     /** Picocli's version text. */
     static final class Version implements CommandLine.IVersionProvider {
@@ -108,6 +112,19 @@ public final class SampleDbServer implements Callable<Integer> {
             + " again, as ovsdb-server does; 0 turns probes off. Default: " + PROBE_INTERVAL_MILLIS + " live, off while"
             + " recording or replaying unless given (then recorded and replayed exactly).")
     private Long inactivityProbeMillis;
+
+    @Option(names = "--sync-from", paramLabel = "SERVER", description = "Start as a backup of the active server"
+            + " SERVER (tcp:IP:PORT, ssl:IP:PORT or unix:PATH): replicate its databases into ours, refuse clients'"
+            + " writes, reconnect with backoff; as ovsdb-server --sync-from.")
+    private String syncFrom;
+
+    @Option(names = "--sync-exclude-tables", paramLabel = "DB:TABLE[,DB:TABLE]...", description = "Leave these"
+            + " tables out of replication.")
+    private String syncExcludeTables;
+
+    @Option(names = "--active", description = "Start active even though --sync-from is given (it then names the"
+            + " server that ovsdb-server/connect-active-ovsdb-server connects to).")
+    private boolean active;
 
     @Option(names = {"--control", "--unixctl"}, paramLabel = "PATH", defaultValue = DEFAULT_CONTROL,
             description = "The control socket (default: ${DEFAULT-VALUE} in the working directory).")
@@ -214,6 +231,19 @@ public final class SampleDbServer implements Callable<Integer> {
                 return 2;
             }
         }
+        if (syncFrom != null) {
+            try {
+                transports.check(syncFrom);
+            } catch (InvalidStreamNameException e) {
+                log.error("--sync-from={}", e.getMessage());
+                return 2;
+            }
+            if (syncFrom.startsWith("p")) {
+                log.error("--sync-from={}: the active server must be a name to connect to (tcp:, ssl:, unix:), not"
+                        + " to listen on", syncFrom);
+                return 2;
+            }
+        }
         if (replayOptions.mode() != ReplayMode.REPLAY) {
             // A replay reads no TLS file; a live server refuses bad ones now rather than at the first client.
             try {
@@ -306,6 +336,10 @@ public final class SampleDbServer implements Callable<Integer> {
                 if (!openRemotes(rpc)) {
                     return 1;
                 }
+                ReplicationControl replication = new ReplicationControl(loop, streams, limits, server, syncFrom,
+                        ExcludedTables.parse(syncExcludeTables), replay.probeIntervalMillis(null,
+                                REPLICATION_PROBE_INTERVAL_MILLIS));
+                replication.register(controlServer);
                 ServerControlCommands commands = new ServerControlCommands(server, loop, replay, rpc::sessions,
                         remotes.isEmpty() ? List.of(DEFAULT_REMOTE) : remotes);
                 commands.register(controlServer);
@@ -314,7 +348,11 @@ public final class SampleDbServer implements Callable<Integer> {
                 LogLevels.vlogCommands(logLevels).forEach(controlServer::register);
                 status = startStatus(loop, commands, replay);
                 log.info("{} {} serving {}", PROGRAM, VERSION, server.databaseNames());
-                serve(loop, rpc, controlServer, server, commands, () -> signals.exitIfReceived(
+                if (syncFrom != null && !active) {
+                    log.info("backup of {}", syncFrom);
+                    replication.startBackup();
+                }
+                serve(loop, rpc, controlServer, server, commands, replication, () -> signals.exitIfReceived(
                         signal -> replay.stoppingOnSignal(log, signal)));
             }
             log.info("exiting");
@@ -418,11 +456,12 @@ public final class SampleDbServer implements Callable<Integer> {
     }
 
     private static void serve(PollLoop loop, JsonRpcServer rpc, ControlServer controlServer, OvsdbServer server,
-            ServerControlCommands commands, Runnable signals) {
+            ServerControlCommands commands, ReplicationControl replication, Runnable signals) {
         while (!controlServer.exitRequested()) {
             signals.run();
             rpc.run();
             controlServer.run();
+            replication.run();
             server.run();
             commands.compactIfDue();
             if (controlServer.exitRequested()) {
@@ -430,6 +469,7 @@ public final class SampleDbServer implements Callable<Integer> {
             }
             rpc.waitAll("ovsdb remotes");
             controlServer.waitAll();
+            replication.waitAll();
             server.waitAll();
             loop.block();
         }

@@ -15,6 +15,7 @@ import io.streamreplay.dbserver.schema.DatabaseSchema;
 import io.streamreplay.dbserver.storage.DatabaseFile;
 import io.streamreplay.dbserver.txn.Executor;
 import io.streamreplay.dbserver.txn.PreparedTransaction;
+import io.streamreplay.dbserver.txn.Transaction;
 import io.streamreplay.jsonrpc.Json;
 import io.streamreplay.jsonrpc.JsonRpcServer;
 import io.streamreplay.jsonrpc.JsonRpcSession;
@@ -59,6 +60,8 @@ public final class OvsdbServer implements JsonRpcServer.Handler {
     private final ParkedTransactions parked;
     private final MonitorRequests monitors;
     private final ServerStats stats = new ServerStats();
+    /** Whether clients are refused writes and locks, as a backup refuses them. */
+    private boolean readOnly;
 
     /**
      * @param files the databases to serve, already opened
@@ -102,6 +105,35 @@ public final class OvsdbServer implements JsonRpcServer.Handler {
     public DatabaseFile file(String name) {
         ServedDatabase served = databases.get(name);
         return served == null ? null : served.file();
+    }
+
+    /** The server's id, as {@code get_server_id} answers it. */
+    public UUID serverId() {
+        return serverId;
+    }
+
+    /**
+     * Refuses (or again accepts) writes and locks from every client, as ovsdb-server does while it is a backup:
+     * each write operation of a {@code transact} fails with {@code "not allowed"}, and {@code lock}, {@code steal}
+     * and {@code unlock} get a bare error string. Replication itself still writes.
+     */
+    public void setReadOnly(boolean readOnly) {
+        this.readOnly = readOnly;
+    }
+
+    /** Whether clients are refused writes ({@link #setReadOnly}). */
+    public boolean isReadOnly() {
+        return readOnly;
+    }
+
+    /** The source of every UUID the server makes. */
+    UuidSource uuids() {
+        return uuids;
+    }
+
+    /** The served database {@code name}, or null if there is none. */
+    ServedDatabase served(String name) {
+        return databases.get(name);
     }
 
     /** Counters for the {@code stats} control command. */
@@ -222,8 +254,14 @@ public final class OvsdbServer implements JsonRpcServer.Handler {
                 }
                 yield Json.NODES.objectNode();
             }
-            case "lock", "steal" -> locks.lock(client, request);
-            case "unlock" -> locks.unlock(client, request);
+            case "lock", "steal" -> {
+                refuseLocksIfReadOnly();
+                yield locks.lock(client, request);
+            }
+            case "unlock" -> {
+                refuseLocksIfReadOnly();
+                yield locks.unlock(client, request);
+            }
             case "echo" -> params;
             case "set_db_change_aware" -> {
                 if (params.size() != 1 || !params.get(0).isBoolean()) {
@@ -235,6 +273,13 @@ public final class OvsdbServer implements JsonRpcServer.Handler {
             case "get_server_id" -> TextNode.valueOf(serverId.toString());
             default -> throw new BareError("unknown method");
         };
+    }
+
+    private void refuseLocksIfReadOnly() throws BareError {
+        if (readOnly) {
+            // ovsdb-server's words, before it reads the parameters.
+            throw new BareError("lock and unlock methods not allowed, DB server is read only.");
+        }
     }
 
     private ServedDatabase database(Message request) throws OvsdbException {
@@ -272,6 +317,9 @@ public final class OvsdbServer implements JsonRpcServer.Handler {
         ClientSession client = trigger.client;
         Executor executor = new Executor(trigger.database.db(), uuids, trigger.database.readOnly(),
                 lock -> locks.owns(lock, client), elapsedMillis).limitReply(maxReplyBytes);
+        if (readOnly) {
+            executor.refuseWritesAsBackup();
+        }
         Executor.Outcome outcome = executor.execute(operations);
         if (outcome.parked()) {
             return outcome;
@@ -309,6 +357,16 @@ public final class OvsdbServer implements JsonRpcServer.Handler {
         stats.transactions++;
         parked.committed();
         monitors.publish(clients.values(), served.db(), changes);
+    }
+
+    /**
+     * Commits what replication prepared in {@code txn} on database {@code served}: stored, applied and sent to the
+     * monitors as a client's transaction is, whether or not the server is read-only.
+     *
+     * @throws OvsdbException a failed commit check or an {@code "I/O error"}; the database is then unchanged
+     */
+    void commitReplicated(ServedDatabase served, Transaction txn) throws OvsdbException {
+        commit(served, txn.prepare());
     }
 
     private void cancel(ClientSession client, Message message) {

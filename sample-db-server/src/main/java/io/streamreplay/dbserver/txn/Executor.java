@@ -88,6 +88,8 @@ public final class Executor {
     private final Set<String> definedSymbols = new HashSet<>();
     private final NamedUuids names;
     private ReplyBudget reply = ReplyBudget.unlimited();
+    /** Whether the whole server refuses writes, as a backup does (checked before {@link #readOnly}). */
+    private boolean serverReadOnly;
 
     /**
      * @param readOnly whether write operations are refused (the {@code _Server} database)
@@ -111,6 +113,17 @@ public final class Executor {
      */
     public Executor limitReply(long maxBytes) {
         this.reply = new ReplyBudget(maxBytes);
+        return this;
+    }
+
+    /**
+     * Refuses every write operation, on any database, with ovsdb-server's words for a server in read-only mode (a
+     * backup): {@code "not allowed"}, {@code "OP operation not allowed when database server is in read only mode"}.
+     *
+     * @return this executor
+     */
+    public Executor refuseWritesAsBackup() {
+        this.serverReadOnly = true;
         return this;
     }
 
@@ -198,6 +211,10 @@ public final class Executor {
             throw e;
         }
         members.finish();
+        if (writes && serverReadOnly) {
+            throw new OvsdbException("not allowed", op + " operation not allowed when database server is in read"
+                    + " only mode");
+        }
         if (writes && readOnly) {
             throw new OvsdbException("not allowed", op + " operation not allowed on table in reserved database "
                     + db.name());
