@@ -3,6 +3,7 @@ package io.streamreplay.dbserver.testing;
 import io.streamreplay.testing.Programs;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -27,12 +28,19 @@ public final class OpenVswitchServer implements AutoCloseable {
      * {@code DIR/NAME.ctl}, and waits until it accepts connections.
      */
     public static OpenVswitchServer start(Path dir, String name, Path database) throws Exception {
+        return start(dir, name, database, List.of());
+    }
+
+    /** As {@link #start(Path, String, Path)}, with more options ({@code --sync-from=...}, for example). */
+    public static OpenVswitchServer start(Path dir, String name, Path database, List<String> options)
+            throws Exception {
         OpenVswitchTools.ensureInstalled();
         Path socket = dir.resolve(name + ".sock");
         Path control = dir.resolve(name + ".ctl");
-        Process process = Programs.start(List.of("ovsdb-server", database.toString(), "--remote=punix:" + socket,
-                "--unixctl=" + control, "--no-chdir", "--log-file=" + dir.resolve(name + ".log")),
-                dir.resolve(name + ".out"));
+        List<String> command = new ArrayList<>(List.of("ovsdb-server", database.toString(), "--remote=punix:"
+                + socket, "--unixctl=" + control, "--no-chdir", "--log-file=" + dir.resolve(name + ".log")));
+        command.addAll(options);
+        Process process = Programs.start(command, dir.resolve(name + ".out"));
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         while (!Files.exists(socket) || !Files.exists(control)) {
             if (!process.isAlive() || System.nanoTime() > deadline) {
