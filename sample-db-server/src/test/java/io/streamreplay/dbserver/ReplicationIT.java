@@ -9,6 +9,7 @@ import io.streamreplay.dbserver.testing.OpenVswitchServer;
 import io.streamreplay.dbserver.testing.OpenVswitchTools;
 import io.streamreplay.dbserver.testing.OvsdbTestClient;
 import io.streamreplay.dbserver.testing.ServerProcess;
+import io.streamreplay.dbserver.testing.TableContents;
 import io.streamreplay.jsonrpc.Json;
 import io.streamreplay.jsonrpc.Message;
 import io.streamreplay.stream.TlsConfig;
@@ -18,8 +19,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -221,23 +220,8 @@ class ReplicationIT {
         }
     }
 
-    /**
-     * The rows of {@code table} on {@code remote} as text: sorted by UUID, columns sorted by name, {@code _version}
-     * left out (each server makes its own).
-     */
-    static String contents(String remote, String table) throws Exception {
-        try (OvsdbTestClient client = OvsdbTestClient.connect(remote, TlsConfig.none())) {
-            JsonNode rows = client.call("transact", "kvdb", Json.parse("{\"op\":\"select\",\"table\":\"" + table
-                    + "\",\"where\":[]}")).get(0).get("rows");
-            Map<String, String> sorted = new TreeMap<>();
-            for (JsonNode row : rows) {
-                Map<String, String> columns = new TreeMap<>();
-                row.fields().forEachRemaining(column -> columns.put(column.getKey(), Json.toText(column.getValue())));
-                columns.remove("_version");
-                sorted.put(row.get("_uuid").get(1).textValue(), columns.toString());
-            }
-            return sorted.toString();
-        }
+    private static String contents(String remote, String table) throws Exception {
+        return TableContents.of(remote, "kvdb", table);
     }
 
     private static void awaitReplicating(Path control) throws Exception {
