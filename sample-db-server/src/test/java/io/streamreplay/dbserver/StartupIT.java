@@ -84,6 +84,12 @@ class StartupIT {
         assertTrue(output().contains("--remote=ptcp:99999: '99999' is not a port number (0 to 65535)"), output());
         assertEquals(2, run("--log-level=info"));
         assertTrue(output().contains("no database file given"), output());
+        assertEquals(2, run("kv.db", "--sync-from=bogus:xyz"));
+        assertTrue(output().contains("|ERROR|SampleDbServer|--sync-from=bogus:xyz: unknown stream type 'bogus'"),
+                output());
+        assertEquals(2, run("kv.db", "--sync-from=punix:active.sock"));
+        assertTrue(output().endsWith("--sync-from=punix:active.sock: the active server must be a name to connect to"
+                + " (tcp:, ssl:, unix:), not to listen on\n"), output());
     }
 
     @Test
