@@ -24,7 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Failover of a replicated pair: the active server is killed with SIGKILL; the backup keeps serving reads, refuses
  * writes, and keeps reconnecting with backoff (1, 2, 4, 8 s, as Open vSwitch's reconnect does, measured from its
  * log); {@code ovsdb-server/disconnect-active-ovsdb-server} makes it active and it accepts writes; the old active,
- * restarted with {@code --sync-from} the new one, becomes its backup and catches up.
+ * restarted with {@code --sync-from} the new one, becomes its backup and catches up. A backup that cannot replicate
+ * (from itself, or from a server that serves none of its databases) becomes active, as ovsdb-server's does.
  */
 class FailoverIT {
 
@@ -91,6 +92,25 @@ class FailoverIT {
             }
             control("b", "exit");
             assertEquals(0, backup.waitFor(30), backup.consoleText());
+        }
+    }
+
+    @Test
+    @SuppressWarnings("try") // the servers are held running for the duration, not used
+    void aBackupThatCannotReplicateBecomesActive() throws Exception {
+        ServerProcess.createDatabase(dir, KvDatabase.SCHEMA);
+        Files.copy(dir.resolve("kv.db"), dir.resolve("a.db"));
+        Files.writeString(dir.resolve("other.ovsschema"), KvDatabase.SCHEMA.replace("\"kvdb\"", "\"other\""));
+        assertEquals(0, ServerProcess.run(dir, dir.resolve("create.out"), List.of("create", "b.db",
+                "other.ovsschema"), 30));
+        try (ServerProcess self = start("a", "--sync-from=unix:" + dir.resolve("a.sock"));
+                ServerProcess other = start("b", "--sync-from=unix:" + dir.resolve("a.sock"))) {
+            awaitStatus("a", "state: active");
+            assertTrue(Files.readString(dir.resolve("a.log")).contains("replication failed: Server ID check"
+                    + " failed: Self replicating is not allowed"));
+            awaitStatus("b", "state: active");
+            assertTrue(Files.readString(dir.resolve("b.log")).contains("nothing to replicate"));
+            insert("unix:" + dir.resolve("a.sock"), "accepted");
         }
     }
 
