@@ -1,9 +1,12 @@
 package io.streamreplay.dbserver;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MappingIterator;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.streamreplay.dbserver.testing.Conditions;
 import io.streamreplay.dbserver.testing.KvDatabase;
 import io.streamreplay.dbserver.testing.OvsdbTestClient;
@@ -11,12 +14,16 @@ import io.streamreplay.dbserver.testing.ServerProcess;
 import io.streamreplay.dbserver.testing.TableContents;
 import io.streamreplay.jsonrpc.Json;
 import io.streamreplay.stream.TlsConfig;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -25,7 +32,8 @@ import org.junit.jupiter.api.io.TempDir;
  * writes, and keeps reconnecting with backoff (1, 2, 4, 8 s, as Open vSwitch's reconnect does, measured from its
  * log); {@code ovsdb-server/disconnect-active-ovsdb-server} makes it active and it accepts writes; the old active,
  * restarted with {@code --sync-from} the new one, becomes its backup and catches up. A backup that cannot replicate
- * (from itself, or from a server that serves none of its databases) becomes active, as ovsdb-server's does.
+ * (from itself, or from a server that serves none of its databases) becomes active, as ovsdb-server's does; an
+ * active that stops answering is probed, dropped, and connected to again.
  */
 class FailoverIT {
 
@@ -111,6 +119,43 @@ class FailoverIT {
             awaitStatus("b", "state: active");
             assertTrue(Files.readString(dir.resolve("b.log")).contains("nothing to replicate"));
             insert("unix:" + dir.resolve("a.sock"), "accepted");
+        }
+    }
+
+    @Test
+    @SuppressWarnings("try") // the server is held running for the duration, not used
+    void aSilentActiveIsProbedDroppedAndTriedAgain() throws Exception {
+        ServerProcess.createDatabase(dir, KvDatabase.SCHEMA);
+        Files.copy(dir.resolve("kv.db"), dir.resolve("b.db"));
+        try (ServerSocket silent = new ServerSocket(0, 5, InetAddress.getLoopbackAddress());
+                ServerProcess backup = start("b", "--active", "--sync-from=tcp:127.0.0.1:" + silent
+                        .getLocalPort())) {
+            silent.setSoTimeout(20_000);
+            assertEquals("", control("b", "ovsdb-server/set-active-ovsdb-server-probe-interval", "300"));
+            assertEquals("", control("b", "ovsdb-server/connect-active-ovsdb-server"));
+            try (Socket connection = silent.accept()) {
+                long connected = System.nanoTime();
+                connection.setSoTimeout(20_000);
+                MappingIterator<JsonNode> messages = new ObjectMapper().readerFor(JsonNode.class).readValues(
+                        connection.getInputStream());
+                assertEquals("get_server_id", messages.next().get("method").asText());
+                JsonNode probe = messages.next();
+                long probedAfter = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - connected);
+                assertEquals("echo", probe.get("method").asText(), probe.toString());
+                assertTrue(probedAfter >= 250, "probed after " + probedAfter + " ms of silence, not 300");
+                assertFalse(messages.hasNext(), "the backup drops a silent active");
+            }
+            Conditions.await(() -> Files.readString(dir.resolve("b.log")), log -> log.contains(
+                    "no response to inactivity probe after 0.3 seconds, disconnecting"), 30, "the probe's log line");
+            try (Socket again = silent.accept()) {
+                again.setSoTimeout(20_000);
+                MappingIterator<JsonNode> messages = new ObjectMapper().readerFor(JsonNode.class).readValues(
+                        again.getInputStream());
+                JsonNode request = messages.next();
+                assertEquals("get_server_id", request.get("method").asText(), "replication starts again");
+            }
+            assertEquals("state: backup\nconnecting: tcp:127.0.0.1:" + silent.getLocalPort() + "\n",
+                    control("b", "ovsdb-server/sync-status"));
         }
     }
 
