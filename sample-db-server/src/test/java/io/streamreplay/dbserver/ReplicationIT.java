@@ -131,6 +131,41 @@ class ReplicationIT {
 
     @Test
     @SuppressWarnings("try") // our server is held running for the duration, not used
+    void everyDatabaseBothServeIsReplicatedAndListedAsOvsdbServerListsThem() throws Exception {
+        createDatabases("active", "theirs", "ours");
+        Files.writeString(dir.resolve("lab.ovsschema"), SCHEMA.replace("\"kvdb\"", "\"lab\""));
+        for (String name : List.of("active-lab", "theirs-lab", "ours-lab")) {
+            Programs.Result created = Programs.exec(dir, List.of("ovsdb-tool", "create", name + ".db",
+                    "lab.ovsschema"), 30);
+            assertEquals(0, created.status(), created.output());
+        }
+        try (OpenVswitchServer active = OpenVswitchServer.start(dir, "active", dir.resolve("active.db"),
+                List.of(dir.resolve("active-lab.db").toString()));
+                OpenVswitchServer theirs = OpenVswitchServer.start(dir, "theirs", dir.resolve("theirs.db"),
+                        List.of(dir.resolve("theirs-lab.db").toString(), "--sync-from=" + active.remote(),
+                                "--sync-exclude-tables=lab:scratch,kvdb:scratch"));
+                ServerProcess ours = startOurs("ours", "ours-lab.db", "--sync-from=" + active.remote(),
+                        "--sync-exclude-tables=lab:scratch,kvdb:scratch")) {
+            awaitReplicating(theirs.control());
+            awaitReplicating(dir.resolve("ours.ctl"));
+            try (OvsdbTestClient client = OvsdbTestClient.connect(active.remote(), TlsConfig.none())) {
+                client.call("transact", "lab", Json.parse("{\"op\":\"insert\",\"table\":\"kv\",\"row\":{"
+                        + "\"name\":\"in-lab\"}}"));
+                client.call("transact", "kvdb", Json.parse("{\"op\":\"insert\",\"table\":\"kv\",\"row\":{"
+                        + "\"name\":\"in-kvdb\"}}"));
+            }
+            for (String db : List.of("lab", "kvdb")) {
+                String expected = TableContents.of(active.remote(), db, "kv");
+                Conditions.await(() -> TableContents.of("unix:" + dir.resolve("ours.sock"), db, "kv"),
+                        expected::equals, 30, "our backup to hold " + db);
+            }
+            assertEquals(appctl(theirs.control(), "ovsdb-server/sync-status"), appctl(dir.resolve("ours.ctl"),
+                    "ovsdb-server/sync-status"));
+        }
+    }
+
+    @Test
+    @SuppressWarnings("try") // our server is held running for the duration, not used
     void replicationControlCommandsAnswerAsOpenVswitchsDo() throws Exception {
         createDatabases("active", "theirs", "ours");
         try (OpenVswitchServer active = OpenVswitchServer.start(dir, "active", dir.resolve("active.db"));

@@ -8,6 +8,7 @@ import io.streamreplay.dbserver.data.Datum;
 import io.streamreplay.dbserver.data.Row;
 import io.streamreplay.dbserver.data.Table;
 import io.streamreplay.dbserver.protocol.OvsdbException;
+import io.streamreplay.dbserver.protocol.ShashOrder;
 import io.streamreplay.dbserver.schema.ColumnSchema;
 import io.streamreplay.dbserver.schema.DatabaseSchema;
 import io.streamreplay.dbserver.schema.TableSchema;
@@ -118,7 +119,9 @@ public final class Replication {
         return switch (state) {
             case REPLICATING -> {
                 StringBuilder text = new StringBuilder("replicating: ").append(syncFrom).append("\ndatabase:");
-                text.append(String.join(",", replicated.keySet().stream().map(name -> " " + name).toList()));
+                // In ovsdb-server's hash order, as it lists them.
+                text.append(String.join(",", ShashOrder.of(new ArrayList<>(replicated.keySet())).stream().map(
+                        name -> " " + name).toList()));
                 if (!excluded.isEmpty()) {
                     text.append("\nexclude: ").append(excluded);
                 }
