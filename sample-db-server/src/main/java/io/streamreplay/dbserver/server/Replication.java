@@ -4,12 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.IntNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.streamreplay.dbserver.data.Datum;
-import io.streamreplay.dbserver.data.Row;
-import io.streamreplay.dbserver.data.Table;
 import io.streamreplay.dbserver.protocol.OvsdbException;
 import io.streamreplay.dbserver.protocol.ShashOrder;
-import io.streamreplay.dbserver.schema.ColumnSchema;
 import io.streamreplay.dbserver.schema.DatabaseSchema;
 import io.streamreplay.dbserver.schema.TableSchema;
 import io.streamreplay.dbserver.txn.Transaction;
@@ -22,8 +18,6 @@ import io.streamreplay.stream.StreamProvider;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
@@ -205,7 +199,7 @@ public final class Replication {
         if (replicated.containsKey(db)) {
             ServedDatabase served = server.served(db);
             Transaction txn = new Transaction(served.db(), server.uuids());
-            apply(txn, served, params.get(1), false);
+            TableUpdates.apply(txn, served.db(), params.get(1), null);
             server.commitReplicated(served, txn);
         }
     }
@@ -213,7 +207,7 @@ public final class Replication {
     private void reply(String db, JsonNode result) throws OvsdbException {
         switch (state) {
             case SERVER_ID_REQUESTED -> {
-                UUID id = result.isTextual() ? parseUuid(result.textValue()) : null;
+                UUID id = result.isTextual() ? TableUpdates.parseUuid(result.textValue()) : null;
                 if (id == null) {
                     throw new OvsdbException("get_server_id failed", "Server ID is not valid UUID");
                 }
@@ -260,7 +254,7 @@ public final class Replication {
                 ServedDatabase served = server.served(db);
                 log.info("{}: {}: monitor reply received, replacing the database's contents", syncFrom, db);
                 Transaction txn = new Transaction(served.db(), server.uuids());
-                apply(txn, served, result, true);
+                TableUpdates.apply(txn, served.db(), result, excluded);
                 server.commitReplicated(served, txn);
                 if (pending.isEmpty()) {
                     log.info("{}: replicating {}", syncFrom, String.join(", ", replicated.keySet()));
@@ -316,108 +310,5 @@ public final class Replication {
             }
         }
         return true;
-    }
-
-    /**
-     * Applies {@code <table-updates>} (monitor version 1) to {@code txn}: a row without {@code old} is inserted
-     * (or replaced, if the backup has it), one without {@code new} deleted, any other replaced by {@code new}. With
-     * {@code replaceAll}, the updates are the whole contents: every other row of a table not excluded is deleted.
-     * As in ovsdb-server, a row missing where it should be is passed over.
-     */
-    private void apply(Transaction txn, ServedDatabase served, JsonNode tableUpdates, boolean replaceAll)
-            throws OvsdbException {
-        if (!tableUpdates.isObject()) {
-            return;
-        }
-        Map<Table, Map<UUID, JsonNode>> rows = new LinkedHashMap<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = tableUpdates.fields(); it.hasNext();) {
-            Map.Entry<String, JsonNode> entry = it.next();
-            Table table = served.db().table(entry.getKey());
-            if (table == null) {
-                throw new OvsdbException("unknown table", "unknown table " + entry.getKey());
-            }
-            if (!entry.getValue().isObject()) {
-                throw new OvsdbException("Not a JSON object", "<table-update> for table is not object");
-            }
-            Map<UUID, JsonNode> tableRows = rows.computeIfAbsent(table, t -> new LinkedHashMap<>());
-            for (Iterator<Map.Entry<String, JsonNode>> updates = entry.getValue().fields(); updates.hasNext();) {
-                Map.Entry<String, JsonNode> update = updates.next();
-                if (!update.getValue().isObject()) {
-                    throw new OvsdbException("Not a JSON object", "<row-update> is not object");
-                }
-                UUID uuid = parseUuid(update.getKey());
-                if (uuid == null) {
-                    throw OvsdbException.syntax(entry.getValue(), "<table-update> names must be UUIDs");
-                }
-                tableRows.put(uuid, update.getValue());
-            }
-        }
-        if (replaceAll) {
-            for (Table table : served.db().tables()) {
-                if (excluded.contains(served.db().name(), table.name())) {
-                    continue;
-                }
-                Map<UUID, JsonNode> updates = rows.getOrDefault(table, Map.of());
-                List<UUID> gone = new ArrayList<>();
-                for (Row row : table.rows()) {
-                    if (!updates.containsKey(row.uuid())) {
-                        gone.add(row.uuid());
-                    }
-                }
-                gone.forEach(uuid -> txn.delete(table, uuid));
-            }
-        }
-        for (Map.Entry<Table, Map<UUID, JsonNode>> entry : rows.entrySet()) {
-            Table table = entry.getKey();
-            for (Map.Entry<UUID, JsonNode> update : entry.getValue().entrySet()) {
-                UUID uuid = update.getKey();
-                JsonNode newRow = update.getValue().get("new");
-                Row current = txn.get(table, uuid);
-                if (newRow == null) {
-                    if (current != null) {
-                        txn.delete(table, uuid);
-                    }
-                } else if (current == null) {
-                    txn.insert(table, row(table, table.newRow(uuid, txn.newUuid()), newRow));
-                } else {
-                    txn.update(table, row(table, current, newRow));
-                }
-            }
-        }
-    }
-
-    /**
-     * {@code base} with the columns {@code json} gives; columns the backup does not have are refused. The active's
-     * {@code _version} is passed over: the backup makes its own, as ovsdb-server's backup does.
-     */
-    private static Row row(Table table, Row base, JsonNode json) throws OvsdbException {
-        if (!json.isObject()) {
-            throw new OvsdbException("Not a JSON object", "<row> is not object");
-        }
-        Row row = base;
-        for (Iterator<Map.Entry<String, JsonNode>> it = json.fields(); it.hasNext();) {
-            Map.Entry<String, JsonNode> member = it.next();
-            ColumnSchema column = table.schema().column(member.getKey());
-            if (column != null && column.isImplicit()) {
-                continue;
-            }
-            if (column == null) {
-                throw OvsdbException.syntax(json, "No column " + member.getKey() + " in table " + table.name()
-                        + ".");
-            }
-            row = row.with(column.index(), Datum.fromJson(member.getValue(), column.type(), null));
-        }
-        return row;
-    }
-
-    private static UUID parseUuid(String text) {
-        if (text.length() != 36) {
-            return null;
-        }
-        try {
-            return UUID.fromString(text);
-        } catch (IllegalArgumentException e) {
-            return null;
-        }
     }
 }
