@@ -1,5 +1,6 @@
 package io.streamreplay.replay;
 
+import com.github.luben.zstd.Zstd;
 import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -42,6 +43,14 @@ final class RecordReader implements AutoCloseable, BufferPool.Holder {
     private ReplayRecord next;
     private boolean truncated;
     private long cutAt = -1;
+    /** Format 3: the offset of the block being read, or -1 before the first. */
+    private long blockAt = -1;
+    /** Format 3: the records of that block, from the next unread one; null when not loaded (or reclaimed). */
+    private ByteBuffer block;
+    /** Format 3: the records of that block read so far, and the last one's sequence number and time. */
+    private int blockRead;
+    private long lastSeq;
+    private long lastTime;
 
     /** Opens {@code file} and checks its header; its records are read through buffers of {@code pool}. */
     RecordReader(Path file, BufferPool pool) throws IOException {
@@ -151,6 +160,9 @@ final class RecordReader implements AutoCloseable, BufferPool.Holder {
     }
 
     private ReplayRecord read() throws IOException {
+        if (version >= ReplayFormat.BLOCK_VERSION) {
+            return readFromBlock();
+        }
         long start = offset;
         int available = buffered(ReplayFormat.RECORD_HEADER);
         if (available == 0) {
@@ -206,6 +218,148 @@ final class RecordReader implements AutoCloseable, BufferPool.Holder {
         return new ReplayRecord(type, seq, time, payload, start, startsIteration);
     }
 
+    /**
+     * Format 3: the next record of the block being read, loading the next block when it has none left (or the same
+     * block again, if the pool reclaimed it, skipping the records already read).
+     */
+    private ReplayRecord readFromBlock() throws IOException {
+        if (block == null && blockAt >= 0 && blockRead > 0) {
+            long at = blockAt;
+            int skip = blockRead;
+            if (!loadBlock(at)) {
+                throw new CorruptRecordingException(file, at, "the block read before cannot be read again");
+            }
+            for (int i = 0; i < skip; i++) {
+                decode();
+            }
+        }
+        while (block == null || !block.hasRemaining()) {
+            if (truncated || !loadBlock(offset)) {
+                return null;
+            }
+        }
+        return decode();
+    }
+
+    /**
+     * Reads the block at {@code at}, checks it and makes its records the ones read next; false at the end of the
+     * file, or where the file ends inside the block (then with one warning).
+     */
+    private boolean loadBlock(long at) throws IOException {
+        block = null;
+        long size = channel.size();
+        if (at >= size) {
+            return false;
+        }
+        if (at + BlockFormat.FRAME > size) {
+            cut(at);
+            return false;
+        }
+        int head = ByteBuffer.wrap(readAt(at, 4)).getInt();
+        int stored = head & BlockFormat.LENGTH_MASK;
+        int encoding = head >>> 28;
+        if (encoding > BlockFormat.ZSTD || stored > BlockFormat.MAX_CONTENT || stored == 0) {
+            throw new CorruptRecordingException(file, at, "block header " + String.format("0x%08x", head)
+                    + " out of range (encoding " + encoding + ", length " + stored + ")");
+        }
+        if (at + BlockFormat.FRAME + stored > size) {
+            if (endsAtBlocks(at, size)) {
+                throw new CorruptRecordingException(file, at, "block header " + String.format("0x%08x", head)
+                        + " damaged: its length passes the end of the file, whose blocks end there whole");
+            }
+            cut(at);
+            return false;
+        }
+        // The block is read into the pool's buffer when it fits (the buffer is its read-ahead); a larger one alone.
+        int framed = BlockFormat.FRAME + stored;
+        ByteBuffer bytes;
+        if (framed <= BufferPool.BUFFER_SIZE) {
+            if (buffer == null) {
+                buffer = pool.acquire(this);
+            } else {
+                pool.touch(this);
+            }
+            bytes = buffer;
+            bytes.clear().limit(framed);
+        } else {
+            bytes = ByteBuffer.allocate(framed);
+        }
+        while (bytes.hasRemaining()) {
+            if (channel.read(bytes, at + bytes.position()) < 0) {
+                cut(at);
+                return false;
+            }
+        }
+        bytes.flip();
+        crc.reset();
+        crc.update(bytes.array(), bytes.arrayOffset(), 4 + stored);
+        if (bytes.getInt(4 + stored) != (int) crc.getValue() || bytes.getInt(8 + stored) != head) {
+            throw new CorruptRecordingException(file, at, "block checksum mismatch");
+        }
+        ByteBuffer records;
+        if (encoding == BlockFormat.RAW) {
+            records = bytes.duplicate().position(4).limit(4 + stored).slice();
+        } else {
+            long length = Zstd.getFrameContentSize(bytes.array(), bytes.arrayOffset() + 4, stored);
+            if (length <= 0 || length > BlockFormat.MAX_CONTENT) {
+                throw new CorruptRecordingException(file, at, "compressed block of " + length + " bytes out of range");
+            }
+            byte[] content = new byte[(int) length];
+            long made = Zstd.decompressByteArray(content, 0, content.length, bytes.array(), bytes.arrayOffset() + 4,
+                    stored);
+            if (Zstd.isError(made) || made != length) {
+                throw new CorruptRecordingException(file, at, "compressed block cannot be decompressed: "
+                        + (Zstd.isError(made) ? Zstd.getErrorName(made) : made + " bytes of " + length));
+            }
+            records = ByteBuffer.wrap(content);
+        }
+        offset = at + framed;
+        blockAt = at;
+        blockRead = 0;
+        block = records;
+        return true;
+    }
+
+    /**
+     * Whether the file from {@code at} to its end {@code size} is whole blocks, walked back from the end by their
+     * tails: then a head at {@code at} whose length passes the end is damage, not a write torn at the end.
+     */
+    private boolean endsAtBlocks(long at, long size) throws IOException {
+        long end = size;
+        while (end - BlockFormat.FRAME >= at) {
+            int tail = ByteBuffer.wrap(readAt(end - 4, 4)).getInt();
+            end -= BlockFormat.FRAME + (tail & BlockFormat.LENGTH_MASK);
+            if ((tail >>> 28) > BlockFormat.ZSTD) {
+                return false;
+            }
+        }
+        return end == at;
+    }
+
+    /** The next record of the block: its header's checksum matched, so what is wrong here was written so. */
+    private ReplayRecord decode() throws CorruptRecordingException {
+        int typeCode = block.get() & 0xff;
+        long seqField = BlockFormat.getVarint(block);
+        long timeField = BlockFormat.getVarint(block);
+        long length = BlockFormat.getVarint(block);
+        String where = "record " + blockRead + " of the block";
+        if (seqField < 0 || timeField < 0 || length < 0 || length > block.remaining()) {
+            throw new CorruptRecordingException(file, blockAt, where + " runs past the block's end");
+        }
+        long seq = blockRead == 0 ? seqField : lastSeq + 1 + seqField;
+        long time = blockRead == 0 ? timeField : lastTime + BlockFormat.unzigzag(timeField);
+        RecordType type = RecordType.of(typeCode & 0x7f);
+        if (type == null) {
+            throw new CorruptRecordingException(file, blockAt, where + ": unknown record type " + typeCode);
+        }
+        byte[] payload = new byte[(int) length];
+        block.get(payload);
+        blockRead++;
+        lastSeq = seq;
+        lastTime = time;
+        return new ReplayRecord(type, seq, time, payload, blockAt, (typeCode & ReplayFormat.ITERATION_FLAG) != 0);
+    }
+
     /** The file ends inside the record at {@code start}: the end of what can be read, with one warning. */
     private ReplayRecord cut(long start) {
         truncated = true;
@@ -250,11 +404,19 @@ final class RecordReader implements AutoCloseable, BufferPool.Holder {
     @Override
     public void reclaim() {
         buffer = null;
+        if (block != null) {
+            // Forgotten as well, and read again when needed: what a reader holds stays bounded by the pool.
+            if (!block.hasRemaining()) {
+                blockRead = 0;
+            }
+            block = null;
+        }
     }
 
     @Override
     public void close() throws IOException {
         buffer = null;
+        block = null;
         pool.release(this);
         channel.close();
     }

@@ -11,9 +11,11 @@ import java.util.EnumSet;
 import java.util.zip.CRC32C;
 
 /**
- * Appends records to one replay file through a buffer lent by the recording's {@link BufferPool}: records reach the
- * disk when the buffer fills, when the pool reclaims it and on {@link #flush()}, not one system call per record. A
- * record larger than a buffer is written straight from its payload.
+ * Appends records to one replay file (format {@value ReplayFormat#VERSION}) through a buffer lent by the recording's
+ * {@link BufferPool}: records are gathered into a block ({@link BlockFormat}) in the buffer, and each time the buffer
+ * is written out (when it fills, when the pool reclaims it and on {@link #flush()}) its records become one block,
+ * compressed or not ({@link BlockCompressor}), written in one system call. A record too large for a buffer is a
+ * block of its own, written straight from its payload, uncompressed.
  *
  * <p>The file is created new ({@code O_EXCL}, so never through a symbolic link), readable and writable by its owner
  * only. The writer knows the sequence number of the first record it has not written yet, so that a recording that
@@ -25,15 +27,27 @@ final class RecordWriter implements AutoCloseable, BufferPool.Holder {
     private final Path file;
     private final FileChannel channel;
     private final BufferPool pool;
+    private final BlockCompressor compressor;
     private final CRC32C crc = new CRC32C();
+    /** The block being gathered, its head's room at 0; null while the pool holds the buffer. */
     private ByteBuffer buffer;
+    /** The sequence number and time of the block's last record, or -1 while it has none. */
+    private long lastSeq = -1;
+    private long lastTime;
     private long firstUnwritten = -1;
     private long written;
 
-    /** Creates {@code file} and buffers its header; {@code flags} are the header's ({@code ReplayFormat.*_FLAG}). */
+    /** Creates {@code file} and writes its header; {@code flags} are the header's ({@code ReplayFormat.*_FLAG}). */
     RecordWriter(Path file, FileKind kind, long openSeq, String name, int flags, BufferPool pool) throws IOException {
+        this(file, kind, openSeq, name, flags, pool, new BlockCompressor(RecordingCompression.NONE));
+    }
+
+    /** As the other constructor, its blocks compressed by {@code compressor}. */
+    RecordWriter(Path file, FileKind kind, long openSeq, String name, int flags, BufferPool pool,
+            BlockCompressor compressor) throws IOException {
         this.file = file;
         this.pool = pool;
+        this.compressor = compressor;
         this.channel = FileChannel.open(file, EnumSet.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         byte[] nameBytes = name.getBytes(StandardCharsets.UTF_8);
@@ -48,10 +62,12 @@ final class RecordWriter implements AutoCloseable, BufferPool.Holder {
         crc.reset();
         crc.update(header.array(), 0, header.position());
         header.putInt((int) crc.getValue()).flip();
-        if (header.remaining() > BufferPool.BUFFER_SIZE) {
+        // The header is written at once: a file is never a block without its header.
+        try {
             writeFully(header);
-        } else {
-            take(header.remaining()).put(header);
+        } catch (IOException e) {
+            channel.close();
+            throw e;
         }
     }
 
@@ -65,6 +81,38 @@ final class RecordWriter implements AutoCloseable, BufferPool.Holder {
     }
 
     /**
+     * The bytes the file grows by, at most, when a record of {@code length} bytes with {@code seq} and {@code time}
+     * is appended now: its header and payload, and a block's framing if it starts one. Exact unless the block is
+     * compressed, which only makes it smaller.
+     */
+    long sizeOf(long seq, long time, int length) {
+        int first = firstHeaderLength(seq, time, length) + length + BlockFormat.FRAME;
+        if (alone(length) || lastSeq < 0) {
+            return first;
+        }
+        int record = recordHeaderLength(seq, time, length) + length;
+        return buffer.remaining() < record + BlockFormat.FRAME - 4 ? first : record;
+    }
+
+    /** Whether a record of {@code length} bytes is too large for a buffer, and is a block of its own. */
+    private static boolean alone(int length) {
+        return BlockFormat.FRAME + BlockFormat.MAX_RECORD_HEADER + length > BufferPool.BUFFER_SIZE;
+    }
+
+    private static int firstHeaderLength(long seq, long time, int length) {
+        return 1 + BlockFormat.varintLength(seq) + BlockFormat.varintLength(time) + BlockFormat.varintLength(length);
+    }
+
+    /** The header's length of a record appended to the current block (the first of a new one if it has none). */
+    private int recordHeaderLength(long seq, long time, int length) {
+        if (lastSeq < 0) {
+            return firstHeaderLength(seq, time, length);
+        }
+        return 1 + BlockFormat.varintLength(seq - lastSeq - 1) + BlockFormat.varintLength(
+                BlockFormat.zigzag(time - lastTime)) + BlockFormat.varintLength(length);
+    }
+
+    /**
      * Appends a record whose payload is {@code payload} (position to limit; the buffer is not modified), marked as
      * the first of its loop iteration if {@code startsIteration}.
      */
@@ -72,38 +120,52 @@ final class RecordWriter implements AutoCloseable, BufferPool.Holder {
             throws IOException {
         byte code = (byte) (startsIteration ? type.code | ReplayFormat.ITERATION_FLAG : type.code);
         int length = payload.remaining();
-        crc.reset();
-        crc.update(payload.duplicate());
-        int payloadCrc = (int) crc.getValue();
-        if (ReplayFormat.RECORD_HEADER + length > BufferPool.BUFFER_SIZE) {
+        if (alone(length)) {
             writeOut();
             firstUnwritten = seq;
-            ByteBuffer header = ByteBuffer.allocate(ReplayFormat.RECORD_HEADER);
-            putHeader(header, payloadCrc, length, code, seq, time);
-            ByteBuffer[] record = {header.flip(), payload.duplicate()};
-            while (record[1].hasRemaining()) {
-                written += channel.write(record);
+            ByteBuffer header = ByteBuffer.allocate(4 + BlockFormat.MAX_RECORD_HEADER);
+            header.putInt(0);
+            putRecordHeader(header, code, seq, time, length);
+            int stored = header.position() - 4 + length;
+            header.putInt(0, BlockFormat.head(BlockFormat.RAW, stored)).flip();
+            crc.reset();
+            crc.update(header.duplicate());
+            crc.update(payload.duplicate());
+            ByteBuffer trailer = ByteBuffer.allocate(8).putInt((int) crc.getValue())
+                    .putInt(BlockFormat.head(BlockFormat.RAW, stored)).flip();
+            ByteBuffer[] block = {header, payload.duplicate(), trailer};
+            while (trailer.hasRemaining()) {
+                written += channel.write(block);
             }
+            lastSeq = -1;
             firstUnwritten = -1;
             return;
         }
-        ByteBuffer target = take(ReplayFormat.RECORD_HEADER + length);
+        // Room for the record and the block's checksum and tail; a new block has room for its first record.
+        ByteBuffer target = take(recordHeaderLength(seq, time, length) + length + BlockFormat.FRAME - 4);
         if (firstUnwritten < 0) {
             firstUnwritten = seq;
         }
-        putHeader(target, payloadCrc, length, code, seq, time);
+        if (lastSeq < 0) {
+            target.position(4);
+        }
+        putRecordHeader(target, code, seq, time, length);
         target.put(payload.duplicate());
     }
 
-    /** Puts a record header at {@code target}'s position, its checksum covering the 25 bytes after it. */
-    private void putHeader(ByteBuffer target, int payloadCrc, int length, byte code, long seq, long time) {
-        int start = target.position();
-        target.putInt(0).putInt(payloadCrc).putInt(length).put(code).putLong(seq).putLong(time);
-        ByteBuffer covered = target.duplicate();
-        covered.position(start + 4).limit(target.position());
-        crc.reset();
-        crc.update(covered);
-        target.putInt(start, (int) crc.getValue());
+    /** Puts a record's header at {@code target}'s position: the first of its block's whole, later ones as deltas. */
+    private void putRecordHeader(ByteBuffer target, byte code, long seq, long time, int length) {
+        target.put(code);
+        if (lastSeq < 0) {
+            BlockFormat.putVarint(target, seq);
+            BlockFormat.putVarint(target, time);
+        } else {
+            BlockFormat.putVarint(target, seq - lastSeq - 1);
+            BlockFormat.putVarint(target, BlockFormat.zigzag(time - lastTime));
+        }
+        BlockFormat.putVarint(target, length);
+        lastSeq = seq;
+        lastTime = time;
     }
 
     /** Appends a record with an empty payload. */
@@ -126,6 +188,30 @@ final class RecordWriter implements AutoCloseable, BufferPool.Holder {
         return buffer;
     }
 
+    /**
+     * The block gathered in the buffer, framed: compressed into the compressor's buffer, or in place (its head at
+     * 0, its checksum and tail after its records); null if it holds no record.
+     */
+    private ByteBuffer frame() {
+        if (buffer == null || lastSeq < 0) {
+            return null;
+        }
+        ByteBuffer content = buffer.duplicate();
+        content.flip().position(4);
+        ByteBuffer framed = compressor.compress(content);
+        if (framed == null) {
+            framed = buffer;
+            framed.putInt(0, BlockFormat.head(BlockFormat.RAW, buffer.position() - 4));
+        }
+        int head = framed.getInt(0);
+        ByteBuffer covered = framed.duplicate();
+        covered.flip();
+        crc.reset();
+        crc.update(covered);
+        framed.putInt((int) crc.getValue()).putInt(head).flip();
+        return framed;
+    }
+
     /** Writes what is buffered to the file (to the page cache; no fsync) and gives the buffer back to the pool. */
     void flush() throws IOException {
         try {
@@ -146,10 +232,14 @@ final class RecordWriter implements AutoCloseable, BufferPool.Holder {
     }
 
     private void writeOut() throws IOException {
-        if (buffer != null && buffer.position() > 0) {
-            buffer.flip();
-            writeFully(buffer);
-            buffer.clear();
+        ByteBuffer block = frame();
+        if (block != null) {
+            try {
+                writeFully(block);
+            } finally {
+                lastSeq = -1;
+                buffer.clear();
+            }
         }
         firstUnwritten = -1;
     }
@@ -186,6 +276,7 @@ final class RecordWriter implements AutoCloseable, BufferPool.Holder {
     /** Closes the file without writing what is buffered: after a failure, when nothing more is written. */
     void abandon() {
         buffer = null;
+        lastSeq = -1;
         pool.release(this);
         try {
             channel.close();

@@ -39,10 +39,14 @@ final class Recording implements AutoCloseable {
     private final RecordingClock clock;
     private final RecordingDirectory directory;
     private final BufferPool buffers = BufferPool.forWriting();
+    private final BlockCompressor compressor;
     private final Set<RecordWriter> writers = new LinkedHashSet<>();
     private final ManifestWriter manifest;
     private final RecordingBounds bounds;
-    /** Bytes of every replay file so far (headers and records, buffered or written): what the size bound counts. */
+    /**
+     * Bytes of every replay file so far (headers and blocks, buffered or written) before compression: what the size
+     * bound counts, less what compression saved.
+     */
     private long bytes;
     /** Once truncated: the bound reached, as an option, and the number of events recorded before it. */
     private String truncatedBy;
@@ -62,9 +66,10 @@ final class Recording implements AutoCloseable {
     private boolean closed;
 
     private Recording(Path dir, RecordingClock clock, Clock machine, RecordingDirectory directory,
-            Manifest manifest, RecordingBounds bounds) {
+            Manifest manifest, RecordingBounds bounds, RecordingCompression compression) {
         this.dir = dir;
         this.bounds = bounds;
+        this.compressor = new BlockCompressor(compression);
         this.clock = clock;
         this.directory = directory;
         this.manifest = new ManifestWriter(dir, machine, log, manifest);
@@ -87,6 +92,12 @@ final class Recording implements AutoCloseable {
     /** As {@link #start(Path, String, List, Clock)}, stopping at {@code bounds}. */
     static Recording start(Path dir, String program, List<String> arguments, Clock clock, RecordingBounds bounds)
             throws IOException {
+        return start(dir, program, arguments, clock, bounds, RecordingCompression.NONE);
+    }
+
+    /** As {@link #start(Path, String, List, Clock, RecordingBounds)}, its blocks stored with {@code compression}. */
+    static Recording start(Path dir, String program, List<String> arguments, Clock clock, RecordingBounds bounds,
+            RecordingCompression compression) throws IOException {
         RecordingDirectory directory = RecordingDirectory.open(dir);
         IOException unlocked = null;
         try {
@@ -102,7 +113,8 @@ final class Recording implements AutoCloseable {
             earlier = directory.earlierRecording();
             RecordingClock recorded = new RecordingClock(clock);
             recording = new Recording(dir, recorded, clock, directory, new Manifest(program, List.copyOf(arguments),
-                    recorded.startWallMillis(), Manifest.RECORDING, 0, null).withDirectory(dir.toString()), bounds);
+                    recorded.startWallMillis(), Manifest.RECORDING, 0, null).withDirectory(dir.toString()), bounds,
+                    compression);
         } catch (IOException | RuntimeException e) {
             directory.close();
             throw e;
@@ -176,7 +188,7 @@ final class Recording implements AutoCloseable {
         // Without its file, the stream's opening (an accept: the event before) is not in the recording.
         long end = kind == FileKind.STREAM || kind == FileKind.PASSIVE_STREAM ? openSeq : nextSeq;
         int header = ReplayFormat.fileHeaderLength(name.getBytes(StandardCharsets.UTF_8).length);
-        if (bytes + header > bounds.maxBytes()) {
+        if (size() + header > bounds.maxBytes()) {
             truncate(bounds.sizeBound(), end);
             return null;
         }
@@ -186,7 +198,7 @@ final class Recording implements AutoCloseable {
             default -> ReplayFormat.streamFile(dir, openSeq, name);
         };
         try {
-            RecordWriter writer = new RecordWriter(file, kind, openSeq, name, flags, buffers);
+            RecordWriter writer = new RecordWriter(file, kind, openSeq, name, flags, buffers, compressor);
             writers.add(writer);
             files++;
             bytes += header;
@@ -253,14 +265,15 @@ final class Recording implements AutoCloseable {
         if (writer == null || stopped() || !writers.contains(writer)) {
             return;
         }
-        long size = ReplayFormat.RECORD_HEADER + (long) payload.remaining();
-        if (bytes + size > bounds.maxBytes()) {
+        long time = clock.nanoTime();
+        long size = writer.sizeOf(seq, time, payload.remaining());
+        if (size() + size > bounds.maxBytes()) {
             truncate(bounds.sizeBound(), seq);
             return;
         }
         bytes += size;
         try {
-            writer.append(type, seq == iterationFirstSeq, seq, clock.nanoTime(), payload);
+            writer.append(type, seq == iterationFirstSeq, seq, time, payload);
         } catch (IOException e) {
             fail(e, seq);
         }
@@ -407,7 +420,7 @@ final class Recording implements AutoCloseable {
         truncatedBy = by;
         truncatedEvents = end;
         log.warn("recording to {} reached its bound {} and stopped after {} events ({} bytes of replay files); the"
-                + " process keeps running unrecorded", dir, by, end, bytes);
+                + " process keeps running unrecorded", dir, by, end, size());
         if (ownsManifest) {
             manifest.write(manifest.current().truncatedAt(end, by));
         }
@@ -415,6 +428,11 @@ final class Recording implements AutoCloseable {
 
     Path dir() {
         return dir;
+    }
+
+    /** The replay files' bytes so far, buffered or written: at least what they will take on disk. */
+    private long size() {
+        return bytes - compressor.saved();
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.streamreplay.replay;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
@@ -22,7 +23,9 @@ import java.util.Set;
  * Copies the intact prefix of a damaged or cut recording into a new directory, so that it replays cleanly up to
  * that point: the events from #0 up to the first one the recording does not hold whole (a record that fails its
  * checksum, a file cut short, an event in no file, an accepted stream whose file is missing). Each replay file is
- * copied up to the end of its last record before that point, byte for byte; the starting files' copies are copied
+ * copied up to the end of its last record before that point, byte for byte (format 3: up to its last whole block
+ * before it, and the records kept of the block where it cuts written after it as a new block, stored as they are);
+ * the starting files' copies are copied
  * whole; the manifest says {@code truncated} at that point, naming what was cut. The original is only read. An intact
  * recording is not copied: there is nothing to cut.
  *
@@ -105,14 +108,41 @@ public final class RecordingRepair {
                         file.name().getBytes(StandardCharsets.UTF_8).length));
             }
         }
+        // Format 3: whole blocks are copied; the records kept of the block where the copy ends become a new block.
+        Map<Path, List<RecordedEvent>> tails = new LinkedHashMap<>();
+        Map<Path, Long> tailBlock = new LinkedHashMap<>();
+        Set<Path> blocked = new HashSet<>();
+        for (Path path : keep.keySet()) {
+            if (version(path) >= ReplayFormat.BLOCK_VERSION) {
+                blocked.add(path);
+            }
+        }
         try (RecordingReader reader = RecordingReader.open(dir)) {
             RecordedEvent event;
             while ((event = reader.next()) != null) {
-                if (event.seq() < end) {
-                    keep.put(event.file(), event.offset() + ReplayFormat.RECORD_HEADER + event.payload().length);
+                Path file = event.file();
+                if (event.seq() < end && blocked.contains(file)) {
+                    if (!Long.valueOf(event.offset()).equals(tailBlock.get(file))) {
+                        tailBlock.put(file, event.offset());
+                        tails.put(file, new ArrayList<>());
+                    }
+                    tails.get(file).add(event);
+                } else if (event.seq() < end) {
+                    keep.put(file, event.offset() + ReplayFormat.RECORD_HEADER + event.payload().length);
                 } else {
-                    firstDropped.putIfAbsent(event.file(), event.seq());
+                    firstDropped.putIfAbsent(file, event.seq());
                 }
+            }
+        }
+        for (Map.Entry<Path, Long> block : tailBlock.entrySet()) {
+            // A block wholly kept is copied as it is; one that goes on past the end is rewritten with what is kept.
+            long blockEnd = blockEnd(block.getKey(), block.getValue());
+            if (blockEnd <= Files.size(block.getKey()) && !firstDropped.containsKey(block.getKey())
+                    && problemOf(block.getKey(), problems) == null) {
+                keep.put(block.getKey(), blockEnd);
+                tails.remove(block.getKey());
+            } else {
+                keep.put(block.getKey(), block.getValue());
             }
         }
         List<Cut> cuts = new ArrayList<>();
@@ -121,8 +151,10 @@ public final class RecordingRepair {
             long size = Files.size(original);
             Long kept = keep.get(original);
             long copied = kept == null ? 0 : kept;
+            List<RecordedEvent> tail = tails.get(original);
+            long rewritten = tail == null ? 0 : BlockFormat.rawBlock(tail).remaining();
             if (copied < size) {
-                cuts.add(new Cut(original, copied, firstDropped.getOrDefault(original, -1L),
+                cuts.add(new Cut(original, copied + rewritten, firstDropped.getOrDefault(original, -1L),
                         problemOf(original, problems)));
             }
         }
@@ -132,7 +164,18 @@ public final class RecordingRepair {
             Files.createDirectory(out, OWNER_ONLY_DIR);
         }
         for (Map.Entry<Path, Long> file : keep.entrySet()) {
-            copyPrefix(file.getKey(), out.resolve(file.getKey().getFileName()), file.getValue());
+            Path copy = out.resolve(file.getKey().getFileName());
+            copyPrefix(file.getKey(), copy, file.getValue());
+            List<RecordedEvent> tail = tails.get(file.getKey());
+            if (tail != null) {
+                try (FileChannel target = FileChannel.open(copy, StandardOpenOption.WRITE,
+                        StandardOpenOption.APPEND)) {
+                    ByteBuffer block = BlockFormat.rawBlock(tail);
+                    while (block.hasRemaining()) {
+                        target.write(block);
+                    }
+                }
+            }
         }
         copyStartingFiles(dir, out, manifest);
         manifest.truncatedAt(end, "replay-tool verify --repair of " + dir + " (status '" + manifest.status()
@@ -208,6 +251,24 @@ public final class RecordingRepair {
             }
         }
         return problems.isEmpty() ? "the original ends there (status '" + manifest.status() + "')" : problems.get(0);
+    }
+
+    /** The format version of the replay file {@code file}, from its header. */
+    private static int version(Path file) throws IOException {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            ByteBuffer version = ByteBuffer.allocate(2);
+            channel.read(version, ReplayFormat.MAGIC.length);
+            return version.hasRemaining() ? 0 : version.getShort(0) & 0xffff;
+        }
+    }
+
+    /** The offset just after the block at {@code offset} of {@code file} (format 3), read from its head. */
+    private static long blockEnd(Path file, long offset) throws IOException {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            ByteBuffer head = ByteBuffer.allocate(4);
+            channel.read(head, offset);
+            return offset + BlockFormat.FRAME + (head.getInt(0) & BlockFormat.LENGTH_MASK);
+        }
     }
 
     private static List<Path> replayFiles(Path dir) throws IOException {

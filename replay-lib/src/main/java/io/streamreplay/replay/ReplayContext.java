@@ -96,7 +96,17 @@ public final class ReplayContext implements AutoCloseable {
      */
     public static ReplayContext record(Path dir, String program, List<String> arguments,
             RecordingFailurePolicy policy, RecordingBounds bounds) throws IOException {
-        Recording recording = Recording.start(dir, program, arguments, SystemClock.INSTANCE, bounds);
+        return record(dir, program, arguments, policy, bounds, RecordingCompression.DEFAULT);
+    }
+
+    /**
+     * Records into {@code dir}, as {@link #record(Path, String, List, RecordingFailurePolicy, RecordingBounds)}, its
+     * replay files' blocks stored with {@code compression}.
+     */
+    public static ReplayContext record(Path dir, String program, List<String> arguments,
+            RecordingFailurePolicy policy, RecordingBounds bounds, RecordingCompression compression)
+            throws IOException {
+        Recording recording = Recording.start(dir, program, arguments, SystemClock.INSTANCE, bounds, compression);
         if (recording.failure() != null && policy == RecordingFailurePolicy.EXIT) {
             recording.close();
             throw new RecordingFailedException(dir, recording.failure());

@@ -13,9 +13,14 @@ final class ReplayFormat {
     /** The first eight bytes of every replay file. */
     static final byte[] MAGIC = {'S', 'R', 'P', 'L', 'A', 'Y', '\r', '\n'};
     /** The format version this build writes and the highest it reads. */
-    static final int VERSION = 2;
+    static final int VERSION = 3;
     /** The first version that records time: iteration marks and ticks. Earlier recordings replay without. */
     static final int TIME_VERSION = 2;
+    /**
+     * The first version whose records are grouped in blocks ({@link BlockFormat}), each with one checksum, with
+     * compact record headers; earlier files hold records with a 29-byte header each.
+     */
+    static final int BLOCK_VERSION = 3;
     /**
      * In a record's type byte (format 2): the record is the first of a loop iteration, and its time is the time the
      * whole iteration saw. The type's code is in the other seven bits.
@@ -24,7 +29,7 @@ final class ReplayFormat {
     /** In a file header's flags byte (format 2): the stream's transport wants inactivity probes. */
     static final int NEEDS_PROBES_FLAG = 0x01;
     /**
-     * Bytes before the payload of a record: header crc32c, payload crc32c, length, type, sequence number, time.
+     * Bytes before the payload of a record in formats 1 and 2: header crc32c, payload crc32c, length, type, sequence number, time.
      * The header checksum covers the 25 bytes after it, so a damaged length is detected before it is trusted.
      */
     static final int RECORD_HEADER = 4 + 4 + 4 + 1 + 8 + 8;

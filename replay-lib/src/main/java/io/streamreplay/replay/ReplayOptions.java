@@ -70,6 +70,12 @@ public final class ReplayOptions {
                     + " unrecorded.")
     private Long maxEvents;
 
+    @Option(names = RecordingCompression.OPTION, paramLabel = "zstd|none",
+            description = "With --replay-record: compress the recording's blocks with Zstandard (zstd), or store them"
+                    + " as they are (none, the default). A block that compression does not make smaller is stored"
+                    + " as it is.")
+    private String compress;
+
     @Option(names = "--replay-stop-at", paramLabel = "SEQ|TIME",
             description = "With --replay: deliver the events up to event SEQ (as replay-tool dump numbers them), or"
                     + " up to a time offset into the recording such as 12.5s or 800ms, then stay idle, logging where"
@@ -115,6 +121,7 @@ public final class ReplayOptions {
         combined.maxGap = maxGap != null ? maxGap : outer.maxGap;
         combined.maxSize = maxSize != null ? maxSize : outer.maxSize;
         combined.maxEvents = maxEvents != null ? maxEvents : outer.maxEvents;
+        combined.compress = compress != null ? compress : outer.compress;
         combined.streamFaults = streamFaults != null ? streamFaults : outer.streamFaults;
         combined.streamFaultsSeed = streamFaultsSeed != null ? streamFaultsSeed : outer.streamFaultsSeed;
         return combined;
@@ -217,10 +224,11 @@ public final class ReplayOptions {
         }
         ReplayPace paced = pace();
         RecordingBounds bounds = bounds();
+        RecordingCompression compression = compression();
         FaultSpec faults = faultSpec();
         ReplayContext context = switch (mode()) {
             case RECORD -> ReplayContext.record(recordDir, program, arguments,
-                    onError != null ? onError : RecordingFailurePolicy.CONTINUE, bounds);
+                    onError != null ? onError : RecordingFailurePolicy.CONTINUE, bounds, compression);
             case REPLAY -> replay(program, arguments, stop, paced);
             default -> ReplayContext.live();
         };
@@ -237,6 +245,21 @@ public final class ReplayOptions {
             return FaultSpec.parse(streamFaults);
         } catch (FaultSpecException e) {
             throw new ParameterException(spec.commandLine(), "--stream-faults: " + e.getMessage());
+        }
+    }
+
+    /** The compression {@code --replay-record-compress} chooses. */
+    private RecordingCompression compression() {
+        if (compress == null) {
+            return RecordingCompression.DEFAULT;
+        }
+        if (recordDir == null) {
+            throw new ParameterException(spec.commandLine(), RecordingCompression.OPTION + " needs --replay-record");
+        }
+        try {
+            return RecordingCompression.parse(compress);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), RecordingCompression.OPTION + ": " + e.getMessage());
         }
     }
 

@@ -29,10 +29,14 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class RecordingBoundsTest {
 
-    /** A stream file named {@code s}: its header, and a record with a payload of 10 bytes. */
+    /**
+     * A stream file named {@code s}: its header; its opening, the first record of a block (the block's framing, and
+     * type, sequence number 0, time 0 and length 0 a byte each); and each later record of the same block with a
+     * payload of 10 bytes (type, sequence and time differences and length a byte each).
+     */
     private static final int HEADER = ReplayFormat.fileHeaderLength(1);
-    private static final int OPEN_RECORD = ReplayFormat.RECORD_HEADER;
-    private static final int DATA_RECORD = ReplayFormat.RECORD_HEADER + 10;
+    private static final int OPEN_RECORD = BlockFormat.FRAME + 4;
+    private static final int DATA_RECORD = 4 + 10;
 
     @TempDir
     static Path work;
@@ -197,7 +201,10 @@ class RecordingBoundsTest {
             String what = "bound " + bound + ": ";
             assertTrue(replayFileBytes(bounded.dir()) <= bound, what + replayFileBytes(bounded.dir()));
             Manifest manifest = Manifest.read(bounded.dir());
-            assertTrue(manifest.truncated(), what + manifest.status());
+            // Records gather into one block per loop iteration, so that a run of more iterations takes more bytes:
+            // near the top of the sweep, a bound may be met by a run in fewer iterations.
+            assertTrue(manifest.truncated() || (bound > whole * 9 / 10 && "complete".equals(manifest.status())),
+                    what + manifest.status());
             try (RecordingReader reader = RecordingReader.open(bounded.dir())) {
                 long read = 0;
                 while (reader.next() != null) {

@@ -19,12 +19,16 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class RecordingRepairTest {
 
-    private static final int DATA_RECORD = ReplayFormat.RECORD_HEADER + 10;
+    /** A chunk of 10 bytes in a block of its own: the block's framing, type, sequence number, time, length. */
+    private static final int DATA_BLOCK = BlockFormat.FRAME + 4 + 10;
 
     @TempDir
     Path tmp;
 
-    /** A complete recording of one stream: its opening and five chunks of 10 bytes, with a starting file. */
+    /**
+     * A complete recording of one stream: its opening and five chunks of 10 bytes, each written out as a loop
+     * iteration's records are (a block each), with a starting file.
+     */
     private Path record() throws IOException {
         Path db = Files.writeString(tmp.resolve("state.db"), "the starting state");
         Path dir = tmp.resolve("recording");
@@ -35,6 +39,7 @@ class RecordingRepairTest {
         recording.write(writer, RecordType.OPEN_OK, open, Payloads.empty());
         for (int i = 0; i < 5; i++) {
             recording.record(writer, RecordType.RECV_DATA, ByteBuffer.wrap(new byte[10]));
+            recording.flush();
         }
         recording.close();
         return dir;
@@ -45,16 +50,16 @@ class RecordingRepairTest {
         Path dir = record();
         Path file = dir.resolve("00000000-s.srr");
         byte[] original = Files.readAllBytes(file);
-        int fourth = original.length - 2 * DATA_RECORD;
+        int fourth = original.length - 2 * DATA_BLOCK;
         byte[] damaged = original.clone();
-        damaged[fourth + ReplayFormat.RECORD_HEADER + 3] ^= 0x10;
+        damaged[fourth + DATA_BLOCK - BlockFormat.FRAME + 3] ^= 0x10;
         Files.write(file, damaged);
 
         Path out = tmp.resolve("out");
         RecordingRepair.Result result = RecordingRepair.repair(dir, out);
         assertEquals(4, result.events(), "the opening and the first three chunks");
         assertEquals(List.of(new RecordingRepair.Cut(file, fourth, -1, result.cuts().get(0).why())), result.cuts());
-        assertTrue(result.reason().startsWith(file + " at offset " + fourth + ": record payload checksum mismatch"),
+        assertTrue(result.reason().startsWith(file + " at offset " + fourth + ": block checksum mismatch"),
                 result.reason());
         byte[] copied = Files.readAllBytes(out.resolve("00000000-s.srr"));
         assertEquals(fourth, copied.length);

@@ -3,6 +3,7 @@ package io.streamreplay.testing;
 import io.streamreplay.jsonrpc.Message;
 import io.streamreplay.poll.PollLoop;
 import io.streamreplay.replay.RecordingBounds;
+import io.streamreplay.replay.RecordingCompression;
 import io.streamreplay.replay.RecordingFailurePolicy;
 import io.streamreplay.replay.ReplayContext;
 import io.streamreplay.stream.StreamProvider;
@@ -48,12 +49,18 @@ public final class SampleRecording {
      */
     public static SampleRecording make(Path work, int clients, int adds, RecordingBounds bounds)
             throws IOException, InterruptedException {
+        return make(work, clients, adds, bounds, RecordingCompression.NONE);
+    }
+
+    /** As {@link #make(Path, int, int, RecordingBounds)}, its blocks stored with {@code compression}. */
+    public static SampleRecording make(Path work, int clients, int adds, RecordingBounds bounds,
+            RecordingCompression compression) throws IOException, InterruptedException {
         Path dir = work.resolve("recording");
         Path socket = work.resolve("s.sock");
         Path control = work.resolve("s.ctl");
         List<String> remotes = List.of("punix:" + socket);
         ReplayContext recording = ReplayContext.record(dir, PROGRAM, remotes, RecordingFailurePolicy.CONTINUE,
-                bounds);
+                bounds, compression);
         CounterServer server = new CounterServer(recording, TransportRegistry.standard(TlsConfig.none()), remotes,
                 control);
         Thread thread = new Thread(server::runUntilExit, "recorded-counter-server");
