@@ -29,6 +29,17 @@ final class BlockFormat {
     static final int RAW = 0;
     /** Encoding code of a block stored as one Zstandard frame, its content size in its header. */
     static final int ZSTD = 1;
+    /**
+     * Encoding code of the index a writer puts after a file's last block when it closes the file: entries of 24
+     * bytes (u64 offset of a block, u64 sequence number and u64 time of its first record), one for the first block
+     * at or after every {@value #INDEX_SPACING} bytes of the file, so that a reader finds where to start reading
+     * for a sequence number without reading what comes before. It holds no records.
+     */
+    static final int INDEX = 2;
+    /** Bytes of file between two entries of the index, at least. */
+    static final int INDEX_SPACING = 1 << 20;
+    /** Bytes of one entry of the index. */
+    static final int INDEX_ENTRY = 24;
     /** The most bytes a block's records may take: one record of the largest payload, with its header. */
     static final int MAX_CONTENT = ReplayFormat.MAX_PAYLOAD + 32;
     /** The most bytes of a record's header: type, and three varints (seq and time of 10 bytes, length of 4). */

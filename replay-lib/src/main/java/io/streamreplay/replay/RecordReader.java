@@ -51,6 +51,8 @@ final class RecordReader implements AutoCloseable, BufferPool.Holder {
     private int blockRead;
     private long lastSeq;
     private long lastTime;
+    /** Format 3: blocks read so far, the index's included. */
+    private long blocksLoaded;
 
     /** Opens {@code file} and checks its header; its records are read through buffers of {@code pool}. */
     RecordReader(Path file, BufferPool pool) throws IOException {
@@ -154,6 +156,65 @@ final class RecordReader implements AutoCloseable, BufferPool.Holder {
         return next;
     }
 
+    /**
+     * Moves to the first record whose sequence number is {@code target} or more, before any record is read: in a
+     * file of format 3 with its index, from the last indexed block that starts before it; otherwise (an earlier
+     * format, or a file without its index: cut short, or copied by a repair) reading from the start. The index is
+     * only a shortcut: a damaged one is ignored, and the records are checked as ever.
+     */
+    void seek(long target) throws IOException {
+        if (next == null && blockAt < 0 && version >= ReplayFormat.BLOCK_VERSION) {
+            long at = indexedStart(target);
+            if (at > offset) {
+                offset = at;
+            }
+        }
+        ReplayRecord record;
+        while ((record = peek()) != null && record.seq() < target) {
+            advance();
+        }
+    }
+
+    /**
+     * The offset of the last block the index lists whose first record's sequence number is at most {@code target},
+     * or -1 if the file has no whole index or none is before it.
+     */
+    private long indexedStart(long target) throws IOException {
+        long size = channel.size();
+        long start = offset;
+        if (size - start < BlockFormat.FRAME) {
+            return -1;
+        }
+        int tail = ByteBuffer.wrap(readAt(size - 4, 4)).getInt();
+        int stored = tail & BlockFormat.LENGTH_MASK;
+        long at = size - BlockFormat.FRAME - stored;
+        if ((tail >>> 28) != BlockFormat.INDEX || stored % BlockFormat.INDEX_ENTRY != 0 || at < start) {
+            return -1;
+        }
+        ByteBuffer index = ByteBuffer.wrap(readAt(at, BlockFormat.FRAME + stored));
+        crc.reset();
+        crc.update(index.array(), 0, 4 + stored);
+        if (index.getInt(0) != tail || index.getInt(4 + stored) != (int) crc.getValue()) {
+            return -1;
+        }
+        long best = -1;
+        for (int entry = 4; entry < 4 + stored; entry += BlockFormat.INDEX_ENTRY) {
+            long block = index.getLong(entry);
+            if (index.getLong(entry + 8) > target) {
+                break;
+            }
+            if (block >= start && block < at) {
+                best = block;
+            }
+        }
+        return best;
+    }
+
+    /** Blocks read so far (format 3), the index's included: what a {@link #seek} saved shows here. */
+    long blocksLoaded() {
+        return blocksLoaded;
+    }
+
     /** Consumes the record {@link #peek()} returned. */
     void advance() {
         next = null;
@@ -251,18 +312,21 @@ final class RecordReader implements AutoCloseable, BufferPool.Holder {
         if (at >= size) {
             return false;
         }
-        if (at + BlockFormat.FRAME > size) {
+        if (at + 4 > size) {
             cut(at);
             return false;
         }
         int head = ByteBuffer.wrap(readAt(at, 4)).getInt();
         int stored = head & BlockFormat.LENGTH_MASK;
         int encoding = head >>> 28;
-        if (encoding > BlockFormat.ZSTD || stored > BlockFormat.MAX_CONTENT || stored == 0) {
+        if (encoding > BlockFormat.INDEX || stored > BlockFormat.MAX_CONTENT || stored == 0) {
             throw new CorruptRecordingException(file, at, "block header " + String.format("0x%08x", head)
                     + " out of range (encoding " + encoding + ", length " + stored + ")");
         }
         if (at + BlockFormat.FRAME + stored > size) {
+            if (encoding == BlockFormat.INDEX && stored % BlockFormat.INDEX_ENTRY == 0) {
+                return false; // the index, cut while the file was closed: every record is there
+            }
             if (endsAtBlocks(at, size)) {
                 throw new CorruptRecordingException(file, at, "block header " + String.format("0x%08x", head)
                         + " damaged: its length passes the end of the file, whose blocks end there whole");
@@ -296,8 +360,11 @@ final class RecordReader implements AutoCloseable, BufferPool.Holder {
         if (bytes.getInt(4 + stored) != (int) crc.getValue() || bytes.getInt(8 + stored) != head) {
             throw new CorruptRecordingException(file, at, "block checksum mismatch");
         }
+        blocksLoaded++;
         ByteBuffer records;
-        if (encoding == BlockFormat.RAW) {
+        if (encoding == BlockFormat.INDEX) {
+            records = ByteBuffer.allocate(0); // the index, at the end: no records
+        } else if (encoding == BlockFormat.RAW) {
             records = bytes.duplicate().position(4).limit(4 + stored).slice();
         } else {
             long length = Zstd.getFrameContentSize(bytes.array(), bytes.arrayOffset() + 4, stored);
@@ -329,7 +396,7 @@ final class RecordReader implements AutoCloseable, BufferPool.Holder {
         while (end - BlockFormat.FRAME >= at) {
             int tail = ByteBuffer.wrap(readAt(end - 4, 4)).getInt();
             end -= BlockFormat.FRAME + (tail & BlockFormat.LENGTH_MASK);
-            if ((tail >>> 28) > BlockFormat.ZSTD) {
+            if ((tail >>> 28) > BlockFormat.INDEX) {
                 return false;
             }
         }

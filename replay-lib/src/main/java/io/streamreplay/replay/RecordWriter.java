@@ -34,6 +34,20 @@ final class RecordWriter implements AutoCloseable, BufferPool.Holder {
     /** The sequence number and time of the block's last record, or -1 while it has none. */
     private long lastSeq = -1;
     private long lastTime;
+    /** The sequence number and time of the block's first record. */
+    private long firstSeq;
+    private long firstTime;
+    /** The index ({@link BlockFormat#INDEX}) so far: offset, sequence number and time of blocks, in turn. */
+    private long[] index = new long[3 * 16];
+    private int indexed;
+    private long nextIndexed;
+    /** Why the index could not be written at close, or null. */
+    private IOException indexFailure;
+    /** Bytes of the header and the blocks written, as if stored uncompressed: what the index is spaced by. */
+    private long rawWritten;
+    /** Bytes of the header and blocks so far, as if stored uncompressed: what the index's room is counted from. */
+    private long footprint;
+    private final int headerLength;
     private long firstUnwritten = -1;
     private long written;
 
@@ -62,6 +76,9 @@ final class RecordWriter implements AutoCloseable, BufferPool.Holder {
         crc.reset();
         crc.update(header.array(), 0, header.position());
         header.putInt((int) crc.getValue()).flip();
+        headerLength = header.remaining();
+        footprint = headerLength;
+        rawWritten = headerLength;
         // The header is written at once: a file is never a block without its header.
         try {
             writeFully(header);
@@ -86,12 +103,27 @@ final class RecordWriter implements AutoCloseable, BufferPool.Holder {
      * compressed, which only makes it smaller.
      */
     long sizeOf(long seq, long time, int length) {
+        long record = recordSize(seq, time, length);
+        return record + indexRoom(footprint + record) - indexRoom(footprint);
+    }
+
+    /** The bytes of header, payload and (if it starts a block) framing of a record appended now. */
+    private long recordSize(long seq, long time, int length) {
         int first = firstHeaderLength(seq, time, length) + length + BlockFormat.FRAME;
         if (alone(length) || lastSeq < 0) {
             return first;
         }
         int record = recordHeaderLength(seq, time, length) + length;
         return buffer.remaining() < record + BlockFormat.FRAME - 4 ? first : record;
+    }
+
+    /**
+     * The most bytes the index takes for a file of {@code bytes} bytes of header and blocks: one entry per
+     * {@link BlockFormat#INDEX_SPACING} bytes and one more, framed; none for a file without records.
+     */
+    private long indexRoom(long bytes) {
+        return bytes <= headerLength ? 0
+                : BlockFormat.FRAME + BlockFormat.INDEX_ENTRY * (1 + bytes / BlockFormat.INDEX_SPACING);
     }
 
     /** Whether a record of {@code length} bytes is too large for a buffer, and is a block of its own. */
@@ -120,6 +152,7 @@ final class RecordWriter implements AutoCloseable, BufferPool.Holder {
             throws IOException {
         byte code = (byte) (startsIteration ? type.code | ReplayFormat.ITERATION_FLAG : type.code);
         int length = payload.remaining();
+        footprint += recordSize(seq, time, length);
         if (alone(length)) {
             writeOut();
             firstUnwritten = seq;
@@ -134,6 +167,7 @@ final class RecordWriter implements AutoCloseable, BufferPool.Holder {
             ByteBuffer trailer = ByteBuffer.allocate(8).putInt((int) crc.getValue())
                     .putInt(BlockFormat.head(BlockFormat.RAW, stored)).flip();
             ByteBuffer[] block = {header, payload.duplicate(), trailer};
+            indexBlock(BlockFormat.FRAME + stored);
             while (trailer.hasRemaining()) {
                 written += channel.write(block);
             }
@@ -157,6 +191,8 @@ final class RecordWriter implements AutoCloseable, BufferPool.Holder {
     private void putRecordHeader(ByteBuffer target, byte code, long seq, long time, int length) {
         target.put(code);
         if (lastSeq < 0) {
+            firstSeq = seq;
+            firstTime = time;
             BlockFormat.putVarint(target, seq);
             BlockFormat.putVarint(target, time);
         } else {
@@ -166,6 +202,31 @@ final class RecordWriter implements AutoCloseable, BufferPool.Holder {
         BlockFormat.putVarint(target, length);
         lastSeq = seq;
         lastTime = time;
+    }
+
+    /**
+     * Notes the block about to be written at the end of the file, of {@code raw} bytes uncompressed, in the index if
+     * the index's spacing has passed (counted uncompressed, so that compressed blocks are as near to an entry).
+     */
+    private void indexBlock(int raw) {
+        long before = rawWritten;
+        rawWritten += raw;
+        if (before < nextIndexed) {
+            return;
+        }
+        if (3 * indexed + 3 > index.length) {
+            index = java.util.Arrays.copyOf(index, index.length * 2);
+        }
+        index[3 * indexed] = written;
+        index[3 * indexed + 1] = firstSeq;
+        index[3 * indexed + 2] = firstTime;
+        indexed++;
+        nextIndexed = before + BlockFormat.INDEX_SPACING;
+    }
+
+    /** The bytes the index takes when written at close: 0 if no block was written. */
+    long indexSize() {
+        return indexed == 0 ? 0 : BlockFormat.FRAME + (long) BlockFormat.INDEX_ENTRY * indexed;
     }
 
     /** Appends a record with an empty payload. */
@@ -232,9 +293,11 @@ final class RecordWriter implements AutoCloseable, BufferPool.Holder {
     }
 
     private void writeOut() throws IOException {
+        int raw = buffer == null ? 0 : buffer.position() + BlockFormat.FRAME - 4;
         ByteBuffer block = frame();
         if (block != null) {
             try {
+                indexBlock(raw);
                 writeFully(block);
             } finally {
                 lastSeq = -1;
@@ -263,14 +326,46 @@ final class RecordWriter implements AutoCloseable, BufferPool.Holder {
         }
     }
 
-    /** Writes what is buffered and closes the file. */
+    /** Writes what is buffered, then the index, and closes the file. */
     @Override
     public void close() throws IOException {
+        close(true);
+    }
+
+    /**
+     * Writes what is buffered and closes the file, writing the index after its last block if {@code withIndex}
+     * (a reader that finds none reads the file from its start).
+     */
+    void close(boolean withIndex) throws IOException {
         try {
             flush();
+            if (withIndex && indexed > 0) {
+                ByteBuffer block = ByteBuffer.allocate((int) indexSize());
+                int head = BlockFormat.head(BlockFormat.INDEX, BlockFormat.INDEX_ENTRY * indexed);
+                block.putInt(head);
+                for (int i = 0; i < 3 * indexed; i++) {
+                    block.putLong(index[i]);
+                }
+                crc.reset();
+                crc.update(block.array(), 0, block.position());
+                block.putInt((int) crc.getValue()).putInt(head).flip();
+                long end = channel.size();
+                try {
+                    writeFully(block);
+                } catch (IOException e) {
+                    // The index is a shortcut: without it, a reader reads from the start. The records stay whole.
+                    indexFailure = e;
+                    channel.truncate(end);
+                }
+            }
         } finally {
             channel.close();
         }
+    }
+
+    /** Why the index could not be written when the file was closed (a full disk), or null. */
+    IOException indexFailure() {
+        return indexFailure;
     }
 
     /** Closes the file without writing what is buffered: after a failure, when nothing more is written. */

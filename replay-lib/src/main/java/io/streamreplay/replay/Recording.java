@@ -298,6 +298,7 @@ final class Recording implements AutoCloseable {
         if (writer != null && writers.contains(writer)) {
             try {
                 writer.close();
+                noteIndexFailure(writer);
             } catch (IOException e) {
                 fail(e, nextSeq);
                 return;
@@ -362,6 +363,7 @@ final class Recording implements AutoCloseable {
         for (RecordWriter writer : List.copyOf(writers)) {
             try {
                 writer.close();
+                noteIndexFailure(writer);
             } catch (IOException e) {
                 fail(e, nextSeq);
                 break;
@@ -410,6 +412,7 @@ final class Recording implements AutoCloseable {
         for (RecordWriter writer : List.copyOf(writers)) {
             try {
                 writer.close();
+                noteIndexFailure(writer);
             } catch (IOException e) {
                 fail(e, end);
                 return;
@@ -428,6 +431,13 @@ final class Recording implements AutoCloseable {
 
     Path dir() {
         return dir;
+    }
+
+    private void noteIndexFailure(RecordWriter writer) {
+        if (writer.indexFailure() != null) {
+            log.warn("{}: its index could not be written ({}); its records are whole, and readers read it from its"
+                    + " start", writer.file(), writer.indexFailure().getMessage());
+        }
     }
 
     /** The replay files' bytes so far, buffered or written: at least what they will take on disk. */

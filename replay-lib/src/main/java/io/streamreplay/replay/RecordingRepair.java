@@ -137,7 +137,7 @@ public final class RecordingRepair {
         for (Map.Entry<Path, Long> block : tailBlock.entrySet()) {
             // A block wholly kept is copied as it is; one that goes on past the end is rewritten with what is kept.
             long blockEnd = blockEnd(block.getKey(), block.getValue());
-            if (blockEnd <= Files.size(block.getKey()) && !firstDropped.containsKey(block.getKey())
+            if (blockEnd <= recordsEnd(block.getKey()) && !firstDropped.containsKey(block.getKey())
                     && problemOf(block.getKey(), problems) == null) {
                 keep.put(block.getKey(), blockEnd);
                 tails.remove(block.getKey());
@@ -148,7 +148,7 @@ public final class RecordingRepair {
         List<Cut> cuts = new ArrayList<>();
         List<Path> originals = replayFiles(dir);
         for (Path original : originals) {
-            long size = Files.size(original);
+            long size = blocked.contains(original) ? recordsEnd(original) : Files.size(original);
             Long kept = keep.get(original);
             long copied = kept == null ? 0 : kept;
             List<RecordedEvent> tail = tails.get(original);
@@ -268,6 +268,26 @@ public final class RecordingRepair {
             ByteBuffer head = ByteBuffer.allocate(4);
             channel.read(head, offset);
             return offset + BlockFormat.FRAME + (head.getInt(0) & BlockFormat.LENGTH_MASK);
+        }
+    }
+
+    /**
+     * The end of the last block of records of {@code file} (format 3): its size, less the index a recorder writes
+     * after the last block when it closes the file. The copy leaves the index out: a reader does without.
+     */
+    private static long recordsEnd(Path file) throws IOException {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            long size = channel.size();
+            ByteBuffer tail = ByteBuffer.allocate(4);
+            channel.read(tail, size - 4);
+            int word = tail.getInt(0);
+            long start = size - BlockFormat.FRAME - (word & BlockFormat.LENGTH_MASK);
+            if (tail.hasRemaining() || (word >>> 28) != BlockFormat.INDEX || start < 0) {
+                return size;
+            }
+            ByteBuffer head = ByteBuffer.allocate(4);
+            channel.read(head, start);
+            return head.getInt(0) == word ? start : size;
         }
     }
 

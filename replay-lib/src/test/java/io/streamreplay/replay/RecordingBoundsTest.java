@@ -32,9 +32,10 @@ class RecordingBoundsTest {
     /**
      * A stream file named {@code s}: its header; its opening, the first record of a block (the block's framing, and
      * type, sequence number 0, time 0 and length 0 a byte each); and each later record of the same block with a
-     * payload of 10 bytes (type, sequence and time differences and length a byte each).
+     * payload of 10 bytes (type, sequence and time differences and length a byte each). Room for the file's index
+     * (one entry below 1 MiB) is counted with its first record.
      */
-    private static final int HEADER = ReplayFormat.fileHeaderLength(1);
+    private static final int HEADER = ReplayFormat.fileHeaderLength(1) + BlockFormat.FRAME + BlockFormat.INDEX_ENTRY;
     private static final int OPEN_RECORD = BlockFormat.FRAME + 4;
     private static final int DATA_RECORD = 4 + 10;
 

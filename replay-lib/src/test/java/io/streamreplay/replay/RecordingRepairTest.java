@@ -50,7 +50,7 @@ class RecordingRepairTest {
         Path dir = record();
         Path file = dir.resolve("00000000-s.srr");
         byte[] original = Files.readAllBytes(file);
-        int fourth = original.length - 2 * DATA_BLOCK;
+        int fourth = original.length - (BlockFormat.FRAME + BlockFormat.INDEX_ENTRY) - 2 * DATA_BLOCK;
         byte[] damaged = original.clone();
         damaged[fourth + DATA_BLOCK - BlockFormat.FRAME + 3] ^= 0x10;
         Files.write(file, damaged);

@@ -64,11 +64,30 @@ class VerifyRepairTest {
             Path copy = sample.copyTo(tmp.resolve("flip-" + i));
             Path file = copy.resolve(files.get(random.nextInt(files.size())).getFileName());
             byte[] bytes = Files.readAllBytes(file);
-            int offset = random.nextInt(bytes.length);
+            int offset = random.nextInt((int) recordsEnd(file));
             bytes[offset] ^= (byte) (1 << random.nextInt(8));
             Files.write(file, bytes);
             checkRepair(copy, tmp.resolve("flip-" + i + "-repaired"), file.getFileName() + " bit flipped at " + offset);
         }
+    }
+
+    @Test
+    void aDamagedIndexIsReportedAndItsRepairKeepsEveryEvent() throws Exception {
+        Path copy = sample.copyTo(tmp.resolve("index"));
+        Path file = copy.resolve(replayFiles(copy).get(replayFiles(copy).size() - 1).getFileName());
+        byte[] bytes = Files.readAllBytes(file);
+        bytes[(int) recordsEnd(file) + 6] ^= 1;
+        Files.write(file, bytes);
+        Run verify = tool("verify", copy.toString());
+        assertEquals(ReplayTool.PROBLEMS, verify.status(), verify.out());
+        assertTrue(verify.out().contains(file + " at offset " + recordsEnd(file) + ": block checksum mismatch"),
+                verify.out());
+        Path out = tmp.resolve("index-repaired");
+        Run repair = tool("verify", copy.toString(), "--repair=" + out);
+        assertEquals(0, repair.status(), repair.out() + repair.err());
+        Matcher kept = KEPT.matcher(repair.out());
+        assertTrue(kept.find(), repair.out());
+        assertEquals(sample.eventCount(), Long.parseLong(kept.group(1)), "only the index was damaged");
     }
 
     @Test
@@ -80,12 +99,21 @@ class VerifyRepairTest {
             Path manifest = copy.resolve("manifest.json");
             Files.writeString(manifest, Files.readString(manifest).replace("\"complete\"", "\"recording\""));
             Path file = copy.resolve(files.get(random.nextInt(files.size())).getFileName());
-            long offset = random.nextInt((int) Files.size(file));
+            // Anywhere before the index written at close (a cut there loses no event: readers do without it).
+            long offset = random.nextInt((int) recordsEnd(file));
             try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
                 channel.truncate(offset);
             }
             checkRepair(copy, tmp.resolve("cut-" + i + "-repaired"), file.getFileName() + " cut at " + offset);
         }
+    }
+
+    /** Where the records of {@code file} end: before the index its recorder wrote after them at close. */
+    private static long recordsEnd(Path file) throws IOException {
+        byte[] bytes = Files.readAllBytes(file);
+        int tail = java.nio.ByteBuffer.wrap(bytes).getInt(bytes.length - 4);
+        assertEquals(2, tail >>> 28, file + ": closed by its recorder, it ends with its index");
+        return (long) bytes.length - 12 - (tail & 0x0fff_ffff);
     }
 
     /** Repairs {@code damaged} into {@code out}; checks what it says, the copy, its replay and the original. */
@@ -179,7 +207,7 @@ class VerifyRepairTest {
         Path damaged = sample.copyTo(tmp.resolve("perm"));
         Path file = damaged.resolve(replayFiles(damaged).get(0).getFileName());
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
-            channel.truncate(Files.size(file) - 3);
+            channel.truncate(recordsEnd(file) - 3);
         }
         Path out = tmp.resolve("perm-repaired");
         assertEquals(0, tool("verify", damaged.toString(), "--repair=" + out).status());
