@@ -5,8 +5,9 @@
 # same build and round) and of the recording's bytes per transaction. Use it to compare two builds' recording
 # formats (build the older one in a worktree of its own).
 #
-# Usage: benchmarks/recording-cost.sh RUNS N C CLIENT-JAR LABEL=SERVER-JAR [LABEL=SERVER-JAR ...]
-#   RUNS  rounds (each runs every build live and recorded); N transactions; C connections
+# Usage: benchmarks/recording-cost.sh RUNS N C CLIENT-JAR LABEL=SERVER-JAR[::OPTION ...] [...]
+#   RUNS  rounds (each runs every build live and recorded); N transactions; C connections; OPTIONs after '::' are
+#   given to the recorded run (such as --replay-record-compress=zstd), so one build can be compared with itself
 set -euo pipefail
 if [ $# -lt 5 ]; then
   sed -n '2,10p' "$0" >&2
@@ -18,13 +19,14 @@ work="$(mktemp -d -t streamreplay-cost.XXXXXX)"
 results="$work/results.tsv"
 : > "$results"
 
-run_server() { # jar dir record(0|1) -> prints "elapsed_seconds tps recording_bytes"
+run_server() { # jar dir record(0|1) [recording option ...] -> prints "elapsed_seconds tps recording_bytes"
   local jar="$1" dir="$2" record="$3"
+  shift 3
   rm -rf "$dir" && mkdir -p "$dir"
   java -jar "$client" bench --print-schema > "$dir/kv.ovsschema"
   (cd "$dir" && java -jar "$jar" create kv.db kv.ovsschema > /dev/null)
   local extra=()
-  if [ "$record" = 1 ]; then extra=(--replay-record="$dir/recording"); fi
+  if [ "$record" = 1 ]; then extra=(--replay-record="$dir/recording" "$@"); fi
   (cd "$dir" && exec java -jar "$jar" kv.db --remote=punix:"$dir/db.sock" --control="$dir/ctl" \
     --log-file=server.log "${extra[@]}" > server.out 2>&1) &
   local pid=$!
@@ -46,9 +48,10 @@ for ((r = 0; r < runs; r++)); do
   count=${#builds[@]}
   for ((i = 0; i < count; i++)); do
     spec="${builds[$(( (i + r) % count ))]}"
-    label="${spec%%=*}"; jar="${spec#*=}"
+    label="${spec%%=*}"; rest="${spec#*=}"; jar="${rest%%::*}"; options=()
+    if [ "$rest" != "$jar" ]; then IFS=' ' read -r -a options <<< "${rest#*::}"; fi
     read -r live_s live_tps _ < <(run_server "$jar" "$work/$label" 0)
-    read -r rec_s rec_tps bytes < <(run_server "$jar" "$work/$label" 1)
+    read -r rec_s rec_tps bytes < <(run_server "$jar" "$work/$label" 1 "${options[@]}")
     printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$label" "$live_tps" "$rec_tps" "$live_s" "$rec_s" "$bytes" >> "$results"
     printf 'round %d %-10s live %8.0f tx/s  recorded %8.0f tx/s  recording %d bytes\n' \
       "$((r + 1))" "$label" "$live_tps" "$rec_tps" "$bytes" >&2
