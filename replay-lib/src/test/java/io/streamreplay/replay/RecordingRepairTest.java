@@ -75,4 +75,41 @@ class RecordingRepairTest {
         assertTrue(!Files.exists(out.resolve(ReplayFormat.MANIFEST + ".tmp")), "no reserve: nothing records here");
         assertArrayEquals(damaged, Files.readAllBytes(file), "the original is only read");
     }
+
+    @Test
+    void theBlockWhereTheCopyEndsIsWrittenAgainWithTheEventsItKeeps() throws IOException {
+        // Six records in one block; the manifest says the recording failed after event #2 (as after a full disk).
+        Path dir = tmp.resolve("failed");
+        Recording recording = Recording.start(dir, "repaired", List.of(), new ManualClock());
+        long open = recording.allocate();
+        RecordWriter writer = recording.createFile(FileKind.STREAM, open, "s");
+        recording.write(writer, RecordType.OPEN_OK, open, Payloads.empty());
+        for (int i = 0; i < 5; i++) {
+            recording.record(writer, RecordType.RECV_DATA, ByteBuffer.wrap(new byte[] {(byte) i}));
+        }
+        recording.close();
+        Manifest.read(dir).withEnd(Manifest.FAILED, 3, "No space left on device").write(dir);
+
+        Path out = tmp.resolve("out");
+        RecordingRepair.Result result = RecordingRepair.repair(dir, out);
+        assertEquals(3, result.events());
+        byte[] original = Files.readAllBytes(dir.resolve("00000000-s.srr"));
+        byte[] copied = Files.readAllBytes(out.resolve("00000000-s.srr"));
+        int header = ReplayFormat.fileHeaderLength(1);
+        // The header as it was, then one block: framing, the opening (4 bytes), two records of one byte (5 each).
+        assertArrayEquals(java.util.Arrays.copyOf(original, header), java.util.Arrays.copyOf(copied, header));
+        assertEquals(header + BlockFormat.FRAME + 4 + 2 * 5, copied.length);
+        try (RecordingReader reader = RecordingReader.open(out)) {
+            List<Long> seqs = new java.util.ArrayList<>();
+            RecordedEvent event;
+            while ((event = reader.next()) != null) {
+                seqs.add(event.seq());
+                if (event.seq() > 0) {
+                    assertArrayEquals(new byte[] {(byte) (event.seq() - 1)}, event.payload());
+                }
+            }
+            assertEquals(List.of(0L, 1L, 2L), seqs);
+            assertEquals(List.of(), reader.problems(), "the copy is intact");
+        }
+    }
 }
