@@ -157,7 +157,7 @@ class RecordBlocksTest {
 
     @Test
     void aFileCutAtAnyByteReadsUpToItsLastWholeBlock() throws IOException {
-        List<Written> records = requests(40);
+        List<Written> records = requests(16);
         for (RecordingCompression compression : RecordingCompression.values()) {
             Path file = write("cut-" + compression, compression, records, 4);
             byte[] bytes = Files.readAllBytes(file);
@@ -167,12 +167,12 @@ class RecordBlocksTest {
                 at += BlockFormat.FRAME + (ByteBuffer.wrap(bytes).getInt((int) at) & BlockFormat.LENGTH_MASK);
                 blockEnds.add(at);
             }
-            assertEquals(11, blockEnds.size(), "one block a write, and the index");
+            assertEquals(5, blockEnds.size(), "one block a write, and the index");
             Path cut = tmp.resolve("cut" + ReplayFormat.SUFFIX);
             for (int length = header; length <= bytes.length; length++) {
                 Files.write(cut, Arrays.copyOf(bytes, length));
                 int whole = 0;
-                while (whole < 10 && blockEnds.get(whole) <= length) {
+                while (whole < 4 && blockEnds.get(whole) <= length) {
                     whole++;
                 }
                 List<ReplayRecord> read;
@@ -189,7 +189,7 @@ class RecordBlocksTest {
                 assertSame(records.subList(0, 4 * whole), read);
                 // A cut inside the index (its head read), after the last block of records, loses nothing and is no
                 // tear.
-                boolean inRecords = length < blockEnds.get(9) + 4;
+                boolean inRecords = length < blockEnds.get(3) + 4;
                 assertEquals(inRecords && length != header && !blockEnds.contains((long) length), torn,
                         "cut at " + length);
             }
@@ -198,21 +198,20 @@ class RecordBlocksTest {
 
     @Test
     void aFlippedBitAnywhereInABlockIsDamageNamingTheFileAndTheBlocksOffset() throws IOException {
-        List<Written> records = requests(12);
+        List<Written> records = requests(8);
         for (RecordingCompression compression : RecordingCompression.values()) {
             Path file = write("flip-" + compression, compression, records, 4);
             byte[] bytes = Files.readAllBytes(file);
             Path damaged = tmp.resolve("damaged" + ReplayFormat.SUFFIX);
             for (int at = ReplayFormat.fileHeaderLength(1); at < bytes.length; at++) {
-                for (int bit = 0; bit < 8; bit += 3) {
-                    byte[] copy = bytes.clone();
-                    copy[at] ^= (byte) (1 << bit);
-                    Files.write(damaged, copy);
-                    String where = compression + ", byte " + at + ", bit " + bit;
-                    CorruptRecordingException e = assertThrows(CorruptRecordingException.class,
-                            () -> readAll(damaged), where);
-                    assertTrue(e.getMessage().startsWith(damaged + " at offset "), where + ": " + e.getMessage());
-                }
+                int bit = at % 8; // each byte, a bit of each rank in turn
+                byte[] copy = bytes.clone();
+                copy[at] ^= (byte) (1 << bit);
+                Files.write(damaged, copy);
+                String where = compression + ", byte " + at + ", bit " + bit;
+                CorruptRecordingException e = assertThrows(CorruptRecordingException.class, () -> readAll(damaged),
+                        where);
+                assertTrue(e.getMessage().startsWith(damaged + " at offset "), where + ": " + e.getMessage());
             }
         }
     }
