@@ -99,8 +99,8 @@ final class RecordWriter implements AutoCloseable, BufferPool.Holder {
 
     /**
      * The bytes the file grows by, at most, when a record of {@code length} bytes with {@code seq} and {@code time}
-     * is appended now: its header and payload, and a block's framing if it starts one. Exact unless the block is
-     * compressed, which only makes it smaller.
+     * is appended now: its header and payload, a block's framing if it starts one, and the room its index (written
+     * at close) needs more for it. Exact unless the block is compressed, which only makes it smaller.
      */
     long sizeOf(long seq, long time, int length) {
         long record = recordSize(seq, time, length);
