@@ -29,6 +29,8 @@ import picocli.CommandLine.Parameters;
                 + " name) of a database and prints throughput and latency.",
                 "The standard preset: connection c's j-th transaction is, by j %% 4, insert {name: \"c<c>-<j>\","
                         + " value: j} (0, 1), update value = -j (2) or delete (3) of the row named \"c<c>-<j-2>\".",
+                "The uuid preset: the same, but the update and delete address the row by [\"_uuid\", \"==\","
+                        + " [\"uuid\", U]], U learnt from the insert's reply (no server scans the table for it).",
                 "Exit status: 0 done (even with failed transactions, which are counted), 1 server unreachable,"
                         + " 130 interrupted (after printing the partial summary)."})
 final class BenchCommand extends ClientCommand {
@@ -53,7 +55,7 @@ final class BenchCommand extends ClientCommand {
             description = "Requests outstanding per connection (default: ${DEFAULT-VALUE}).")
     int inFlight;
 
-    @Option(names = "--preset", paramLabel = "NAME", description = "A named workload: standard.")
+    @Option(names = "--preset", paramLabel = "NAME", description = "A named workload: standard or uuid.")
     String preset;
 
     @Option(names = "--mix", paramLabel = "OP=WEIGHT,...", defaultValue = "insert=2,update=1,delete=1",
@@ -94,9 +96,9 @@ final class BenchCommand extends ClientCommand {
             throw new ClientException(ClientException.BAD_INPUT, "N must be 0 to " + Integer.MAX_VALUE
                     + ", C and K at least 1, M not negative");
         }
-        if (preset != null && !preset.equals("standard")) {
+        if (preset != null && !preset.equals("standard") && !preset.equals("uuid")) {
             throw new ClientException(ClientException.BAD_INPUT, "unknown preset '" + preset
-                    + "' (known: standard)");
+                    + "' (known: standard, uuid)");
         }
         Map<String, Integer> weights;
         try {
@@ -121,8 +123,8 @@ final class BenchCommand extends ClientCommand {
                 OvsdbClient client = runtime.connect(server);
                 clients.add(client);
                 transacting.add(client.connection());
-                workloads.add(preset != null ? Workload.standard(db, c)
-                        : Workload.mix(db, "b" + run, c, weights, run.hashCode()));
+                workloads.add(preset == null ? Workload.mix(db, "b" + run, c, weights, run.hashCode())
+                        : preset.equals("uuid") ? Workload.uuid(db, c) : Workload.standard(db, c));
             }
             BenchEngine.Reconnect again = !reconnect ? null : monitor -> {
                 try {

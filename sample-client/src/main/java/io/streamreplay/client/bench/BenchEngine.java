@@ -128,7 +128,7 @@ public final class BenchEngine {
     }
 
     private void send(Lane lane) {
-        while (lane.started.size() < inFlight && lane.issued < lane.quota) {
+        while (lane.started.size() < inFlight && lane.issued < lane.quota && lane.workload.ready()) {
             long id = lane.issued++;
             long now = runtime.nanoTime();
             if (firstStart < 0) {
@@ -155,6 +155,7 @@ public final class BenchEngine {
             long end = runtime.nanoTime();
             lastEnd = end;
             JsonNode failure = failure(message);
+            lane.workload.answered(message.id().asLong(), failure == null ? message.result() : null);
             if (failure != null) {
                 errors++;
                 if (firstError == null) {
@@ -176,6 +177,7 @@ public final class BenchEngine {
     private void lost(Lane lane, LongConsumer progress) throws IOException {
         String why = describe(lane.connection);
         errors += lane.started.size();
+        lane.started.keySet().forEach(id -> lane.workload.answered(id, null));
         if (firstError == null && !lane.started.isEmpty()) {
             firstError = Json.toText(Json.NODES.objectNode().put("error", "connection lost").put("details", why));
         }
