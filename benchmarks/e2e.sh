@@ -1,19 +1,23 @@
 #!/usr/bin/env bash
-# End-to-end comparison of sample-db-server and Open vSwitch's ovsdb-server on the standard workload: live,
-# recording and replay, side by side, medians of several runs in alternating order. Builds what it needs and
-# installs Open vSwitch (and GNU time) when missing.
+# End-to-end comparison of sample-db-server and Open vSwitch's ovsdb-server on the bench presets: live,
+# recording and replay, side by side, medians with their range over several runs in alternating order, and a
+# warning when the load average was above 1 during a run. Builds what it needs and installs Open vSwitch (and GNU
+# time) when missing.
 #
-# Usage: benchmarks/e2e.sh [RUNS [SIZES [CONNECTIONS [WORK-DIR]]]]
-#   RUNS         runs per server and configuration (default 3)
+# Usage: benchmarks/e2e.sh [RUNS [SIZES [CONNECTIONS [PRESETS [WORK-DIR]]]]]
+#   RUNS         runs per server and configuration (default 5)
 #   SIZES        comma-separated transaction counts (default 20000,200000)
 #   CONNECTIONS  comma-separated connection counts (default 1,8)
+#   PRESETS      comma-separated bench presets (default standard,uuid)
 #   WORK-DIR     where databases and recordings go (default: a temporary directory)
+# SERVERS=ours (or ovs) in the environment runs one server only, for sizes where the other takes hours.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
-runs="${1:-3}"
+runs="${1:-5}"
 sizes="${2:-20000,200000}"
 connections="${3:-1,8}"
-work="${4:-$(mktemp -d -t streamreplay-e2e.XXXXXX)}"
+presets="${4:-standard,uuid}"
+work="${5:-$(mktemp -d -t streamreplay-e2e.XXXXXX)}"
 
 sudo=""
 if [ "$(id -u)" != 0 ]; then sudo="sudo -n"; fi
@@ -30,6 +34,7 @@ echo "building..." >&2
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.1f GB", $2 / 1048576}' /proc/meminfo)," \
   "$(java -version 2>&1 | head -1), $(/usr/sbin/ovsdb-server --version | head -1)"
 echo "work directory: $work"
+echo "load average at the start: $(cut -d' ' -f1-3 /proc/loadavg)"
 exec java -cp "$root/benchmarks/target/benchmarks.jar" io.streamreplay.benchmarks.EndToEnd \
   "$root/sample-db-server/target/sample-db-server.jar" "$root/sample-client/target/sample-client.jar" \
-  "$work" "$runs" "$sizes" "$connections"
+  "$work" "$runs" "$sizes" "$connections" "$presets" "${SERVERS:-ours,ovs}"

@@ -12,15 +12,16 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.ToDoubleFunction;
 
 /**
- * The end-to-end comparison of sample-db-server and Open vSwitch's ovsdb-server on the standard workload, run
- * by {@code benchmarks/e2e.sh}: for each size and connection count, each server is run live, recording and
- * replaying, with the same client ({@code sample-client bench --preset=standard} plus one monitor), several times
- * in alternating order; the table shows medians.
+ * The end-to-end comparison of sample-db-server and Open vSwitch's ovsdb-server, run by {@code benchmarks/e2e.sh}:
+ * for each preset, size and connection count, each server is run live, recording and replaying, with the same
+ * client ({@code sample-client bench --preset=P} plus one monitor), several times in alternating order; the tables
+ * show medians with the range, and warn when the machine's load average was above 1 during a run.
  *
- * <p>Usage: {@code EndToEnd SERVER-JAR CLIENT-JAR WORK-DIR RUNS SIZES CONNECTIONS}, where SIZES and CONNECTIONS are
- * comma-separated lists.
+ * <p>Usage: {@code EndToEnd SERVER-JAR CLIENT-JAR WORK-DIR RUNS SIZES CONNECTIONS PRESETS [SERVERS]}, where SIZES,
+ * CONNECTIONS, PRESETS and SERVERS are comma-separated lists (SERVERS: {@code ours}, {@code ovs}; default both).
  */
 public final class EndToEnd {
 
@@ -45,9 +46,14 @@ public final class EndToEnd {
         }
     }
 
-    /** The figures of one run of one server. */
+    /** The figures of one run of one server; the load averages are the highest 1-minute one seen during it. */
     private record Run(double liveSeconds, double liveTps, double recordSeconds, double recordTps,
-            double replaySeconds, long recordingBytes, long replayRssKb, boolean sameDatabase) {
+            double replaySeconds, long recordingBytes, long replayRssKb, boolean sameDatabase, double load) {
+    }
+
+    /** The machine's 1-minute load average, from {@code /proc/loadavg}. */
+    private static double loadAverage() throws java.io.IOException {
+        return Double.parseDouble(Files.readString(Path.of("/proc/loadavg")).split(" ")[0]);
     }
 
     private EndToEnd(Path serverJar, Path clientJar, Path work) {
@@ -62,23 +68,34 @@ public final class EndToEnd {
         int runs = Integer.parseInt(args[3]);
         int[] sizes = Arrays.stream(args[4].split(",")).mapToInt(Integer::parseInt).toArray();
         int[] connections = Arrays.stream(args[5].split(",")).mapToInt(Integer::parseInt).toArray();
+        String[] presets = args[6].split(",");
+        List<Server> servers = args.length < 8 ? List.of(Server.values())
+                : Arrays.stream(args[7].split(",")).map(name -> Server.valueOf(name.toUpperCase(Locale.ROOT)))
+                        .toList();
         Files.createDirectories(e2e.work);
-        e2e.archiveClasses();
-        for (int n : sizes) {
-            for (int c : connections) {
-                Map<Server, List<Run>> results = new LinkedHashMap<>();
-                for (Server server : Server.values()) {
-                    results.put(server, new ArrayList<>());
-                }
-                for (int r = 0; r < runs; r++) {
-                    List<Server> order = r % 2 == 0 ? List.of(Server.OURS, Server.OVS)
-                            : List.of(Server.OVS, Server.OURS);
-                    for (Server server : order) {
-                        System.err.printf("N=%d C=%d run %d/%d: %s%n", n, c, r + 1, runs, server.label);
-                        results.get(server).add(e2e.run(server, n, c));
+        if (servers.contains(Server.OURS)) {
+            e2e.archiveClasses();
+        }
+        for (String preset : presets) {
+            for (int n : sizes) {
+                for (int c : connections) {
+                    Map<Server, List<Run>> results = new LinkedHashMap<>();
+                    for (Server server : servers) {
+                        results.put(server, new ArrayList<>());
                     }
+                    for (int r = 0; r < runs; r++) {
+                        List<Server> order = new ArrayList<>(servers);
+                        if (r % 2 == 1) {
+                            java.util.Collections.reverse(order);
+                        }
+                        for (Server server : order) {
+                            System.err.printf("%s N=%d C=%d run %d/%d: %s (load average %.2f)%n", preset, n, c,
+                                    r + 1, runs, server.label, loadAverage());
+                            results.get(server).add(e2e.run(server, preset, n, c));
+                        }
+                    }
+                    print(preset, n, c, runs, results);
                 }
-                print(n, c, runs, results);
             }
         }
     }
@@ -92,12 +109,13 @@ public final class EndToEnd {
         Path archive = work.resolve("sample-db-server.jsa");
         Files.deleteIfExists(archive);
         replayJvm.add("-XX:ArchiveClassesAtExit=" + archive);
-        run(Server.OURS, 2000, 2);
+        run(Server.OURS, "standard", 2000, 2);
         replayJvm.remove(replayJvm.size() - 1);
         replayJvm.add("-XX:SharedArchiveFile=" + archive);
     }
 
-    private Run run(Server server, int n, int c) throws Exception {
+    private Run run(Server server, String preset, int n, int c) throws Exception {
+        double load = loadAverage();
         Path dir = work.resolve(server.name().toLowerCase(Locale.ROOT));
         RunComparison.deleteRecursively(dir);
         Files.createDirectories(dir);
@@ -105,10 +123,12 @@ public final class EndToEnd {
         createDatabase(server, dir);
         Files.copy(dir.resolve("kv.db"), dir.resolve("pristine.db"));
 
-        JsonNode live = serve(server, dir, n, c, null);
+        JsonNode live = serve(server, dir, preset, n, c, null);
+        load = Math.max(load, loadAverage());
         Files.copy(dir.resolve("pristine.db"), dir.resolve("kv.db"), StandardCopyOption.REPLACE_EXISTING);
         Files.createDirectories(dir.resolve("recording")); // ovsdb-server records only into an existing directory
-        JsonNode recorded = serve(server, dir, n, c, dir.resolve("recording"));
+        JsonNode recorded = serve(server, dir, preset, n, c, dir.resolve("recording"));
+        load = Math.max(load, loadAverage());
         Files.move(dir.resolve("kv.db"), dir.resolve("recorded.db"));
         Files.copy(dir.resolve("pristine.db"), dir.resolve("kv.db"));
 
@@ -121,12 +141,13 @@ public final class EndToEnd {
         RunComparison.check(process.waitFor(30, TimeUnit.MINUTES) && process.exitValue() == 0, server.label
                 + " replay failed; see " + dir.resolve("replay.out"));
         double replaySeconds = (System.nanoTime() - start) / 1e9;
+        load = Math.max(load, loadAverage());
         long rss = Long.parseLong(Files.readAllLines(dir.resolve("replay.rss")).get(0).trim());
         boolean same = RunComparison.records(dir.resolve("recorded.db"))
                 .equals(RunComparison.records(dir.resolve("kv.db")));
         return new Run(live.get("elapsed_seconds").asDouble(), live.get("transactions_per_second").asDouble(),
                 recorded.get("elapsed_seconds").asDouble(), recorded.get("transactions_per_second").asDouble(),
-                replaySeconds, RunComparison.size(dir.resolve("recording")), rss, same);
+                replaySeconds, RunComparison.size(dir.resolve("recording")), rss, same, load);
     }
 
     private void createDatabase(Server server, Path dir) throws Exception {
@@ -137,7 +158,7 @@ public final class EndToEnd {
     }
 
     /** Starts the server (recording into {@code recording} if not null), runs the bench, stops the server. */
-    private JsonNode serve(Server server, Path dir, int n, int c, Path recording) throws Exception {
+    private JsonNode serve(Server server, Path dir, String preset, int n, int c, Path recording) throws Exception {
         Files.deleteIfExists(dir.resolve("db.sock"));
         Process process = new ProcessBuilder(serverCommand(server, dir, recording == null ? null
                 : "--" + (server == Server.OURS ? "replay-record" : "record") + "=" + recording, List.of()))
@@ -150,7 +171,7 @@ public final class EndToEnd {
             Thread.sleep(20);
         }
         JsonNode summary = Json.parse(exec(dir, client("bench", "--server=unix:" + dir.resolve("db.sock"),
-                "--preset=standard", "-n", Integer.toString(n), "--connections", Integer.toString(c), "--monitors=1",
+                "--preset=" + preset, "-n", Integer.toString(n), "--connections", Integer.toString(c), "--monitors=1",
                 "--json", "--no-progress")));
         RunComparison.check(summary.get("errors").asLong() == 0, "the workload had errors: " + summary);
         exec(dir, server == Server.OURS ? client("control", "--target=" + dir.resolve("ctl"), "exit")
@@ -197,43 +218,90 @@ public final class EndToEnd {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 
-    private static double median(List<Run> runs, java.util.function.ToDoubleFunction<Run> metric) {
-        double[] values = runs.stream().mapToDouble(metric).sorted().toArray();
+    private static double median(double[] unsorted) {
+        double[] values = unsorted.clone();
+        Arrays.sort(values);
         int mid = values.length / 2;
         return values.length % 2 == 1 ? values[mid] : (values[mid - 1] + values[mid]) / 2;
     }
 
-    private static void print(int n, int c, int runs, Map<Server, List<Run>> results) {
-        List<Run> ours = results.get(Server.OURS);
-        List<Run> ovs = results.get(Server.OVS);
-        System.out.printf(Locale.ROOT, "%nN = %d transactions, C = %d connections (+1 monitor); median of %d runs,"
-                + " order alternated%n", n, c, runs);
-        System.out.printf(Locale.ROOT, "| %-44s | %16s | %14s |%n", "", Server.OURS.label, Server.OVS.label);
-        System.out.printf(Locale.ROOT, "|%s|%s|%s|%n", "-".repeat(46), "-".repeat(18), "-".repeat(16));
-        row("live wall time (s)", ours, ovs, Run::liveSeconds, "%.3f");
-        row("live transactions/s", ours, ovs, Run::liveTps, "%.0f");
-        row("recording wall time (s)", ours, ovs, Run::recordSeconds, "%.3f");
-        row("recording transactions/s", ours, ovs, Run::recordTps, "%.0f");
-        row("recording overhead (%)", ours, ovs, r -> (r.recordSeconds() / r.liveSeconds() - 1) * 100, "%+.1f");
-        row("replay wall time, JVM start included (s)", ours, ovs, Run::replaySeconds, "%.3f");
-        row("replay / recorded run", ours, ovs, r -> r.replaySeconds() / r.recordSeconds(), "%.2f");
-        row("recording size (MB)", ours, ovs, r -> r.recordingBytes() / 1e6, "%.1f");
-        row("replay peak RSS (MB)", ours, ovs, r -> r.replayRssKb() / 1024.0, "%.0f");
-        System.out.printf(Locale.ROOT, "| %-44s | %16s | %14s |%n", "replayed database equals recorded",
-                ours.stream().allMatch(Run::sameDatabase) ? "yes" : "NO", ovs.stream().allMatch(Run::sameDatabase)
-                        ? "yes" : "NO");
-        System.out.printf(Locale.ROOT, "%nour replay / ovsdb-server replay: %.2f; our live throughput / ovsdb-server:"
-                + " %.2f; replay time per transaction: %.1f us%n",
-                median(ours, Run::replaySeconds)
-                        / median(ovs, Run::replaySeconds),
-                median(ours, Run::liveTps) / median(ovs, Run::liveTps),
-                median(ours, Run::replaySeconds) / n * 1e6);
+    /** The median with the range, {@code median [min..max]}, or the one value of a single run. */
+    private static String spread(double[] values, String format) {
+        String median = String.format(Locale.ROOT, format, median(values));
+        if (values.length == 1) {
+            return median;
+        }
+        return median + " [" + String.format(Locale.ROOT, format, Arrays.stream(values).min().getAsDouble()) + ".."
+                + String.format(Locale.ROOT, format, Arrays.stream(values).max().getAsDouble()) + "]";
     }
 
-    private static void row(String label, List<Run> ours, List<Run> ovs, java.util.function.ToDoubleFunction<Run> m,
+    private static void print(String preset, int n, int c, int runs, Map<Server, List<Run>> results) {
+        List<Server> servers = new ArrayList<>(results.keySet());
+        System.out.printf(Locale.ROOT, "%n%s preset, N = %d transactions, C = %d connections (+1 monitor); median"
+                + " [min..max] of %d runs, order alternated%n%n", preset, n, c, runs);
+        StringBuilder header = new StringBuilder(String.format(Locale.ROOT, "| %-44s |", ""));
+        StringBuilder rule = new StringBuilder("|" + "-".repeat(46) + "|");
+        for (Server server : servers) {
+            header.append(String.format(Locale.ROOT, " %-30s |", server.label));
+            rule.append("-".repeat(32)).append('|');
+        }
+        System.out.println(header);
+        System.out.println(rule);
+        row("live wall time (s)", results, Run::liveSeconds, "%.3f");
+        row("live transactions/s", results, Run::liveTps, "%.0f");
+        row("recording wall time (s)", results, Run::recordSeconds, "%.3f");
+        row("recording transactions/s", results, Run::recordTps, "%.0f");
+        row("recording overhead (%)", results, r -> (r.recordSeconds() / r.liveSeconds() - 1) * 100, "%+.1f");
+        row("replay wall time, JVM start included (s)", results, Run::replaySeconds, "%.3f");
+        row("replay / recorded run", results, r -> r.replaySeconds() / r.recordSeconds(), "%.2f");
+        row("replay time per transaction (us)", results, r -> r.replaySeconds() / n * 1e6, "%.1f");
+        row("recording size (MB)", results, r -> r.recordingBytes() / 1e6, "%.1f");
+        row("replay peak RSS (MB)", results, r -> r.replayRssKb() / 1024.0, "%.0f");
+        row("load average during the run (1 min)", results, Run::load, "%.2f");
+        StringBuilder same = new StringBuilder(String.format(Locale.ROOT, "| %-44s |",
+                "replayed database equals recorded"));
+        for (Server server : servers) {
+            same.append(String.format(Locale.ROOT, " %-30s |", results.get(server).stream().allMatch(Run::sameDatabase)
+                    ? "yes" : "NO"));
+        }
+        System.out.println(same);
+        if (results.containsKey(Server.OURS) && results.containsKey(Server.OVS)) {
+            // Each round ran both servers back to back: the ratios are per round, then summarised.
+            List<Run> ours = results.get(Server.OURS);
+            List<Run> ovs = results.get(Server.OVS);
+            double[] replay = new double[runs];
+            double[] live = new double[runs];
+            double[] recorded = new double[runs];
+            for (int r = 0; r < runs; r++) {
+                replay[r] = ours.get(r).replaySeconds() / ovs.get(r).replaySeconds();
+                live[r] = ours.get(r).liveTps() / ovs.get(r).liveTps();
+                recorded[r] = ours.get(r).recordTps() / ovs.get(r).recordTps();
+            }
+            System.out.printf(Locale.ROOT, "%nours / ovsdb-server, per round: replay time %s, live throughput %s,"
+                    + " recording throughput %s%n", spread(replay, "%.2f"), spread(live, "%.2f"),
+                    spread(recorded, "%.2f"));
+        }
+        List<String> loaded = new ArrayList<>();
+        results.forEach((server, list) -> {
+            for (int r = 0; r < list.size(); r++) {
+                if (list.get(r).load() > 1) {
+                    loaded.add(String.format(Locale.ROOT, "%s run %d (%.2f)", server.label, r + 1, list.get(r).load()));
+                }
+            }
+        });
+        if (!loaded.isEmpty()) {
+            System.out.println("WARNING: the load average was above 1 during " + String.join(", ", loaded)
+                    + ": other processes shared the machine, so those figures are slower than it can do");
+        }
+    }
+
+    private static void row(String label, Map<Server, List<Run>> results, ToDoubleFunction<Run> metric,
             String format) {
-        System.out.printf(Locale.ROOT, "| %-44s | %16s | %14s |%n", label,
-                String.format(Locale.ROOT, format, median(ours, m)),
-                String.format(Locale.ROOT, format, median(ovs, m)));
+        StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "| %-44s |", label));
+        for (List<Run> runs : results.values()) {
+            line.append(String.format(Locale.ROOT, " %-30s |", spread(runs.stream().mapToDouble(metric).toArray(),
+                    format)));
+        }
+        System.out.println(line);
     }
 }
