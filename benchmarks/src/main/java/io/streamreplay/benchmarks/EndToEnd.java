@@ -26,6 +26,8 @@ import java.util.function.ToDoubleFunction;
 public final class EndToEnd {
 
     private static final String OVSDB_SERVER = "/usr/sbin/ovsdb-server";
+    /** The JVM options of our live runs before the archive is made. */
+    private static final List<String> LIVE_JVM = List.of();
     /** The JVM options of our replays: what bin/sample-db-server uses for --replay, with a 256 MiB heap. */
     private static final List<String> REPLAY_JVM = List.of("-Xmx256m", "-XX:TieredStopAtLevel=1",
             "-XX:+UseSerialGC", "-Xlog:cds=off", "-Xlog:cds+dynamic=off");
@@ -34,6 +36,8 @@ public final class EndToEnd {
     private final Path clientJar;
     private final Path work;
     private final List<String> replayJvm = new ArrayList<>(REPLAY_JVM);
+    /** The JVM options of our live runs: what bin/sample-db-server uses live. */
+    private final List<String> liveJvm = new ArrayList<>(LIVE_JVM);
 
     /** One server implementation under test. */
     private enum Server {
@@ -101,17 +105,23 @@ public final class EndToEnd {
     }
 
     /**
-     * Makes the class-data archive our replays start from, as {@code bin/sample-db-server} makes it on the first
-     * replay: from a short recorded run, not measured.
+     * Makes the class-data archive our servers start from, as {@code bin/sample-db-server} makes it after the first
+     * run of a build: the classes a replay of a short recorded run loads, archived statically
+     * ({@code -Xshare:dump}). Not measured.
      */
     private void archiveClasses() throws Exception {
         System.err.println("archiving the classes of a replay (once, not measured)");
         Path archive = work.resolve("sample-db-server.jsa");
+        Path classes = work.resolve("sample-db-server.classlist");
         Files.deleteIfExists(archive);
-        replayJvm.add("-XX:ArchiveClassesAtExit=" + archive);
+        Files.deleteIfExists(classes);
+        replayJvm.add("-XX:DumpLoadedClassList=" + classes);
         run(Server.OURS, "standard", 2000, 2);
         replayJvm.remove(replayJvm.size() - 1);
+        exec(work, List.of(java(), "-Xshare:dump", "-XX:SharedClassListFile=" + classes,
+                "-XX:SharedArchiveFile=" + archive, "-Xlog:cds=off", "-cp", serverJar.toString()));
         replayJvm.add("-XX:SharedArchiveFile=" + archive);
+        liveJvm.addAll(List.of("-Xlog:cds=off", "-XX:SharedArchiveFile=" + archive));
     }
 
     private Run run(Server server, String preset, int n, int c) throws Exception {
@@ -161,7 +171,7 @@ public final class EndToEnd {
     private JsonNode serve(Server server, Path dir, String preset, int n, int c, Path recording) throws Exception {
         Files.deleteIfExists(dir.resolve("db.sock"));
         Process process = new ProcessBuilder(serverCommand(server, dir, recording == null ? null
-                : "--" + (server == Server.OURS ? "replay-record" : "record") + "=" + recording, List.of()))
+                : "--" + (server == Server.OURS ? "replay-record" : "record") + "=" + recording, liveJvm))
                 .directory(dir.toFile()).redirectErrorStream(true).redirectOutput(dir.resolve("server.out").toFile())
                 .start();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
