@@ -32,7 +32,13 @@ public final class JsonRpcConnection implements AutoCloseable {
     private final Stream stream;
     private final Limits limits;
     private final MessageParser parser;
-    private final ByteBuffer input = ByteBuffer.allocate(RECEIVE_BUFFER);
+    /**
+     * The receive buffer, held only while the parser still has bytes of it to parse (the parser reads the fed
+     * array in place); between reads an idle connection holds none, and takes the loop thread's spare when it reads.
+     */
+    private ByteBuffer input;
+    /** One receive buffer per loop thread, lent to whichever connection reads next. */
+    private static final ThreadLocal<ByteBuffer[]> SPARE = ThreadLocal.withInitial(() -> new ByteBuffer[1]);
     private final ArrayDeque<ByteBuffer> backlog = new ArrayDeque<>();
     private long backlogBytes;
     private long receivedBytes;
@@ -148,8 +154,18 @@ public final class JsonRpcConnection implements AutoCloseable {
                 if (error != null || inputClosed) {
                     return null;
                 }
+                ByteBuffer[] spare = SPARE.get();
+                if (input == null) {
+                    input = spare[0] != null ? spare[0] : ByteBuffer.allocate(RECEIVE_BUFFER);
+                    spare[0] = null;
+                }
                 input.clear();
                 int n = stream.recv(input);
+                if (n <= 0) {
+                    // Nothing of the buffer is left to parse: it goes back to the thread.
+                    spare[0] = input;
+                    input = null;
+                }
                 if (n == 0) {
                     return null;
                 }
