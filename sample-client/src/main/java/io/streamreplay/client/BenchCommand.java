@@ -40,6 +40,9 @@ final class BenchCommand extends ClientCommand {
             + "\"name\":{\"type\":\"string\"},\"value\":{\"type\":\"integer\"}},\"indexes\":[[\"name\"]],"
             + "\"isRoot\":true}}}";
 
+    /** How many times in a row {@code --reconnect} opens a connection that is lost again before it is ready. */
+    private static final int RECONNECT_ATTEMPTS = 5;
+
     @Parameters(paramLabel = "SERVER", arity = "0..1", description = "The server, if not given by --server.")
     List<String> args = new ArrayList<>();
 
@@ -127,16 +130,26 @@ final class BenchCommand extends ClientCommand {
                         : preset.equals("uuid") ? Workload.uuid(db, c) : Workload.standard(db, c));
             }
             BenchEngine.Reconnect again = !reconnect ? null : monitor -> {
-                try {
-                    OvsdbClient client = runtime.connect(server);
-                    clients.add(client);
-                    if (monitor) {
-                        startMonitor(client);
+                // The new connection can be lost too before it is ready (a reset that cuts a monitor's first
+                // reply, which holds every row): that is one more lost connection, opened again, a few times.
+                ClientException last = null;
+                for (int attempt = 0; attempt < RECONNECT_ATTEMPTS; attempt++) {
+                    try {
+                        OvsdbClient client = runtime.connect(server);
+                        clients.add(client);
+                        if (monitor) {
+                            startMonitor(client);
+                        }
+                        return client.connection();
+                    } catch (ClientException e) {
+                        if (e.exitStatus() != ClientException.FAILED) {
+                            throw new IOException(e.getMessage(), e);
+                        }
+                        last = e;
                     }
-                    return client.connection();
-                } catch (ClientException e) {
-                    throw new IOException(e.getMessage(), e);
                 }
+                throw new IOException(last.getMessage() + " (connected again " + RECONNECT_ATTEMPTS
+                        + " times in a row, each lost before it was ready)", last);
             };
             BenchEngine engine = new BenchEngine(runtime, transacting, workloads, monitorConnections, transactions,
                     inFlight, again);
