@@ -58,6 +58,8 @@ final class Recording implements AutoCloseable {
     private long iterationFirstSeq = -1;
     /** The file of the iterations' ticks, created with the first. */
     private RecordWriter ticks;
+    /** Whether an event other than a send's outcome was buffered since the files were last written. */
+    private boolean inputsBuffered;
     /** Once failed: the number of events written before the failure. */
     private long writtenEvents;
     private long closedBytes;
@@ -274,6 +276,7 @@ final class Recording implements AutoCloseable {
         bytes += size;
         try {
             writer.append(type, seq == iterationFirstSeq, seq, time, payload);
+            inputsBuffered |= type != RecordType.SEND_OK;
         } catch (IOException e) {
             fail(e, seq);
         }
@@ -320,6 +323,19 @@ final class Recording implements AutoCloseable {
                 fail(e, nextSeq);
                 return;
             }
+        }
+        inputsBuffered = false;
+    }
+
+    /**
+     * Writes every buffered record to its file if an input (any event but a send's outcome) was recorded since they
+     * were last written: called before the process shows something to the world (sends to a peer), so that a peer
+     * never sees what a process did on inputs its recording would lose to a {@code kill -9} (the output commit rule
+     * of rollback recovery). A loop iteration may answer many requests, one after the other, before it blocks.
+     */
+    synchronized void flushBeforeOutput() {
+        if (inputsBuffered) {
+            flush();
         }
     }
 

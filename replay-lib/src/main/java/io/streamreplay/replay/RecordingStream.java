@@ -17,6 +17,10 @@ import java.util.zip.CRC32C;
  * sends without calling {@link #connect()} first (a TLS handshake that completes inside a {@code recv}): a replay then
  * learns the peer when the recorded run did.
  *
+ * <p>Before anything the peer would notice (a send, a shutdown of the sending side, a close), the inputs recorded so
+ * far are written out ({@link Recording#flushBeforeOutput()}), so that a peer never sees what the process did on
+ * inputs a {@code kill -9} would take from its recording.
+ *
  * <p>Whether the transport wants inactivity probes is noted in the stream's file, so that a replay decides as the
  * recorded run did. Loop thread only.
  */
@@ -87,6 +91,7 @@ final class RecordingStream extends ForwardingStream {
             return 0;
         }
         int start = src.position();
+        recording.flushBeforeOutput();
         int n;
         try {
             n = delegate().send(src);
@@ -110,6 +115,7 @@ final class RecordingStream extends ForwardingStream {
         if (!connectRecorded && !connect()) {
             return false;
         }
+        recording.flushBeforeOutput();
         boolean done;
         try {
             done = delegate().shutdownSend();
@@ -133,6 +139,7 @@ final class RecordingStream extends ForwardingStream {
 
     @Override
     public void close() {
+        recording.flushBeforeOutput();
         delegate().close();
         recording.closeFile(writer);
     }
@@ -140,6 +147,7 @@ final class RecordingStream extends ForwardingStream {
     /** Not recorded, as {@link #close()} is not: it brings nothing into the process. */
     @Override
     public void reset() {
+        recording.flushBeforeOutput();
         delegate().reset();
         recording.closeFile(writer);
     }

@@ -21,6 +21,8 @@ final class RecordingStreamProvider implements StreamProvider {
 
     @Override
     public Stream open(String name) throws IOException {
+        // Connecting is seen by the peer: what led the process to connect is written out first.
+        recording.flushBeforeOutput();
         long seq = recording.allocate();
         Stream stream;
         try {
