@@ -40,8 +40,8 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code ovsdb-server/disconnect-active-ovsdb-server} and takes writes, and the old active restarts, recorded
  * again, as its backup. Then, with no server running, each of the three runs is replayed from its own recording:
  * each exits 0 and writes the log its recorded run wrote and its database. The killed run's replay ends at its
- * recording's last flushed event, so its database is a prefix of the recorded one: the last transactions the
- * active wrote before the kill may be missing, as for any killed recording.
+ * recording's last written event, so its database is a prefix of the recorded one: the transaction the active was
+ * writing at the kill may be missing, as for any killed recording, but never one the backup had received.
  */
 class ReplicatedPairReplayIT {
 
@@ -121,6 +121,11 @@ class ReplicatedPairReplayIT {
         replayAlone("rec-a1", "a.db", "a1-recorded.db", "a.log");
         assertTrue(DatabaseFile.recordsWithoutDates(dir.resolve("replay-rec-a1/a.db")).size() > 1,
                 "the killed run's replay wrote transactions");
+        Set<String> sentBeforeKill = new HashSet<>(seenOnBackup);
+        sentBeforeKill.removeIf(name -> !name.startsWith("a-"));
+        Set<String> replayedRows = rowNames(dir.resolve("replay-rec-a1/a.db"));
+        assertTrue(replayedRows.containsAll(sentBeforeKill), "the killed run's replay holds every row the backup"
+                + " had from it: " + sentBeforeKill.size() + " rows sent, " + replayedRows.size() + " replayed");
         System.out.println("the killed run's replay: " + Files.readAllLines(dir.resolve("replay-rec-a1/replay.out"))
                 .stream().filter(line -> line.contains("ended where the recording ends")).toList());
         assertEquals(0, replayAlone("rec-b", "b.db", "b.db", "b.log"), "the backup promoted to active");
@@ -206,6 +211,19 @@ class ReplicatedPairReplayIT {
                 }
             });
         }
+    }
+
+    /** The names of the rows inserted in the database file {@code db}. */
+    private static Set<String> rowNames(Path db) throws Exception {
+        Set<String> names = new HashSet<>();
+        for (JsonNode record : DatabaseFile.recordsWithoutDates(db)) {
+            record.path("kv").elements().forEachRemaining(row -> {
+                if (row.has("name")) {
+                    names.add(row.get("name").asText());
+                }
+            });
+        }
+        return names;
     }
 
     /** Whether the writer ended, as it must once its server is gone (with an error, or between two writes). */
