@@ -179,10 +179,10 @@ public final class Replication {
                 reply(pending.remove(id), message.result());
             }
             case ERROR -> {
-                // ovsdb-server ignores error replies; the request stays unanswered.
+                // As in ovsdb-server, the request stays pending: a database whose monitor failed is never reported
+                // as replicated, and the backup stays connecting until the next connection.
                 log.warn("{}: the active server answered request {} with an error: {}", syncFrom, message.id(),
                         message.error());
-                pending.remove(String.valueOf(message.id()));
             }
             default -> log.debug("{}: ignoring request {}", syncFrom, message.method());
         }

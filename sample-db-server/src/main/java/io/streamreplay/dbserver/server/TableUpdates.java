@@ -89,6 +89,10 @@ final class TableUpdates {
                     }
                 } else if (current == null) {
                     txn.insert(table, row(table, table.newRow(uuid, txn.newUuid()), newRow));
+                } else if (replaceAllBut != null) {
+                    // Replaced, not merged: a column the active does not serve goes back to its default, as
+                    // ovsdb-server's backup, which empties the tables and inserts the rows again, leaves it.
+                    txn.update(table, row(table, table.newRow(uuid, txn.newUuid()), newRow));
                 } else {
                     txn.update(table, row(table, current, newRow));
                 }

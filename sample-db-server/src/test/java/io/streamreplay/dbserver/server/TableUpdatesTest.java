@@ -80,6 +80,17 @@ class TableUpdatesTest {
     }
 
     @Test
+    void theFirstReplyResetsColumnsItDoesNotCarryToTheirDefaults() throws Exception {
+        apply("{\"kv\":{\"" + A + "\":{\"new\":{\"name\":\"a\"}}}}", ExcludedTables.NONE);
+        assertEquals(0L, value(row("kv", A), "kv", "value"), "a column the active did not send, on a replaced row");
+        apply("{\"kv\":{\"" + A + "\":{\"new\":{\"name\":\"a2\"}}}}", null);
+        assertEquals(0L, value(row("kv", A), "kv", "value"));
+        apply("{\"kv\":{\"" + A + "\":{\"new\":{\"value\":9}}}}", null);
+        apply("{\"kv\":{\"" + A + "\":{\"new\":{\"name\":\"a3\"}}}}", null);
+        assertEquals(9L, value(row("kv", A), "kv", "value"), "an update after it changes only what it carries");
+    }
+
+    @Test
     void updatesThatCannotBeReadAreRefusedWithOvsdbServersWords() {
         assertEquals("unknown table nope", refusal("{\"nope\":{}}"));
         assertEquals("<table-update> for table is not object", refusal("{\"kv\":1}"));
