@@ -17,8 +17,6 @@ import io.streamreplay.testing.SampleRecording;
 import io.streamreplay.testing.TestCertificates;
 import io.streamreplay.testing.TestCertificates.PemFiles;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
@@ -34,7 +32,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * {@code replay-tool drive} on a library server's recording (a counter server recorded serving two clients), driven
@@ -52,10 +49,6 @@ class DriveCommandTest {
     private CounterServer server;
     private Thread thread;
     private Path socket;
-
-    /** What one run printed, and its status. */
-    record Run(int status, String out, String err) {
-    }
 
     @BeforeAll
     static void record() throws Exception {
@@ -77,16 +70,10 @@ class DriveCommandTest {
         thread.join(10_000);
     }
 
-    static Run drive(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine command = ReplayTool.commandLine();
-        command.setOut(new PrintWriter(out));
-        command.setErr(new PrintWriter(err));
+    static ToolRun drive(String... args) {
         List<String> all = new ArrayList<>(List.of("drive"));
         all.addAll(List.of(args));
-        int status = command.execute(all.toArray(String[]::new));
-        return new Run(status, out.toString(), err.toString());
+        return ToolRun.of(all.toArray(String[]::new));
     }
 
     private String target() {
@@ -112,7 +99,7 @@ class DriveCommandTest {
 
     @Test
     void aLibraryRecordingIsComparedByLengthAndCrcAndTheRandomUuidIsTheFirstDivergence() throws Exception {
-        Run run = drive(sample.dir().toString(), target(), "--pace=max", "--json");
+        ToolRun run = drive(sample.dir().toString(), target(), "--pace=max", "--json");
         assertEquals(1, run.status(), run.out() + run.err());
         JsonNode report = Json.parse(run.out());
         assertEquals(2, report.get("connections").asInt(), "the control connection is not driven");
@@ -131,7 +118,7 @@ class DriveCommandTest {
 
     @Test
     void comparedByLengthOnlyTheSameWorkloadHasNoDivergence() {
-        Run run = drive(sample.dir().toString(), target(), "--pace=max", "--compare=length");
+        ToolRun run = drive(sample.dir().toString(), target(), "--pace=max", "--compare=length");
         assertEquals(0, run.status(), run.out() + run.err());
         assertTrue(run.out().contains("divergences: 0"), run.out());
         assertTrue(
@@ -149,7 +136,7 @@ class DriveCommandTest {
         JsonNode planTwo = Json.parse(drive(sample.dir().toString(), "--dry-run", "--json").out());
         assertEquals(planTwo.toString(), planOne.toString().replace(formatOne.toString(), sample.dir().toString()),
                 "ticks and iteration marks are not part of the workload");
-        Run run = drive(formatOne.toString(), target(), "--pace=max", "--compare=length", "--json");
+        ToolRun run = drive(formatOne.toString(), target(), "--pace=max", "--compare=length", "--json");
         assertEquals(0, run.status(), run.out() + run.err());
         JsonNode report = Json.parse(run.out());
         assertEquals(16, report.get("requests").asInt());
@@ -177,7 +164,7 @@ class DriveCommandTest {
             Thread target = new Thread(() -> probeEveryConnection(listener, answers), "probing-target");
             target.setDaemon(true);
             target.start();
-            Run run = drive(sample.dir().toString(), "--target=unix:" + probing, "--pace=max", "--compare=none",
+            ToolRun run = drive(sample.dir().toString(), "--target=unix:" + probing, "--pace=max", "--compare=none",
                     "--json");
             assertEquals(0, run.status(), run.out() + run.err());
             JsonNode report = Json.parse(run.out());
@@ -230,7 +217,7 @@ class DriveCommandTest {
 
     @Test
     void aDryRunSaysWhatWouldBeSentWithoutATarget() {
-        Run run = drive(sample.dir().toString(), "--dry-run");
+        ToolRun run = drive(sample.dir().toString(), "--dry-run");
         assertEquals(0, run.status(), run.err());
         assertTrue(run.out().contains("would drive 2 connections"), run.out());
         assertTrue(run.out().contains("requests: 16 ("), run.out());
@@ -241,7 +228,7 @@ class DriveCommandTest {
 
     @Test
     void theLimitsStopTheDrive() throws Exception {
-        Run run = drive(sample.dir().toString(), target(), "--pace=max", "--compare=length", "--limit-requests=3",
+        ToolRun run = drive(sample.dir().toString(), target(), "--pace=max", "--compare=length", "--limit-requests=3",
                 "--json");
         assertEquals(0, run.status(), run.out() + run.err());
         JsonNode report = Json.parse(run.out());
@@ -252,7 +239,7 @@ class DriveCommandTest {
 
     @Test
     void rawStreamsAreSentInTheRecordedChunksAndComparedAsOneStream() throws Exception {
-        Run run = drive(sample.dir().toString(), target(), "--pace=max", "--protocol=raw", "--json");
+        ToolRun run = drive(sample.dir().toString(), target(), "--pace=max", "--protocol=raw", "--json");
         assertEquals(1, run.status(), run.out() + run.err());
         JsonNode report = Json.parse(run.out());
         JsonNode plan = Json.parse(drive(sample.dir().toString(), "--dry-run", "--protocol=raw", "--json").out());
@@ -264,13 +251,13 @@ class DriveCommandTest {
         assertTrue(first.get("what").asText().contains("bytes of other content"), first.toString());
         stopServer();
         startFreshServer(); // the counter goes on from where the first drive left it
-        Run lengths = drive(sample.dir().toString(), target(), "--pace=max", "--protocol=raw", "--compare=length");
+        ToolRun lengths = drive(sample.dir().toString(), target(), "--pace=max", "--protocol=raw", "--compare=length");
         assertEquals(0, lengths.status(), lengths.out() + lengths.err());
     }
 
     @Test
     void aLoopDrivesTheWorkloadAgainOnNewConnections() throws Exception {
-        Run run = drive(sample.dir().toString(), target(), "--pace=max", "--loop=3", "--compare=none", "--json");
+        ToolRun run = drive(sample.dir().toString(), target(), "--pace=max", "--loop=3", "--compare=none", "--json");
         assertEquals(0, run.status(), run.out() + run.err());
         JsonNode report = Json.parse(run.out());
         assertEquals(3, report.get("loops").asInt());
@@ -289,9 +276,10 @@ class DriveCommandTest {
         try {
             String port = tls.listeners().get(0).split(":")[1];
             PemFiles client = certificates.pemFiles("client");
-            Run run = drive(sample.dir().toString(), "--target=ssl:127.0.0.1:" + port, "-p", client.key().toString(),
-                    "-c", client.certificate().toString(), "-C", client.ca().toString(), "--pace=max",
-                    "--compare=length");
+            ToolRun run =
+                    drive(sample.dir().toString(), "--target=ssl:127.0.0.1:" + port, "-p", client.key().toString(),
+                            "-c", client.certificate().toString(), "-C", client.ca().toString(), "--pace=max",
+                            "--compare=length");
             assertEquals(0, run.status(), run.out() + run.err());
             assertTrue(run.out().contains("requests:    16 sent"), run.out());
         } finally {
@@ -302,7 +290,7 @@ class DriveCommandTest {
 
     @Test
     void aTargetNobodyListensOnCannotBeDriven() {
-        Run run = drive(sample.dir().toString(), "--target=unix:" + dir.resolve("nobody.sock"));
+        ToolRun run = drive(sample.dir().toString(), "--target=unix:" + dir.resolve("nobody.sock"));
         assertEquals(2, run.status(), run.out());
         assertTrue(run.err().startsWith("replay-tool: cannot connect to unix:" + dir.resolve("nobody.sock")),
                 run.err());
@@ -310,7 +298,7 @@ class DriveCommandTest {
 
     @Test
     void nothingToDriveIsSaid() {
-        Run run = drive(sample.dir().toString(), target(), "--streams=tcp:*");
+        ToolRun run = drive(sample.dir().toString(), target(), "--streams=tcp:*");
         assertEquals(2, run.status(), run.out());
         assertTrue(run.err().contains("nothing to drive in " + sample.dir() + ": no connection matches"
                 + " --streams=tcp:*"), run.err());
@@ -318,17 +306,17 @@ class DriveCommandTest {
 
     @Test
     void badCommandLinesSayWhatIsWrongInOneLine() {
-        Run noTarget = drive(sample.dir().toString());
+        ToolRun noTarget = drive(sample.dir().toString());
         assertEquals(2, noTarget.status());
         assertTrue(noTarget.err().contains("give the live server with --target=ACTIVE"), noTarget.err());
-        Run listener = drive(sample.dir().toString(), "--target=punix:/tmp/x");
+        ToolRun listener = drive(sample.dir().toString(), "--target=punix:/tmp/x");
         assertTrue(listener.err().contains("a listener; the target is connected to"), listener.err());
-        Run pace = drive(sample.dir().toString(), target(), "--pace=fast");
+        ToolRun pace = drive(sample.dir().toString(), target(), "--pace=fast");
         assertEquals(2, pace.status());
         assertTrue(pace.err().contains("'fast' is not a pace"), pace.err());
-        Run both = drive(sample.dir().toString(), target(), "--pace=2x", "--rate=10/s");
+        ToolRun both = drive(sample.dir().toString(), target(), "--pace=2x", "--rate=10/s");
         assertTrue(both.err().contains("give --pace or --rate, not both"), both.err());
-        Run notRecording = drive(dir.toString(), target());
+        ToolRun notRecording = drive(dir.toString(), target());
         assertEquals(2, notRecording.status());
         assertTrue(notRecording.err().startsWith("replay-tool: cannot read the recording " + dir), notRecording.err());
     }

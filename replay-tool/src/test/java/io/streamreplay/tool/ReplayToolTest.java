@@ -16,14 +16,11 @@ import io.streamreplay.testing.CounterServer;
 import io.streamreplay.testing.LogCapture;
 import io.streamreplay.testing.SampleRecording;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -31,7 +28,6 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** The tool's commands on a real recording made by the test, and on damaged copies of it. */
 class ReplayToolTest {
@@ -43,13 +39,6 @@ class ReplayToolTest {
     @TempDir
     Path tmp;
 
-    /** What one run of the tool printed, and its exit status. */
-    private record Run(int status, String out, String err) {
-        List<String> lines() {
-            return out.isEmpty() ? List.of() : Arrays.asList(out.split("\n"));
-        }
-    }
-
     @BeforeAll
     static void record() throws Exception {
         sample = SampleRecording.make(work, 2, 3);
@@ -57,7 +46,7 @@ class ReplayToolTest {
 
     @Test
     void dumpPrintsOneLinePerEventInSequenceOrderWithReceivedTextAndSentLengths() {
-        Run dump = tool("dump", sample.dir().toString());
+        ToolRun dump = tool("dump", sample.dir().toString());
         assertEquals(0, dump.status(), dump.err());
         assertEquals(sample.eventCount(), dump.lines().size());
         for (int i = 0; i < dump.lines().size(); i++) {
@@ -75,25 +64,25 @@ class ReplayToolTest {
 
     @Test
     void dumpSelectsAStreamAndARangeOfSequenceNumbers() {
-        Run all = tool("dump", sample.dir().toString());
+        ToolRun all = tool("dump", sample.dir().toString());
         String stream = line(all, "recv-data").split(" +")[2];
-        Run one = tool("dump", sample.dir().toString(), "--stream=" + stream);
+        ToolRun one = tool("dump", sample.dir().toString(), "--stream=" + stream);
         assertTrue(one.lines().size() > 3 && one.lines().stream().allMatch(l -> l.split(" +")[2].equals(stream)),
                 one.out());
 
-        Run range = tool("dump", sample.dir().toString(), "--from=5", "--to=9");
+        ToolRun range = tool("dump", sample.dir().toString(), "--from=5", "--to=9");
         assertEquals(List.of("#5", "#6", "#7", "#8", "#9"),
                 range.lines().stream().map(l -> l.split(" ")[0]).collect(Collectors.toList()));
     }
 
     @Test
     void dumpSelectsATimeWindowAndErrorsAndSaysWhenNothingMatches() throws Exception {
-        Run all = tool("dump", sample.dir().toString());
+        ToolRun all = tool("dump", sample.dir().toString());
         String middleLine = all.lines().get(all.lines().size() / 2);
         String shown = middleLine.split(" +")[1].replaceAll("[+s]", "");
         double middle = Double.parseDouble(shown);
-        Run early = tool("dump", sample.dir().toString(), "--until=" + shown + "s");
-        Run late = tool("dump", sample.dir().toString(), "--since=" + shown + "s");
+        ToolRun early = tool("dump", sample.dir().toString(), "--until=" + shown + "s");
+        ToolRun late = tool("dump", sample.dir().toString(), "--since=" + shown + "s");
         assertTrue(early.lines().contains(middleLine) && late.lines().contains(middleLine),
                 "a time dump shows, given to --since or --until, includes its event: " + early.out() + late.out());
         assertTrue(early.lines().size() + late.lines().size() >= all.lines().size(), "the two halves cover it all");
@@ -104,25 +93,25 @@ class ReplayToolTest {
             assertTrue(Double.parseDouble(line.split(" +")[1].replaceAll("[+s]", "")) >= middle, line);
         }
 
-        Run none = tool("dump", sample.dir().toString(), "--errors");
+        ToolRun none = tool("dump", sample.dir().toString(), "--errors");
         assertEquals(1, none.status());
         assertEquals("", none.out());
         assertTrue(none.err().matches("replay-tool: no event matches --errors; " + Pattern.quote(
                 sample.dir().toString()) + " holds events #0 to #" + (sample.eventCount() - 1) + ", recorded from 0"
                 + " s to \\d+\\.\\d{6} s\n"), none.err());
 
-        Run beyond = tool("dump", sample.dir().toString(), "--from=" + sample.eventCount());
+        ToolRun beyond = tool("dump", sample.dir().toString(), "--from=" + sample.eventCount());
         assertEquals(1, beyond.status());
         assertTrue(beyond.err().startsWith("replay-tool: no event matches --from=" + sample.eventCount() + "; "),
                 beyond.err());
-        Run backwards = tool("dump", sample.dir().toString(), "--from=9", "--to=5");
+        ToolRun backwards = tool("dump", sample.dir().toString(), "--from=9", "--to=5");
         assertEquals(2, backwards.status());
         assertEquals("replay-tool: the range is empty: --from=9 is after --to=5\n", backwards.err());
-        Run unknown = tool("dump", sample.dir().toString(), "--stream=unix:/no/such.sock#1");
+        ToolRun unknown = tool("dump", sample.dir().toString(), "--stream=unix:/no/such.sock#1");
         assertEquals(2, unknown.status());
         assertTrue(unknown.err().startsWith("replay-tool: " + sample.dir() + " has no stream"
                 + " 'unix:/no/such.sock#1'; it has: "), unknown.err());
-        Run notATime = tool("dump", sample.dir().toString(), "--since=12");
+        ToolRun notATime = tool("dump", sample.dir().toString(), "--since=12");
         assertEquals(2, notATime.status());
         assertTrue(notATime.err().contains("'12' is not a time offset: give one such as 12.5s or 800ms"),
                 notATime.err());
@@ -138,7 +127,7 @@ class ReplayToolTest {
             assertThrows(IOException.class, () -> streams.listen("ptcp:" + taken.getLocalPort() + ":127.0.0.1"));
             streams.listen("ptcp:0:127.0.0.1").close();
         }
-        Run errors = tool("dump", dir.toString(), "--errors");
+        ToolRun errors = tool("dump", dir.toString(), "--errors");
         assertEquals(0, errors.status(), errors.err());
         assertEquals(1, errors.lines().size(), errors.out());
         assertTrue(errors.out().matches("#0 +\\+\\d+\\.\\d{6}s ptcp:\\d+:127\\.0\\.0\\.1 listen-error \\d+"
@@ -152,28 +141,28 @@ class ReplayToolTest {
         try (ReplayContext recording = ReplayContext.record(dir, "running", List.of())) {
             recording.newPollLoop();
             recording.source("uuid").nextLong();
-            Run verify = tool("verify", dir.toString());
+            ToolRun verify = tool("verify", dir.toString());
             assertEquals(1, verify.status());
             assertTrue(verify.out().contains("the recording is still being written (a running process holds its"
                     + " lock)"), verify.out());
             assertFalse(verify.out().contains("did not end cleanly"), verify.out());
-            Run stats = tool("stats", dir.toString());
+            ToolRun stats = tool("stats", dir.toString());
             assertTrue(stats.out().contains("ended cleanly: no (status recording, still being written by a running"
                     + " process)"), stats.out());
         }
-        Run closed = tool("verify", dir.toString());
+        ToolRun closed = tool("verify", dir.toString());
         assertEquals(0, closed.status(), closed.out());
     }
 
     @Test
     void dumpDecodesJsonRpcAndWritesJsonLines() throws Exception {
-        Run decoded = tool("dump", sample.dir().toString(), "--jsonrpc");
+        ToolRun decoded = tool("dump", sample.dir().toString(), "--jsonrpc");
         assertTrue(
                 line(decoded, "recv-data")
                         .matches(".* recv-data \\d+ \\{\"id\":0,\"method\":\"add\",\"params\":\\[1]}"),
                 line(decoded, "recv-data"));
 
-        Run json = tool("dump", sample.dir().toString(), "--json", "--jsonrpc");
+        ToolRun json = tool("dump", sample.dir().toString(), "--json", "--jsonrpc");
         ObjectMapper mapper = new ObjectMapper();
         List<JsonNode> lines = new ArrayList<>();
         for (String line : json.lines()) {
@@ -191,7 +180,7 @@ class ReplayToolTest {
 
     @Test
     void statsCountsEventsAndBytesPerStreamAndSaysTheRecordingEndedCleanly() throws Exception {
-        Run stats = tool("stats", sample.dir().toString());
+        ToolRun stats = tool("stats", sample.dir().toString());
         assertEquals(0, stats.status(), stats.err());
         assertTrue(stats.out().contains("program: " + SampleRecording.PROGRAM), stats.out());
         assertTrue(stats.out().matches("(?s).*\ntotal \\(\\d+ files\\) +" + sample.eventCount() + " .*"), stats.out());
@@ -231,7 +220,7 @@ class ReplayToolTest {
         assertEquals(stats.path("total").path("events").asLong(), Long.parseLong(counts.group(1)), summary);
         assertEquals(stats.path("streams").size(), Integer.parseInt(counts.group(2)), summary);
         assertEquals(stats.path("total").path("bytesIn").asLong(), Long.parseLong(counts.group(3)), summary);
-        Run dump = tool("dump", sample.dir().toString());
+        ToolRun dump = tool("dump", sample.dir().toString());
         assertEquals(dump.lines().size(), Long.parseLong(counts.group(1)), "dump prints one line per event");
         assertEquals(dump.lines().stream().map(l -> l.split(" +")[2]).distinct().count(),
                 Integer.parseInt(counts.group(2)), "dump names each stream");
@@ -239,7 +228,7 @@ class ReplayToolTest {
 
     @Test
     void verifyPassesAnIntactRecordingAndNamesEveryProblemOfADamagedOne() throws Exception {
-        Run intact = tool("verify", sample.dir().toString());
+        ToolRun intact = tool("verify", sample.dir().toString());
         assertEquals(0, intact.status(), intact.out());
         assertEquals(sample.dir() + ": complete and intact: " + sample.eventCount() + " events in ",
                 intact.out().substring(0, intact.out().indexOf(" events in ") + 11));
@@ -256,7 +245,7 @@ class ReplayToolTest {
         Path manifest = dir.resolve("manifest.json");
         Files.writeString(manifest, Files.readString(manifest).replace("\"complete\"", "\"recording\""));
 
-        Run damaged = tool("verify", dir.toString());
+        ToolRun damaged = tool("verify", dir.toString());
         assertEquals(1, damaged.status());
         assertTrue(damaged.out().contains("problem: " + client + " at offset "), damaged.out());
         assertTrue(damaged.out().contains("checksum mismatch"), damaged.out());
@@ -265,7 +254,7 @@ class ReplayToolTest {
                 damaged.out());
 
         Files.delete(manifest);
-        Run foreign = tool("verify", dir.toString());
+        ToolRun foreign = tool("verify", dir.toString());
         assertEquals(1, foreign.status());
         assertEquals("replay-tool: " + manifest + ": no manifest: " + dir + " is not a recording directory\n",
                 foreign.err());
@@ -275,11 +264,11 @@ class ReplayToolTest {
     void verifyAndStatsSayARecordingTruncatedAtItsBoundIsIntactAndNameTheBound() throws Exception {
         SampleRecording bounded = SampleRecording.make(tmp.resolve("bounded"), 2, 3,
                 RecordingBounds.NONE.withMaxEvents(20));
-        Run verify = tool("verify", bounded.dir().toString());
+        ToolRun verify = tool("verify", bounded.dir().toString());
         assertEquals(0, verify.status(), verify.out());
         assertTrue(verify.out().startsWith(bounded.dir() + ": intact, truncated by --replay-record-max-events=20"
                 + " after event #19: 20 events in "), verify.out());
-        Run stats = tool("stats", bounded.dir().toString());
+        ToolRun stats = tool("stats", bounded.dir().toString());
         assertEquals(0, stats.status(), stats.err());
         assertTrue(stats.out().endsWith("ended cleanly: yes (status truncated by --replay-record-max-events=20 after"
                 + " event #19; the recorded process went on unrecorded)\n"), stats.out());
@@ -300,7 +289,7 @@ class ReplayToolTest {
     @Test
     void timelineWritesOneSelfContainedPageWithTheChartLibraryAndTheData() throws Exception {
         Path page = tmp.resolve("timeline.html");
-        Run timeline = tool("timeline", sample.dir().toString(), "--out=" + page);
+        ToolRun timeline = tool("timeline", sample.dir().toString(), "--out=" + page);
         assertEquals(0, timeline.status(), timeline.err());
         String html = Files.readString(page);
         assertTrue(html.contains("Chart.js v4"), "Chart.js is inlined");
@@ -309,24 +298,18 @@ class ReplayToolTest {
         assertTrue(html.contains(SampleRecording.PROGRAM));
 
         Path nowhere = tmp.resolve("no-such-dir").resolve("timeline.html");
-        Run unwritable = tool("timeline", sample.dir().toString(), "--out=" + nowhere);
+        ToolRun unwritable = tool("timeline", sample.dir().toString(), "--out=" + nowhere);
         assertEquals(1, unwritable.status());
         assertEquals("replay-tool: cannot write " + nowhere + ": directory " + nowhere.getParent()
                 + " does not exist\n", unwritable.err());
     }
 
-    private static String line(Run run, String containing) {
+    private static String line(ToolRun run, String containing) {
         return run.lines().stream().filter(l -> l.contains(containing)).findFirst()
                 .orElseThrow(() -> new AssertionError("no line with '" + containing + "' in:\n" + run.out()));
     }
 
-    private static Run tool(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine commandLine = ReplayTool.commandLine();
-        commandLine.setOut(new PrintWriter(out));
-        commandLine.setErr(new PrintWriter(err));
-        int status = commandLine.execute(args);
-        return new Run(status, out.toString(), err.toString());
+    private static ToolRun tool(String... args) {
+        return ToolRun.of(args);
     }
 }

@@ -11,8 +11,6 @@ import io.streamreplay.stream.TransportRegistry;
 import io.streamreplay.testing.CounterServer;
 import io.streamreplay.testing.SampleRecording;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,7 +28,6 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * {@code replay-tool verify --repair=OUT}: a recording damaged by a flipped bit, or cut at any offset (its process
@@ -47,9 +44,6 @@ class VerifyRepairTest {
 
     @TempDir
     Path tmp;
-
-    private record Run(int status, String out, String err) {
-    }
 
     @BeforeAll
     static void record() throws Exception {
@@ -78,12 +72,12 @@ class VerifyRepairTest {
         byte[] bytes = Files.readAllBytes(file);
         bytes[(int) recordsEnd(file) + 6] ^= 1;
         Files.write(file, bytes);
-        Run verify = tool("verify", copy.toString());
+        ToolRun verify = tool("verify", copy.toString());
         assertEquals(ReplayTool.PROBLEMS, verify.status(), verify.out());
         assertTrue(verify.out().contains(file + " at offset " + recordsEnd(file) + ": block checksum mismatch"),
                 verify.out());
         Path out = tmp.resolve("index-repaired");
-        Run repair = tool("verify", copy.toString(), "--repair=" + out);
+        ToolRun repair = tool("verify", copy.toString(), "--repair=" + out);
         assertEquals(0, repair.status(), repair.out() + repair.err());
         Matcher kept = KEPT.matcher(repair.out());
         assertTrue(kept.find(), repair.out());
@@ -119,7 +113,7 @@ class VerifyRepairTest {
     /** Repairs {@code damaged} into {@code out}; checks what it says, the copy, its replay and the original. */
     private static void checkRepair(Path damaged, Path out, String what) throws IOException {
         Map<Path, byte[]> before = contents(damaged);
-        Run repair = tool("verify", damaged.toString(), "--repair=" + out);
+        ToolRun repair = tool("verify", damaged.toString(), "--repair=" + out);
         assertEquals(0, repair.status(), what + ": " + repair.out() + repair.err());
         Matcher kept = KEPT.matcher(repair.out());
         assertTrue(kept.find(), what + ": " + repair.out());
@@ -130,7 +124,7 @@ class VerifyRepairTest {
                 what + ": says which file it cut, and where: " + repair.out());
         assertTrue(repair.out().contains("; cut at event #" + events + ": "), what + ": " + repair.out());
 
-        Run verify = tool("verify", out.toString());
+        ToolRun verify = tool("verify", out.toString());
         assertEquals(0, verify.status(), what + ": the copy is intact: " + verify.out());
         assertTrue(verify.out().startsWith(out + ": intact, truncated by replay-tool verify --repair of " + damaged),
                 what + ": " + verify.out());
@@ -176,13 +170,13 @@ class VerifyRepairTest {
         Files.write(file, bytes);
         Path out = Files.createDirectories(tmp.resolve("busy"));
         Files.writeString(out.resolve("notes.txt"), "mine");
-        Run refused = tool("verify", damaged.toString(), "--repair=" + out);
+        ToolRun refused = tool("verify", damaged.toString(), "--repair=" + out);
         assertEquals(1, refused.status());
         assertEquals("replay-tool: cannot repair " + damaged + ": " + out + " is not empty; give a new directory for"
                 + " the copy (nothing was written)\n", refused.err());
         assertEquals(List.of(out.resolve("notes.txt")), list(out));
 
-        Run inside = tool("verify", damaged.toString(), "--repair=" + damaged.resolve("fixed"));
+        ToolRun inside = tool("verify", damaged.toString(), "--repair=" + damaged.resolve("fixed"));
         assertEquals(1, inside.status());
         assertTrue(inside.err().contains("is inside the recording"), inside.err());
         assertFalse(Files.exists(damaged.resolve("fixed")));
@@ -195,7 +189,7 @@ class VerifyRepairTest {
     @Test
     void anIntactRecordingIsNotCopied() throws Exception {
         Path out = tmp.resolve("not-needed");
-        Run repair = tool("verify", sample.dir().toString(), "--repair=" + out);
+        ToolRun repair = tool("verify", sample.dir().toString(), "--repair=" + out);
         assertEquals(0, repair.status(), repair.err());
         assertEquals(sample.dir() + ": intact (" + sample.eventCount() + " events): nothing to cut; " + out
                 + " was not written\n", repair.out());
@@ -243,13 +237,7 @@ class VerifyRepairTest {
         return contents;
     }
 
-    private static Run tool(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine commandLine = ReplayTool.commandLine();
-        commandLine.setOut(new PrintWriter(out));
-        commandLine.setErr(new PrintWriter(err));
-        int status = commandLine.execute(args);
-        return new Run(status, out.toString(), err.toString());
+    private static ToolRun tool(String... args) {
+        return ToolRun.of(args);
     }
 }
