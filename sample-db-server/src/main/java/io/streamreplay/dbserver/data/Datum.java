@@ -17,30 +17,38 @@ import java.util.List;
  * The value of one column in one row: a sorted set of atoms, or a map (sorted keys, each with a value). A scalar is
  * a set of one. Atoms are {@link Long}, {@link Double}, {@link Boolean}, {@link String} or {@link java.util.UUID}.
  *
- * <p>Immutable; equal datums have equal keys and values in the same order.
+ * <p>Immutable; equal datums have equal keys and values in the same order. A set of one atom, the commonest value
+ * by far, is held as that atom alone (16 bytes on a 64-bit JVM with compressed pointers, not a datum of 24 and an
+ * array of 24); every other value as sorted arrays. Every way of making a datum goes through {@link #make}, so a
+ * value has one representation, and equality, hash and order are the same whichever way it was made.
  */
-public final class Datum {
+public abstract sealed class Datum {
 
     private static final Object[] NONE = {};
 
     /** The empty set. */
-    public static final Datum EMPTY_SET = new Datum(NONE, null);
+    public static final Datum EMPTY_SET = new Elements(NONE, null);
     /** The empty map. */
-    public static final Datum EMPTY_MAP = new Datum(NONE, NONE);
+    public static final Datum EMPTY_MAP = new Elements(NONE, NONE);
 
-    private final Object[] keys;
-    private final Object[] values;
-    private int hash;
-
-    private Datum(Object[] keys, Object[] values) {
-        this.keys = keys;
-        this.values = values;
+    private Datum() {
     }
 
     /** A set of one atom. */
     public static Datum of(Object atom) {
-        return new Datum(new Object[] {atom}, null);
+        return new Atom(atom);
     }
+
+    /** {@code keys} (and {@code values}, for a map), sorted and without duplicates, as a datum; owns the arrays. */
+    private static Datum make(Object[] keys, Object[] values) {
+        return values == null && keys.length == 1 ? new Atom(keys[0]) : new Elements(keys, values);
+    }
+
+    /** The keys (elements), sorted; the caller must not change the array. */
+    abstract Object[] keys();
+
+    /** The values of a map, in key order, or null for a set; the caller must not change the array. */
+    abstract Object[] values();
 
     /** The column's default: empty when {@code min} is 0, else one default atom (and default value). */
     public static Datum defaultFor(ColumnType type) {
@@ -48,7 +56,7 @@ public final class Datum {
             return type.isMap() ? EMPTY_MAP : EMPTY_SET;
         }
         Object key = type.key().type().defaultAtom();
-        return type.isMap() ? new Datum(new Object[] {key}, new Object[] {type.value().type().defaultAtom()})
+        return type.isMap() ? new Elements(new Object[] {key}, new Object[] {type.value().type().defaultAtom()})
                 : of(key);
     }
 
@@ -124,14 +132,17 @@ public final class Datum {
      * {@code Attempted to store N elements in TYPE.}
      */
     public void checkCount(ColumnType type) throws OvsdbException {
-        if (keys.length < type.min() || keys.length > type.max()) {
-            throw new OvsdbException("constraint violation", "Attempted to store " + keys.length + " elements in "
+        int n = size();
+        if (n < type.min() || n > type.max()) {
+            throw new OvsdbException("constraint violation", "Attempted to store " + n + " elements in "
                     + type.describe() + ".");
         }
     }
 
     /** Checks every atom (and value) against {@code type}'s constraints. */
     public void checkConstraints(ColumnType type) throws OvsdbException {
+        Object[] keys = keys();
+        Object[] values = values();
         for (int i = 0; i < keys.length; i++) {
             type.key().checkConstraints(keys[i]);
             if (values != null) {
@@ -141,43 +152,38 @@ public final class Datum {
     }
 
     /** The number of elements. */
-    public int size() {
-        return keys.length;
-    }
+    public abstract int size();
 
     public boolean isEmpty() {
-        return keys.length == 0;
+        return size() == 0;
     }
 
-    public boolean isMap() {
-        return values != null;
-    }
+    public abstract boolean isMap();
 
     /** The {@code i}-th key (or element) in sorted order. */
-    public Object key(int i) {
-        return keys[i];
-    }
+    public abstract Object key(int i);
 
     /** The {@code i}-th value of a map. */
-    public Object value(int i) {
-        return values[i];
-    }
+    public abstract Object value(int i);
 
     /** The single atom of a scalar. */
     public Object scalar() {
-        return keys[0];
+        return key(0);
     }
 
     /** The position of {@code key}, or a negative number. */
     public int find(Object key) {
-        return Arrays.binarySearch(keys, key, AtomicType::compare);
+        return Arrays.binarySearch(keys(), key, AtomicType::compare);
     }
 
     /** Whether every element (every pair, for maps) of {@code other} is in this. */
     public boolean includes(Datum other) {
-        for (int i = 0; i < other.keys.length; i++) {
-            int at = find(other.keys[i]);
-            if (at < 0 || (values != null && AtomicType.compare(values[at], other.values[i]) != 0)) {
+        Object[] values = values();
+        Object[] otherKeys = other.keys();
+        Object[] otherValues = other.values();
+        for (int i = 0; i < otherKeys.length; i++) {
+            int at = find(otherKeys[i]);
+            if (at < 0 || (values != null && AtomicType.compare(values[at], otherValues[i]) != 0)) {
                 return false;
             }
         }
@@ -186,9 +192,12 @@ public final class Datum {
 
     /** Whether no element (no pair, for maps) of {@code other} is in this. */
     public boolean excludes(Datum other) {
-        for (int i = 0; i < other.keys.length; i++) {
-            int at = find(other.keys[i]);
-            if (at >= 0 && (values == null || AtomicType.compare(values[at], other.values[i]) == 0)) {
+        Object[] values = values();
+        Object[] otherKeys = other.keys();
+        Object[] otherValues = other.values();
+        for (int i = 0; i < otherKeys.length; i++) {
+            int at = find(otherKeys[i]);
+            if (at >= 0 && (values == null || AtomicType.compare(values[at], otherValues[i]) == 0)) {
                 return false;
             }
         }
@@ -197,13 +206,17 @@ public final class Datum {
 
     /** This plus the elements of {@code other}; for maps, keys already present keep their values. */
     public Datum union(Datum other) {
+        Object[] keys = keys();
+        Object[] values = values();
+        Object[] otherKeys = other.keys();
+        Object[] otherValues = other.values();
         List<Object> newKeys = new ArrayList<>();
         List<Object> newValues = values == null ? null : new ArrayList<>();
-        for (int i = 0; i < other.keys.length; i++) {
-            if (find(other.keys[i]) < 0) {
-                newKeys.add(other.keys[i]);
+        for (int i = 0; i < otherKeys.length; i++) {
+            if (find(otherKeys[i]) < 0) {
+                newKeys.add(otherKeys[i]);
                 if (newValues != null) {
-                    newValues.add(other.values[i]);
+                    newValues.add(otherValues[i]);
                 }
             }
         }
@@ -219,7 +232,7 @@ public final class Datum {
             }
         }
         sortPairs(k, v);
-        return new Datum(k, v);
+        return make(k, v);
     }
 
     /**
@@ -227,12 +240,16 @@ public final class Datum {
      * pairs whose key and value both match, otherwise (a set of keys) every pair with one of those keys.
      */
     public Datum minus(Datum other) {
+        Object[] keys = keys();
+        Object[] values = values();
+        Object[] otherKeys = other.keys();
+        Object[] otherValues = other.values();
         boolean[] drop = new boolean[keys.length];
         int dropped = 0;
-        for (int i = 0; i < other.keys.length; i++) {
-            int at = find(other.keys[i]);
-            if (at >= 0 && !drop[at] && (other.values == null || values == null
-                    || AtomicType.compare(values[at], other.values[i]) == 0)) {
+        for (int i = 0; i < otherKeys.length; i++) {
+            int at = find(otherKeys[i]);
+            if (at >= 0 && !drop[at] && (otherValues == null || values == null
+                    || AtomicType.compare(values[at], otherValues[i]) == 0)) {
                 drop[at] = true;
                 dropped++;
             }
@@ -251,7 +268,7 @@ public final class Datum {
                 j++;
             }
         }
-        return new Datum(k, v);
+        return make(k, v);
     }
 
     /** A datum of the same kind with {@code newKeys} (and {@code newValues}), sorted; null if keys repeat. */
@@ -262,7 +279,7 @@ public final class Datum {
                 return null;
             }
         }
-        return new Datum(newKeys, newValues);
+        return make(newKeys, newValues);
     }
 
     /**
@@ -271,12 +288,16 @@ public final class Datum {
      * operation is its own inverse: {@code a.diff(a.diff(b))} is {@code b}, which is how a difference is applied.
      */
     public Datum diff(Datum next) {
+        Object[] keys = keys();
+        Object[] values = values();
+        Object[] nextKeys = next.keys();
+        Object[] nextValues = next.values();
         List<Object> k = new ArrayList<>();
         List<Object> v = values == null ? null : new ArrayList<>();
         int i = 0;
         int j = 0;
-        while (i < keys.length || j < next.keys.length) {
-            int c = i == keys.length ? 1 : j == next.keys.length ? -1 : AtomicType.compare(keys[i], next.keys[j]);
+        while (i < keys.length || j < nextKeys.length) {
+            int c = i == keys.length ? 1 : j == nextKeys.length ? -1 : AtomicType.compare(keys[i], nextKeys[j]);
             if (c < 0) {
                 k.add(keys[i]);
                 if (v != null) {
@@ -284,21 +305,21 @@ public final class Datum {
                 }
                 i++;
             } else if (c > 0) {
-                k.add(next.keys[j]);
+                k.add(nextKeys[j]);
                 if (v != null) {
-                    v.add(next.values[j]);
+                    v.add(nextValues[j]);
                 }
                 j++;
             } else {
-                if (v != null && AtomicType.compare(values[i], next.values[j]) != 0) {
-                    k.add(next.keys[j]);
-                    v.add(next.values[j]);
+                if (v != null && AtomicType.compare(values[i], nextValues[j]) != 0) {
+                    k.add(nextKeys[j]);
+                    v.add(nextValues[j]);
                 }
                 i++;
                 j++;
             }
         }
-        return new Datum(k.toArray(), v == null ? null : v.toArray());
+        return make(k.toArray(), v == null ? null : v.toArray());
     }
 
     /**
@@ -331,18 +352,22 @@ public final class Datum {
      * then element by element, keys before values.
      */
     public static int compare(Datum a, Datum b) {
-        if (a.keys.length != b.keys.length) {
-            return a.keys.length < b.keys.length ? -1 : 1;
+        if (a instanceof Atom x && b instanceof Atom y) {
+            return AtomicType.compare(x.atom, y.atom);
         }
-        for (int i = 0; i < a.keys.length; i++) {
-            int c = AtomicType.compare(a.keys[i], b.keys[i]);
+        int n = a.size();
+        if (n != b.size()) {
+            return n < b.size() ? -1 : 1;
+        }
+        for (int i = 0; i < n; i++) {
+            int c = AtomicType.compare(a.key(i), b.key(i));
             if (c != 0) {
                 return c;
             }
         }
-        if (a.values != null) {
-            for (int i = 0; i < a.values.length; i++) {
-                int c = AtomicType.compare(a.values[i], b.values[i]);
+        if (a.isMap()) {
+            for (int i = 0; i < n; i++) {
+                int c = AtomicType.compare(a.value(i), b.value(i));
                 if (c != 0) {
                     return c;
                 }
@@ -352,19 +377,7 @@ public final class Datum {
     }
 
     /** The estimated heap of {@link #toJson()}'s tree, in bytes ({@link TreeCost}), without building it. */
-    public long jsonCost() {
-        if (values == null && keys.length == 1) {
-            return atomCost(keys[0]);
-        }
-        long cost = 2 * TreeCost.ARRAY + 3 * TreeCost.ELEMENT + TreeCost.text(3) + keys.length * TreeCost.ELEMENT;
-        for (int i = 0; i < keys.length; i++) {
-            cost += atomCost(keys[i]);
-            if (values != null) {
-                cost += TreeCost.ARRAY + 2 * TreeCost.ELEMENT + atomCost(values[i]);
-            }
-        }
-        return cost;
-    }
+    public abstract long jsonCost();
 
     private static long atomCost(Object atom) {
         if (atom instanceof String text) {
@@ -377,42 +390,172 @@ public final class Datum {
     }
 
     /** The wire form: a bare atom for one element of a set, else {@code ["set",...]} or {@code ["map",...]}. */
-    public JsonNode toJson() {
-        if (values == null && keys.length == 1) {
-            return BaseType.atomToJson(keys[0]);
-        }
-        ArrayNode elements = Json.NODES.arrayNode(keys.length);
-        for (int i = 0; i < keys.length; i++) {
-            if (values == null) {
-                elements.add(BaseType.atomToJson(keys[i]));
-            } else {
-                elements.add(Json.NODES.arrayNode(2).add(BaseType.atomToJson(keys[i]))
-                        .add(BaseType.atomToJson(values[i])));
-            }
-        }
-        return Json.NODES.arrayNode(2).add(values == null ? "set" : "map").add(elements);
-    }
-
-    @Override
-    public boolean equals(Object other) {
-        if (this == other) {
-            return true;
-        }
-        return other instanceof Datum that && Arrays.equals(keys, that.keys) && Arrays.equals(values, that.values);
-    }
-
-    @Override
-    public int hashCode() {
-        int h = hash;
-        if (h == 0) {
-            h = 31 * Arrays.hashCode(keys) + Arrays.hashCode(values);
-            hash = h;
-        }
-        return h;
-    }
+    public abstract JsonNode toJson();
 
     @Override
     public String toString() {
         return Json.toText(toJson());
+    }
+
+    /**
+     * A set of one atom. Its hash is the one its arrays would have ({@code 31 * Arrays.hashCode({atom})}), so hashed
+     * collections of datums see the same hashes whichever representation holds a value.
+     */
+    private static final class Atom extends Datum {
+
+        private final Object atom;
+
+        Atom(Object atom) {
+            this.atom = atom;
+        }
+
+        @Override
+        Object[] keys() {
+            return new Object[] {atom};
+        }
+
+        @Override
+        Object[] values() {
+            return null;
+        }
+
+        @Override
+        public int size() {
+            return 1;
+        }
+
+        @Override
+        public boolean isMap() {
+            return false;
+        }
+
+        @Override
+        public Object key(int i) {
+            if (i != 0) {
+                throw new ArrayIndexOutOfBoundsException(i);
+            }
+            return atom;
+        }
+
+        @Override
+        public Object value(int i) {
+            throw new NullPointerException("a set has no values");
+        }
+
+        @Override
+        public Object scalar() {
+            return atom;
+        }
+
+        @Override
+        public int find(Object key) {
+            int c = AtomicType.compare(atom, key);
+            return c == 0 ? 0 : c < 0 ? -2 : -1;
+        }
+
+        @Override
+        public long jsonCost() {
+            return atomCost(atom);
+        }
+
+        @Override
+        public JsonNode toJson() {
+            return BaseType.atomToJson(atom);
+        }
+
+        @Override
+        public boolean equals(Object other) {
+            return this == other || (other instanceof Atom that && atom.equals(that.atom));
+        }
+
+        @Override
+        public int hashCode() {
+            return 31 * (31 + atom.hashCode());
+        }
+    }
+
+    /** Any other value: sorted keys, and for a map the values in the same order. */
+    private static final class Elements extends Datum {
+
+        private final Object[] keys;
+        private final Object[] values;
+        private int hash;
+
+        Elements(Object[] keys, Object[] values) {
+            this.keys = keys;
+            this.values = values;
+        }
+
+        @Override
+        Object[] keys() {
+            return keys;
+        }
+
+        @Override
+        Object[] values() {
+            return values;
+        }
+
+        @Override
+        public int size() {
+            return keys.length;
+        }
+
+        @Override
+        public boolean isMap() {
+            return values != null;
+        }
+
+        @Override
+        public Object key(int i) {
+            return keys[i];
+        }
+
+        @Override
+        public Object value(int i) {
+            return values[i];
+        }
+
+        @Override
+        public long jsonCost() {
+            long cost = 2 * TreeCost.ARRAY + 3 * TreeCost.ELEMENT + TreeCost.text(3) + keys.length * TreeCost.ELEMENT;
+            for (int i = 0; i < keys.length; i++) {
+                cost += atomCost(keys[i]);
+                if (values != null) {
+                    cost += TreeCost.ARRAY + 2 * TreeCost.ELEMENT + atomCost(values[i]);
+                }
+            }
+            return cost;
+        }
+
+        @Override
+        public JsonNode toJson() {
+            ArrayNode elements = Json.NODES.arrayNode(keys.length);
+            for (int i = 0; i < keys.length; i++) {
+                if (values == null) {
+                    elements.add(BaseType.atomToJson(keys[i]));
+                } else {
+                    elements.add(Json.NODES.arrayNode(2).add(BaseType.atomToJson(keys[i]))
+                            .add(BaseType.atomToJson(values[i])));
+                }
+            }
+            return Json.NODES.arrayNode(2).add(values == null ? "set" : "map").add(elements);
+        }
+
+        @Override
+        public boolean equals(Object other) {
+            return this == other || (other instanceof Elements that && Arrays.equals(keys, that.keys)
+                    && Arrays.equals(values, that.values));
+        }
+
+        @Override
+        public int hashCode() {
+            int h = hash;
+            if (h == 0) {
+                h = 31 * Arrays.hashCode(keys) + Arrays.hashCode(values);
+                hash = h;
+            }
+            return h;
+        }
     }
 }

@@ -4,15 +4,16 @@ import io.streamreplay.dbserver.schema.ColumnSchema;
 import io.streamreplay.dbserver.schema.TableSchema;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
 /**
- * The committed rows of one table, by UUID, with a hash map per unique index and the number of strong references
- * pointing at each row. Only a committing transaction changes it.
+ * The committed rows of one table, by UUID in insertion order, with a hash index per unique index and the number
+ * of strong references pointing at each row. Only a committing transaction changes it. Rows and indexes are held
+ * without an entry object per row ({@link TableRows}, {@link UniqueIndex}): a table may hold millions.
  *
  * <p>Loop thread only.
  */
@@ -20,8 +21,8 @@ public final class Table {
 
     private final TableSchema schema;
     private final Datum[] defaults;
-    private final Map<UUID, Row> rows = new LinkedHashMap<>();
-    private final List<Map<Object, UUID>> indexes = new ArrayList<>();
+    private final TableRows rows = new TableRows();
+    private final List<UniqueIndex> indexes = new ArrayList<>();
     private final Map<UUID, Integer> refCounts = new HashMap<>();
 
     public Table(TableSchema schema) {
@@ -30,8 +31,8 @@ public final class Table {
         for (ColumnSchema column : schema.columns()) {
             defaults[column.index()] = Datum.defaultFor(column.type());
         }
-        for (int i = 0; i < schema.indexes().size(); i++) {
-            indexes.add(new HashMap<>());
+        for (List<ColumnSchema> index : schema.indexes()) {
+            indexes.add(new UniqueIndex(index.stream().mapToInt(ColumnSchema::index).toArray()));
         }
     }
 
@@ -60,7 +61,7 @@ public final class Table {
 
     /** The committed rows, in insertion order. */
     public Collection<Row> rows() {
-        return rows.values();
+        return Collections.unmodifiableCollection(rows);
     }
 
     public int size() {
@@ -82,7 +83,8 @@ public final class Table {
 
     /** The committed row whose key in index {@code index} is {@code key}, or null. */
     public UUID findByIndex(int index, Object key) {
-        return indexes.get(index).get(key);
+        Row row = indexes.get(index).find(key);
+        return row == null ? null : row.uuid();
     }
 
     /** Strong references to row {@code uuid} from committed rows. */
@@ -102,8 +104,8 @@ public final class Table {
     /** Replaces {@code old} (null for an insert) by {@code row} (null for a delete). */
     void apply(Row old, Row row) {
         if (old != null) {
-            for (int i = 0; i < indexes.size(); i++) {
-                indexes.get(i).remove(indexKey(i, old), old.uuid());
+            for (UniqueIndex index : indexes) {
+                index.remove(old);
             }
         }
         if (row == null) {
@@ -111,9 +113,9 @@ public final class Table {
             refCounts.remove(old.uuid());
             return;
         }
-        rows.put(row.uuid(), row);
-        for (int i = 0; i < indexes.size(); i++) {
-            indexes.get(i).put(indexKey(i, row), row.uuid());
+        rows.put(row);
+        for (UniqueIndex index : indexes) {
+            index.put(row);
         }
     }
 }
