@@ -11,7 +11,7 @@ import java.util.UUID;
  * A table's committed rows by UUID, iterated in the order their UUIDs were first inserted (as a
  * {@link java.util.LinkedHashMap} would: replacing a row keeps its place, a deleted and re-inserted one goes last),
  * without an entry object per row. The rows sit in insertion order in one array (a deleted one leaves a hole until
- * the array is compacted); an open-addressing table of positions in that array finds a row by its UUID. About 15
+ * the array is compacted); an open-addressing table of positions in that array finds a row by its UUID. About 16
  * bytes per row instead of a linked hash map's 48.
  *
  * <p>Not thread-safe; an iterator fails with {@link ConcurrentModificationException} once the rows change.
