@@ -8,6 +8,8 @@
 #
 #   start="$(cpu_mark)"; ...the timed part...; others="$(cpu_others "$start" "$(cpu_mark)")"   # such as 0.03
 #   if cpu_disturbed "$others"; then ...warn...; fi
+#   cpu_own "$start" "$end"   # the CPU time the benchmark's own processes took, in ms: under load, a fairer
+#                             # measure of a short process's work than its wall time (10 ms resolution)
 #
 # OTHERS_CPU_MAX (cores, default 0.1) is the share above which a run counts as disturbed. On this 2-core machine,
 # with nothing else running, the system's own daemons and the tick-based accounting give 0.00 to 0.03 cores over a
@@ -40,6 +42,10 @@ cpu_mark() { # [ROOT-PID] -> "WALL-TICKS BUSY-TICKS OWN-TICKS" (clock ticks; own
 cpu_others() { # START-MARK END-MARK -> other processes' CPU in cores over the interval, such as 0.03
   echo "$1 $2" | awk '{ wall = $4 - $1; others = ($5 - $2) - ($6 - $3); if (others < 0) others = 0
     printf "%.2f\n", (wall > 0 ? others / wall : 0) }'
+}
+
+cpu_own() { # START-MARK END-MARK -> the CPU time of the benchmark's own tree over the interval, in milliseconds
+  echo "$1 $2" | awk -v hz="$(getconf CLK_TCK)" '{ printf "%d\n", ($6 - $3) * 1000 / hz }'
 }
 
 cpu_disturbed() { # CORES -> status 0 when other processes took more than OTHERS_CPU_MAX cores

@@ -9,6 +9,8 @@
 #   recording   the recording's manifest is read
 #   first event the first replayed event is logged
 #   exit        the process has exited (wall time)
+#   cpu         the CPU time the replay took, all its threads (others-cpu.sh; 10 ms resolution): what to compare
+#               when other processes shared the machine
 # "A=options" sets are word-split; a set may start with the path of the java to run it (default: $JAVA, or java).
 # A placeholder in a set is replaced by a class-data archive the script makes once for that set, from one replay of
 # the recording with the set's other options: a dynamic one (-XX:ArchiveClassesAtExit) for %ARCHIVE%, a static one
@@ -20,7 +22,7 @@
 # Usage: benchmarks/startup.sh RUNS RECORDING-DIR PRISTINE-DB SERVER-JAR LABEL="JVM OPTIONS" [LABEL="..." ...]
 set -euo pipefail
 if [ $# -lt 5 ]; then
-  sed -n '2,20p' "$0" >&2
+  sed -n '2,22p' "$0" >&2
   exit 2
 fi
 runs="$1"; recording="$(realpath "$2")"; pristine="$(realpath "$3")"; jar="$(realpath "$4")"; shift 4
@@ -92,7 +94,8 @@ for ((r = 0; r < runs; r++)); do
     # shellcheck disable=SC2086
     replay "$java" $options -Xlog:class+load:file="$work/classes.log":time,uptime
     end="$(date +%s%3N)"
-    others="$(cpu_others "$mark" "$(cpu_mark)")"
+    mark_end="$(cpu_mark)"
+    others="$(cpu_others "$mark" "$mark_end")"
     log="$work/classes.log"
     first_line="$(head -1 "$log")"
     jvm_start=$(( $(ms "$(echo "$first_line" | cut -d'[' -f2 | cut -d']' -f1)") \
@@ -101,10 +104,10 @@ for ((r = 0; r < runs; r++)); do
       grep -m1 "$1" "$log" | cut -d'[' -f3 | cut -d's' -f1 | awk '{printf "%d", $1 * 1000}'
     }
     event="$(grep -m1 'replayed:' "$work/run/out.txt" | cut -c1-23)"
-    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$label" "$(uptime '\] io.streamreplay.dbserver.SampleDbServer ')" \
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$label" "$(uptime '\] io.streamreplay.dbserver.SampleDbServer ')" \
       "$(uptime '\] picocli.CommandLine ')" "$(uptime 'GroupValidationResult ')" \
       "$(uptime '\] io.streamreplay.replay.Manifest ')" "$(( $(ms "${event}Z") - jvm_start ))" \
-      "$(( end - start ))" "$others" "$((r + 1))" >> "$results"
+      "$(( end - start ))" "$(cpu_own "$mark" "$mark_end")" "$others" "$((r + 1))" >> "$results"
     echo "run $((r + 1))/$runs $label (others: $others cores)" >&2
   done
 done
@@ -115,7 +118,7 @@ python3 - "$results" "$OTHERS_CPU_MAX" "${sets[@]}" <<'PY'
 import statistics, sys
 rows = [line.split("\t") for line in open(sys.argv[1]).read().splitlines()]
 labels = [s.split("=", 1)[0] for s in sys.argv[3:]]
-names = ["main", "logging", "options", "recording", "first event", "exit"]
+names = ["main", "logging", "options", "recording", "first event", "exit", "cpu"]
 print("| options | " + " | ".join(names) + " | others, cores |")
 print("| --- |" + " --- |" * (len(names) + 1))
 for label in labels:
@@ -123,10 +126,10 @@ for label in labels:
     for k in range(len(names)):
         values = [int(r[k + 1]) for r in rows if r[0] == label]
         cells.append(f"{statistics.median(values):.0f} [{min(values)}..{max(values)}]")
-    others = [float(r[7]) for r in rows if r[0] == label]
+    others = [float(r[8]) for r in rows if r[0] == label]
     cells.append(f"{statistics.median(others):.2f} [{min(others):.2f}..{max(others):.2f}]")
     print(f"| {label} | " + " | ".join(cells) + " |")
-disturbed = [f"{r[0]} run {r[8]} ({float(r[7]):.2f})" for r in rows if float(r[7]) > float(sys.argv[2])]
+disturbed = [f"{r[0]} run {r[9]} ({float(r[8]):.2f})" for r in rows if float(r[8]) > float(sys.argv[2])]
 if disturbed:
     print(f"WARNING: other processes took more than {sys.argv[2]} cores during " + ", ".join(disturbed)
           + ": those runs shared the machine and are slower than it can do")

@@ -66,6 +66,10 @@ public final class EndToEnd {
         this.clientJar = clientJar;
         this.work = work;
         this.othersCpu = othersCpu;
+        if (Runtime.version().feature() >= 25) { // as bin/sample-db-server runs it on JDK 25 or newer
+            replayJvm.add("-XX:+UseCompactObjectHeaders");
+            liveJvm.add("-XX:+UseCompactObjectHeaders");
+        }
     }
 
     public static void main(String[] args) throws Exception {
@@ -120,8 +124,10 @@ public final class EndToEnd {
         replayJvm.add("-XX:DumpLoadedClassList=" + classes);
         run(Server.OURS, "standard", 2000, 2);
         replayJvm.remove(replayJvm.size() - 1);
-        exec(work, List.of(java(), "-Xshare:dump", "-XX:SharedClassListFile=" + classes,
+        List<String> dump = new ArrayList<>(List.of(java(), "-Xshare:dump", "-XX:SharedClassListFile=" + classes,
                 "-XX:SharedArchiveFile=" + archive, "-Xlog:cds=off", "-cp", serverJar.toString()));
+        dump.addAll(1, liveJvm); // the archive must be made with the options it is used with
+        exec(work, dump);
         replayJvm.add("-XX:SharedArchiveFile=" + archive);
         liveJvm.addAll(List.of("-Xlog:cds=off", "-XX:SharedArchiveFile=" + archive));
     }
