@@ -11,10 +11,9 @@
 #   cpu_own "$start" "$end"   # the CPU time the benchmark's own processes took, in ms: under load, a fairer
 #                             # measure of a short process's work than its wall time (10 ms resolution)
 #
-# OTHERS_CPU_MAX (cores, default 0.1) is the share above which a run counts as disturbed. On this 2-core machine,
-# with nothing else running, the system's own daemons and the tick-based accounting give 0.00 to 0.03 cores over a
-# run of one second or more; a build beside the benchmark takes 0.5 to 2 cores. 0.1 cores is 5 % of the machine: a
-# run below it lost at most that much to others.
+# OTHERS_CPU_MAX (cores, default 0.1) is the share above which a run counts as disturbed: 5 % of a 2-core machine,
+# well above what the measure cannot resolve (10 ms ticks: 0.01 cores over a one-second part) and well below what a
+# build beside the benchmark takes (0.5 to 2 cores). A run below it lost at most that much to others.
 OTHERS_CPU_MAX="${OTHERS_CPU_MAX:-0.1}"
 
 cpu_mark() { # [ROOT-PID] -> "WALL-TICKS BUSY-TICKS OWN-TICKS" (clock ticks; own: the tree under ROOT, default $$)
