@@ -4,7 +4,8 @@
 # shared the machine with another build. Instead: the machine's busy time (/proc/stat: user, nice, system, irq,
 # softirq, steal) minus the CPU time of the benchmark's own process tree (the script's shell and every process under
 # it, /proc/PID/stat: utime + stime of the living, cutime + cstime for the children they have reaped), over the wall
-# time between two marks, in cores. A process that leaves the tree (a daemon that detaches) counts as another's.
+# time between two marks, in cores. A process that leaves the tree (a daemon that detaches) counts as another's
+# unless its PID is given to cpu_mark as a root of its own.
 #
 #   start="$(cpu_mark)"; ...the timed part...; others="$(cpu_others "$start" "$(cpu_mark)")"   # such as 0.03
 #   if cpu_disturbed "$others"; then ...warn...; fi
@@ -16,12 +17,13 @@
 # build beside the benchmark takes (0.5 to 2 cores). A run below it lost at most that much to others.
 OTHERS_CPU_MAX="${OTHERS_CPU_MAX:-0.1}"
 
-cpu_mark() { # [ROOT-PID] -> "WALL-TICKS BUSY-TICKS OWN-TICKS" (clock ticks; own: the tree under ROOT, default $$)
-  local root="${1:-$$}"
+cpu_mark() { # [ROOT-PID...] -> "WALL-TICKS BUSY-TICKS OWN-TICKS" (clock ticks; own: the trees under the ROOTs,
+  local roots="${*:-$$}"       # default $$)
   {
     cat /proc/uptime /proc/stat
     cat /proc/[0-9]*/stat 2> /dev/null || true  # processes come and go while this reads
-  } | awk -v root="$root" -v hz="$(getconf CLK_TCK)" '
+  } | awk -v roots="$roots" -v hz="$(getconf CLK_TCK)" '
+    BEGIN { split(roots, r, " "); for (i in r) root[r[i]] = 1 }
     NR == 1 { wall = $1 * hz; next }
     $1 == "cpu" { busy = $2 + $3 + $4 + $7 + $8 + $9; next }
     /^[0-9]+ \(/ {
@@ -31,8 +33,8 @@ cpu_mark() { # [ROOT-PID] -> "WALL-TICKS BUSY-TICKS OWN-TICKS" (clock ticks; own
     }
     END {
       for (pid in cpu) {
-        for (p = pid; p != "" && p != 0 && p != root; p = parent[p]) {}
-        if (p == root) own += cpu[pid]
+        for (p = pid; p != "" && p != 0 && !(p in root); p = parent[p]) {}
+        if (p in root) own += cpu[pid]
       }
       printf "%d %d %d\n", wall, busy, own
     }'
