@@ -4,7 +4,8 @@
 # standard workload with monitors, then the recording driven against a fresh ovsdb-server and a fresh
 # sample-db-server (each started from copies of the databases as they were before the workload), at the recorded
 # pace and as fast as each answers. Prints the recording's size and plan, then each drive's report; every drive must
-# end with no divergence (exit status 0). Builds what it needs.
+# end with no divergence (exit status 0), and the CPU other processes took during it (others-cpu.sh), with a warning
+# above OTHERS_CPU_MAX cores. Builds what it needs.
 #
 # Usage: benchmarks/drive-large.sh [TRANSACTIONS [CONNECTIONS [WORK-DIR]]]
 #   TRANSACTIONS  transactions of the bench (default 50000)
@@ -12,6 +13,8 @@
 #   WORK-DIR      where the databases, logs and recording go (default: a temporary directory)
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
+# shellcheck source=benchmarks/others-cpu.sh
+. "$root/benchmarks/others-cpu.sh"
 transactions="${1:-50000}"
 connections="${2:-8}"
 work="${3:-$(mktemp -d -t drive-large.XXXXXX)}"
@@ -29,6 +32,14 @@ pids=()
 cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2> /dev/null || true; done; }
 trap cleanup EXIT
 await() { for _ in $(seq 300); do [ -S "$1" ] && return 0; sleep 0.1; done; echo "no socket $1" >&2; exit 2; }
+others_since() { # START-MARK [PID...] -> prints the others' share since the mark, warns above OTHERS_CPU_MAX
+  local others
+  others="$(cpu_others "$1" "$(cpu_mark "$$" "${@:2}")")"
+  echo "others: $others cores"
+  if cpu_disturbed "$others"; then
+    echo "WARNING: other processes took more than $OTHERS_CPU_MAX cores: this drive shared the machine"
+  fi
+}
 
 "${client[@]}" bench --print-schema > kv.ovsschema
 ovsdb-tool create conf.pristine.db /usr/share/openvswitch/vswitch.ovsschema
@@ -62,8 +73,11 @@ echo "recording: $(du -sb recording | cut -f1) bytes"
 for pace in real max; do
   ovs "ovs-$pace"
   echo "== ovsdb-server, --pace=$pace"
+  ovsdb="$(cat "ovs-$pace"/ovsdb.pid)"  # detached: outside this script's process tree
+  start="$(cpu_mark "$$" "$ovsdb")"
   /usr/bin/time -f "wall %e s, drive's peak RSS %M KiB" "${tool[@]}" drive recording \
     --target=unix:"$PWD/ovs-$pace"/db.sock --pace=$pace --no-progress
+  others_since "$start" "$ovsdb"
   ovs-appctl -t "$PWD/ovs-$pace"/ovsdb.ctl exit
 
   mkdir -p "sample-$pace" && cp conf.pristine.db "sample-$pace"/conf.db && cp kv.pristine.db "sample-$pace"/kv.db
@@ -72,7 +86,9 @@ for pace in real max; do
   pids+=($!)
   await "sample-$pace"/db.sock
   echo "== sample-db-server, --pace=$pace"
+  start="$(cpu_mark)"
   /usr/bin/time -f "wall %e s, drive's peak RSS %M KiB" "${tool[@]}" drive recording \
     --target=unix:"$PWD/sample-$pace"/db.sock --pace=$pace --no-progress
+  others_since "$start"
   "${client[@]}" control -t "$PWD/sample-$pace"/ctl exit
 done

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # End-to-end comparison of sample-db-server and Open vSwitch's ovsdb-server on the bench presets: live,
-# recording and replay, side by side, medians with their range over several runs in alternating order, and a
-# warning when the load average was above 1 during a run. Builds what it needs and installs Open vSwitch (and GNU
-# time) when missing.
+# recording and replay, side by side, medians with their range over several runs in alternating order, the CPU
+# other processes took during each run (others-cpu.sh) and a warning naming every run where that exceeded
+# OTHERS_CPU_MAX cores. Builds what it needs and installs Open vSwitch (and GNU time) when missing.
 #
 # Usage: benchmarks/e2e.sh [RUNS [SIZES [CONNECTIONS [PRESETS [WORK-DIR]]]]]
 #   RUNS         runs per server and configuration (default 5)
@@ -37,4 +37,4 @@ echo "work directory: $work"
 echo "load average at the start: $(cut -d' ' -f1-3 /proc/loadavg)"
 exec java -cp "$root/benchmarks/target/benchmarks.jar" io.streamreplay.benchmarks.EndToEnd \
   "$root/sample-db-server/target/sample-db-server.jar" "$root/sample-client/target/sample-client.jar" \
-  "$work" "$runs" "$sizes" "$connections" "$presets" "${SERVERS:-ours,ovs}"
+  "$work" "$runs" "$sizes" "$connections" "$presets" "${SERVERS:-ours,ovs}" "$root/benchmarks/others-cpu.sh"

@@ -3,8 +3,9 @@
 # upstream, sample-client bench as the client, directly and through the proxy (and through the proxy recording),
 # in alternating order, at each connection count. Prints per configuration the medians and the spread (min..max)
 # of throughput and request latency, the latency the proxy adds (p50, p99: proxy minus direct, pair by pair) and the
-# throughput ratio. Each run starts ovsdb-server afresh on an empty database, so that no run inherits the rows of
-# the one before. Builds what it needs; installs Open vSwitch when missing.
+# throughput ratio, with the CPU other processes took during the runs (others-cpu.sh) and a warning naming every run
+# where that exceeded OTHERS_CPU_MAX cores. Each run starts ovsdb-server afresh on an empty database, so that no run
+# inherits the rows of the one before. Builds what it needs; installs Open vSwitch when missing.
 #
 # Usage: benchmarks/proxy-overhead.sh [RUNS [TRANSACTIONS [CONNECTIONS [WORK-DIR]]]]
 #   RUNS          pairs of runs per configuration (default 5)
@@ -13,6 +14,8 @@
 #   WORK-DIR      where the database, logs and recording go (default: a temporary directory)
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
+# shellcheck source=benchmarks/others-cpu.sh
+. "$root/benchmarks/others-cpu.sh"
 runs="${1:-5}"
 transactions="${2:-20000}"
 connections="${3:-1,8}"
@@ -91,13 +94,16 @@ for c in ${connections//,/ }; do
         recording) target="tcp:127.0.0.1:$recording" ;;
       esac
       fresh_server
+      start="$(cpu_mark)"
       out=$("${client[@]}" bench "$target" -n "$transactions" --connections "$c" --json --no-progress)
-      echo "{\"mode\":\"$mode\",\"connections\":$c,\"run\":$run,\"result\":$out}" >> "$results"
+      others="$(cpu_others "$start" "$(cpu_mark)")"
+      echo "{\"mode\":\"$mode\",\"connections\":$c,\"run\":$run,\"others\":$others,\"result\":$out}" \
+        >> "$results"
     done
   done
 done
 
-python3 - "$results" <<'PYTHON'
+python3 - "$results" "$OTHERS_CPU_MAX" <<'PYTHON'
 import json, statistics, sys
 rows = [json.loads(line) for line in open(sys.argv[1])]
 def runs(mode, c):
@@ -106,14 +112,16 @@ def spread(values, fmt):
     return (fmt % statistics.median(values)) + " (" + (fmt % min(values)) + ".." + (fmt % max(values)) + ")"
 errors = sum(r["result"]["errors"] for r in rows)
 print()
-print("%-11s %5s  %-26s %-24s %-24s" % ("mode", "conns", "transactions/s", "p50 ms", "p99 ms"))
+print("%-11s %5s  %-26s %-24s %-24s %-20s" % ("mode", "conns", "transactions/s", "p50 ms", "p99 ms",
+                                             "others, cores"))
 for c in sorted({r["connections"] for r in rows}):
     for mode in ("direct", "proxy", "recording"):
         rs = runs(mode, c)
-        print("%-11s %5d  %-26s %-24s %-24s" % (mode, c,
+        print("%-11s %5d  %-26s %-24s %-24s %-20s" % (mode, c,
               spread([r["result"]["transactions_per_second"] for r in rs], "%.0f"),
               spread([r["result"]["latency_ms"]["p50"] for r in rs], "%.3f"),
-              spread([r["result"]["latency_ms"]["p99"] for r in rs], "%.3f")))
+              spread([r["result"]["latency_ms"]["p99"] for r in rs], "%.3f"),
+              spread([r["others"] for r in rs], "%.2f")))
 print()
 print("cost against a direct connection, pair by pair: median (min..max)")
 for c in sorted({r["connections"] for r in rows}):
@@ -127,4 +135,9 @@ for c in sorted({r["connections"] for r in rows}):
               spread(p50, "%.0f"), spread(p99, "%.0f"), spread(ratio, "%.3f")))
 print()
 print("failed transactions in all runs: %d" % errors)
+disturbed = ["%s C=%d run %d (%.2f)" % (r["mode"], r["connections"], r["run"], r["others"]) for r in rows
+             if r["others"] > float(sys.argv[2])]
+if disturbed:
+    print("WARNING: other processes took more than %s cores during %s: those runs shared the machine and are"
+          " slower than it can do" % (sys.argv[2], ", ".join(disturbed)))
 PYTHON

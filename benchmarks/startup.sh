@@ -9,34 +9,77 @@
 #   recording   the recording's manifest is read
 #   first event the first replayed event is logged
 #   exit        the process has exited (wall time)
-# "A=options" sets are word-split; %ARCHIVE% in them is replaced by a class-data archive the script makes once
-# from one replay of the recording: a dynamic one (-XX:ArchiveClassesAtExit) for %ARCHIVE%, a static one
-# (-Xshare:dump from the loaded-class list) for %STATIC%.
+#   cpu         the CPU time the replay took, all its threads (others-cpu.sh; 10 ms resolution): what to compare
+#               when other processes shared the machine
+# "A=options" sets are word-split; a set may start with the path of the java to run it (default: $JAVA, or java).
+# A placeholder in a set is replaced by a class-data archive the script makes once for that set, from one replay of
+# the recording with the set's other options: a dynamic one (-XX:ArchiveClassesAtExit) for %ARCHIVE%, a static one
+# (-Xshare:dump from the loaded-class list) for %STATIC%, and an AOT cache (JDK 24 or newer: -XX:AOTMode=record, then
+# -XX:AOTMode=create, as bin/sample-db-server makes it) for %AOT%.
+# Beside each set: the CPU other processes took during its runs, in cores (others-cpu.sh), and a warning naming
+# every run where that exceeded OTHERS_CPU_MAX.
 #
 # Usage: benchmarks/startup.sh RUNS RECORDING-DIR PRISTINE-DB SERVER-JAR LABEL="JVM OPTIONS" [LABEL="..." ...]
 set -euo pipefail
 if [ $# -lt 5 ]; then
-  sed -n '2,16p' "$0" >&2
+  sed -n '2,22p' "$0" >&2
   exit 2
 fi
 runs="$1"; recording="$(realpath "$2")"; pristine="$(realpath "$3")"; jar="$(realpath "$4")"; shift 4
 sets=("$@")
+default_java="${JAVA:-java}"
+# shellcheck source=benchmarks/others-cpu.sh
+. "$(dirname "$0")/others-cpu.sh"
 work="$(mktemp -d -t streamreplay-startup.XXXXXX)"
 results="$work/results.tsv"
 : > "$results"
 
-replay() { # options... (the replay of the recording in $work/run)
+replay() { # java options... (the replay of the recording in $work/run)
+  local java="$1"; shift
   rm -rf "$work/run" && mkdir -p "$work/run" && cp "$pristine" "$work/run/kv.db"
   # The recorded command line's paths are replaced by the recording's: a replay needs no server socket.
-  (cd "$work/run" && java "$@" -jar "$jar" kv.db --replay="$recording" --log-file=server.log > out.txt 2>&1)
+  (cd "$work/run" && "$java" "$@" -jar "$jar" kv.db --replay="$recording" --log-file=server.log > out.txt 2>&1)
 }
 
-echo "making the class-data archives (once, not measured)..." >&2
-replay -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xlog:cds=off -Xlog:cds+dynamic=off \
-  -XX:ArchiveClassesAtExit="$work/dynamic.jsa"
-replay -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:DumpLoadedClassList="$work/classes.lst"
-java -Xshare:dump -XX:SharedClassListFile="$work/classes.lst" -XX:SharedArchiveFile="$work/static.jsa" \
-  -XX:+UseSerialGC -Xlog:cds=off -cp "$jar" > "$work/dump.out" 2>&1
+split_set() { # set number -> label, java, options (placeholders replaced by its archives), bare (options without)
+  label="${1%%=*}"
+  options="${1#*=}"
+  java="$default_java"
+  case "$options" in
+    /*) java="${options%% *}"; options="${options#"$java"}" ;;
+  esac
+  local dir="$work/set-$2" word
+  bare=()
+  for word in $options; do
+    case "$word" in *%*) ;; *) bare+=("$word") ;; esac
+  done
+  options="${options//%ARCHIVE%/$dir/dynamic.jsa}"
+  options="${options//%STATIC%/$dir/static.jsa}"
+  options="${options//%AOT%/$dir/replay.aot}"
+}
+
+echo "making the class-data archives (once per set, not measured)..." >&2
+for ((i = 0; i < ${#sets[@]}; i++)); do
+  split_set "${sets[i]}" "$i"
+  dir="$work/set-$i"
+  mkdir -p "$dir"
+  case "${sets[i]}" in
+    *%ARCHIVE%*)
+      replay "$java" "${bare[@]}" -Xlog:cds=off -Xlog:cds+dynamic=off -XX:ArchiveClassesAtExit="$dir/dynamic.jsa" ;;
+  esac
+  case "${sets[i]}" in
+    *%STATIC%*)
+      replay "$java" "${bare[@]}" -XX:DumpLoadedClassList="$dir/classes.lst"
+      "$java" "${bare[@]}" -Xshare:dump -XX:SharedClassListFile="$dir/classes.lst" \
+        -XX:SharedArchiveFile="$dir/static.jsa" -Xlog:cds=off -cp "$jar" > "$dir/dump.out" 2>&1 ;;
+  esac
+  case "${sets[i]}" in
+    *%AOT%*)
+      replay "$java" "${bare[@]}" -XX:AOTMode=record -XX:AOTConfiguration="$dir/aot.conf"
+      "$java" "${bare[@]}" -XX:AOTMode=create -XX:AOTConfiguration="$dir/aot.conf" -XX:AOTCache="$dir/replay.aot" \
+        -cp "$jar" > "$dir/aot.out" 2>&1 ;;
+  esac
+done
 
 ms() { # ISO timestamp -> epoch milliseconds
   date -d "$1" +%s%3N
@@ -44,15 +87,15 @@ ms() { # ISO timestamp -> epoch milliseconds
 
 for ((r = 0; r < runs; r++)); do
   for ((i = 0; i < ${#sets[@]}; i++)); do
-    entry="${sets[(i + r) % ${#sets[@]}]}"
-    label="${entry%%=*}"
-    options="${entry#*=}"
-    options="${options//%ARCHIVE%/$work/dynamic.jsa}"
-    options="${options//%STATIC%/$work/static.jsa}"
+    k=$(( (i + r) % ${#sets[@]} ))
+    split_set "${sets[k]}" "$k"
+    mark="$(cpu_mark)"
     start="$(date +%s%3N)"
     # shellcheck disable=SC2086
-    replay $options -Xlog:class+load:file="$work/classes.log":time,uptime
+    replay "$java" $options -Xlog:class+load:file="$work/classes.log":time,uptime
     end="$(date +%s%3N)"
+    mark_end="$(cpu_mark)"
+    others="$(cpu_others "$mark" "$mark_end")"
     log="$work/classes.log"
     first_line="$(head -1 "$log")"
     jvm_start=$(( $(ms "$(echo "$first_line" | cut -d'[' -f2 | cut -d']' -f1)") \
@@ -61,27 +104,33 @@ for ((r = 0; r < runs; r++)); do
       grep -m1 "$1" "$log" | cut -d'[' -f3 | cut -d's' -f1 | awk '{printf "%d", $1 * 1000}'
     }
     event="$(grep -m1 'replayed:' "$work/run/out.txt" | cut -c1-23)"
-    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$label" "$(uptime '\] io.streamreplay.dbserver.SampleDbServer ')" \
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$label" "$(uptime '\] io.streamreplay.dbserver.SampleDbServer ')" \
       "$(uptime '\] picocli.CommandLine ')" "$(uptime 'GroupValidationResult ')" \
       "$(uptime '\] io.streamreplay.replay.Manifest ')" "$(( $(ms "${event}Z") - jvm_start ))" \
-      "$(( end - start ))" >> "$results"
-    echo "run $((r + 1))/$runs $label (load average $(cut -d' ' -f1 /proc/loadavg))" >&2
+      "$(( end - start ))" "$(cpu_own "$mark" "$mark_end")" "$others" "$((r + 1))" >> "$results"
+    echo "run $((r + 1))/$runs $label (others: $others cores)" >&2
   done
 done
 
-echo "machine: $(nproc) cores, $(java -version 2>&1 | head -1), load average now $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "machine: $(nproc) cores, $("$default_java" -version 2>&1 | head -1), load average now $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "uptime in ms at each milestone, median [min..max] of $runs runs"
-python3 - "$results" "${sets[@]}" <<'PY'
+python3 - "$results" "$OTHERS_CPU_MAX" "${sets[@]}" <<'PY'
 import statistics, sys
 rows = [line.split("\t") for line in open(sys.argv[1]).read().splitlines()]
-labels = [s.split("=", 1)[0] for s in sys.argv[2:]]
-names = ["main", "logging", "options", "recording", "first event", "exit"]
-print("| options | " + " | ".join(names) + " |")
-print("| --- |" + " --- |" * len(names))
+labels = [s.split("=", 1)[0] for s in sys.argv[3:]]
+names = ["main", "logging", "options", "recording", "first event", "exit", "cpu"]
+print("| options | " + " | ".join(names) + " | others, cores |")
+print("| --- |" + " --- |" * (len(names) + 1))
 for label in labels:
     cells = []
     for k in range(len(names)):
         values = [int(r[k + 1]) for r in rows if r[0] == label]
         cells.append(f"{statistics.median(values):.0f} [{min(values)}..{max(values)}]")
+    others = [float(r[8]) for r in rows if r[0] == label]
+    cells.append(f"{statistics.median(others):.2f} [{min(others):.2f}..{max(others):.2f}]")
     print(f"| {label} | " + " | ".join(cells) + " |")
+disturbed = [f"{r[0]} run {r[9]} ({float(r[8]):.2f})" for r in rows if float(r[8]) > float(sys.argv[2])]
+if disturbed:
+    print(f"WARNING: other processes took more than {sys.argv[2]} cores during " + ", ".join(disturbed)
+          + ": those runs shared the machine and are slower than it can do")
 PY

@@ -18,10 +18,12 @@ import java.util.function.ToDoubleFunction;
  * The end-to-end comparison of sample-db-server and Open vSwitch's ovsdb-server, run by {@code benchmarks/e2e.sh}:
  * for each preset, size and connection count, each server is run live, recording and replaying, with the same
  * client ({@code sample-client bench --preset=P} plus one monitor), several times in alternating order; the tables
- * show medians with the range, and warn when the machine's load average was above 1 during a run.
+ * show medians with the range, and warn when other processes took more than a share of the machine's CPU during a
+ * run ({@link OthersCpu}).
  *
- * <p>Usage: {@code EndToEnd SERVER-JAR CLIENT-JAR WORK-DIR RUNS SIZES CONNECTIONS PRESETS [SERVERS]}, where SIZES,
- * CONNECTIONS, PRESETS and SERVERS are comma-separated lists (SERVERS: {@code ours}, {@code ovs}; default both).
+ * <p>Usage: {@code EndToEnd SERVER-JAR CLIENT-JAR WORK-DIR RUNS SIZES CONNECTIONS PRESETS SERVERS OTHERS-CPU-SCRIPT},
+ * where SIZES, CONNECTIONS, PRESETS and SERVERS are comma-separated lists (SERVERS: {@code ours}, {@code ovs}) and
+ * OTHERS-CPU-SCRIPT is the path of {@code benchmarks/others-cpu.sh}.
  */
 public final class EndToEnd {
 
@@ -38,6 +40,7 @@ public final class EndToEnd {
     private final List<String> replayJvm = new ArrayList<>(REPLAY_JVM);
     /** The JVM options of our live runs: what bin/sample-db-server uses live. */
     private final List<String> liveJvm = new ArrayList<>(LIVE_JVM);
+    private final OthersCpu othersCpu;
 
     /** One server implementation under test. */
     private enum Server {
@@ -50,32 +53,34 @@ public final class EndToEnd {
         }
     }
 
-    /** The figures of one run of one server; the load averages are the highest 1-minute one seen during it. */
+    /**
+     * The figures of one run of one server; {@code others}: the most CPU, in cores, that other processes took during
+     * one of its three timed parts (live, recording, replay).
+     */
     private record Run(double liveSeconds, double liveTps, double recordSeconds, double recordTps,
-            double replaySeconds, long recordingBytes, long replayRssKb, boolean sameDatabase, double load) {
+            double replaySeconds, long recordingBytes, long replayRssKb, boolean sameDatabase, double others) {
     }
 
-    /** The machine's 1-minute load average, from {@code /proc/loadavg}. */
-    private static double loadAverage() throws java.io.IOException {
-        return Double.parseDouble(Files.readString(Path.of("/proc/loadavg")).split(" ")[0]);
-    }
-
-    private EndToEnd(Path serverJar, Path clientJar, Path work) {
+    private EndToEnd(Path serverJar, Path clientJar, Path work, OthersCpu othersCpu) {
         this.serverJar = serverJar;
         this.clientJar = clientJar;
         this.work = work;
+        this.othersCpu = othersCpu;
+        if (Runtime.version().feature() >= 25) { // as bin/sample-db-server runs it on JDK 25 or newer
+            replayJvm.add("-XX:+UseCompactObjectHeaders");
+            liveJvm.add("-XX:+UseCompactObjectHeaders");
+        }
     }
 
     public static void main(String[] args) throws Exception {
         EndToEnd e2e = new EndToEnd(Path.of(args[0]).toAbsolutePath(), Path.of(args[1]).toAbsolutePath(),
-                Path.of(args[2]).toAbsolutePath());
+                Path.of(args[2]).toAbsolutePath(), new OthersCpu(Path.of(args[8])));
         int runs = Integer.parseInt(args[3]);
         int[] sizes = Arrays.stream(args[4].split(",")).mapToInt(Integer::parseInt).toArray();
         int[] connections = Arrays.stream(args[5].split(",")).mapToInt(Integer::parseInt).toArray();
         String[] presets = args[6].split(",");
-        List<Server> servers = args.length < 8 ? List.of(Server.values())
-                : Arrays.stream(args[7].split(",")).map(name -> Server.valueOf(name.toUpperCase(Locale.ROOT)))
-                        .toList();
+        List<Server> servers = Arrays.stream(args[7].split(","))
+                .map(name -> Server.valueOf(name.toUpperCase(Locale.ROOT))).toList();
         Files.createDirectories(e2e.work);
         if (servers.contains(Server.OURS)) {
             e2e.archiveClasses();
@@ -93,12 +98,13 @@ public final class EndToEnd {
                             java.util.Collections.reverse(order);
                         }
                         for (Server server : order) {
-                            System.err.printf("%s N=%d C=%d run %d/%d: %s (load average %.2f)%n", preset, n, c,
-                                    r + 1, runs, server.label, loadAverage());
-                            results.get(server).add(e2e.run(server, preset, n, c));
+                            Run run = e2e.run(server, preset, n, c);
+                            results.get(server).add(run);
+                            System.err.printf(Locale.ROOT, "%s N=%d C=%d run %d/%d: %s (others: %.2f cores)%n",
+                                    preset, n, c, r + 1, runs, server.label, run.others());
                         }
                     }
-                    print(preset, n, c, runs, results);
+                    print(preset, n, c, runs, results, e2e.othersCpu.limit());
                 }
             }
         }
@@ -118,14 +124,15 @@ public final class EndToEnd {
         replayJvm.add("-XX:DumpLoadedClassList=" + classes);
         run(Server.OURS, "standard", 2000, 2);
         replayJvm.remove(replayJvm.size() - 1);
-        exec(work, List.of(java(), "-Xshare:dump", "-XX:SharedClassListFile=" + classes,
+        List<String> dump = new ArrayList<>(List.of(java(), "-Xshare:dump", "-XX:SharedClassListFile=" + classes,
                 "-XX:SharedArchiveFile=" + archive, "-Xlog:cds=off", "-cp", serverJar.toString()));
+        dump.addAll(1, liveJvm); // the archive must be made with the options it is used with
+        exec(work, dump);
         replayJvm.add("-XX:SharedArchiveFile=" + archive);
         liveJvm.addAll(List.of("-Xlog:cds=off", "-XX:SharedArchiveFile=" + archive));
     }
 
     private Run run(Server server, String preset, int n, int c) throws Exception {
-        double load = loadAverage();
         Path dir = work.resolve(server.name().toLowerCase(Locale.ROOT));
         RunComparison.deleteRecursively(dir);
         Files.createDirectories(dir);
@@ -133,31 +140,34 @@ public final class EndToEnd {
         createDatabase(server, dir);
         Files.copy(dir.resolve("kv.db"), dir.resolve("pristine.db"));
 
+        String mark = othersCpu.mark();
         JsonNode live = serve(server, dir, preset, n, c, null);
-        load = Math.max(load, loadAverage());
+        double others = othersCpu.cores(mark, othersCpu.mark());
         Files.copy(dir.resolve("pristine.db"), dir.resolve("kv.db"), StandardCopyOption.REPLACE_EXISTING);
         Files.createDirectories(dir.resolve("recording")); // ovsdb-server records only into an existing directory
+        mark = othersCpu.mark();
         JsonNode recorded = serve(server, dir, preset, n, c, dir.resolve("recording"));
-        load = Math.max(load, loadAverage());
+        others = Math.max(others, othersCpu.cores(mark, othersCpu.mark()));
         Files.move(dir.resolve("kv.db"), dir.resolve("recorded.db"));
         Files.copy(dir.resolve("pristine.db"), dir.resolve("kv.db"));
 
         List<String> replay = new ArrayList<>(List.of("/usr/bin/time", "-f", "%M", "-o",
                 dir.resolve("replay.rss").toString()));
         replay.addAll(serverCommand(server, dir, "--replay=" + dir.resolve("recording"), replayJvm));
+        mark = othersCpu.mark();
         long start = System.nanoTime();
         Process process = new ProcessBuilder(replay).directory(dir.toFile()).redirectErrorStream(true)
                 .redirectOutput(dir.resolve("replay.out").toFile()).start();
         RunComparison.check(process.waitFor(30, TimeUnit.MINUTES) && process.exitValue() == 0, server.label
                 + " replay failed; see " + dir.resolve("replay.out"));
         double replaySeconds = (System.nanoTime() - start) / 1e9;
-        load = Math.max(load, loadAverage());
+        others = Math.max(others, othersCpu.cores(mark, othersCpu.mark()));
         long rss = Long.parseLong(Files.readAllLines(dir.resolve("replay.rss")).get(0).trim());
         boolean same = RunComparison.records(dir.resolve("recorded.db"))
                 .equals(RunComparison.records(dir.resolve("kv.db")));
         return new Run(live.get("elapsed_seconds").asDouble(), live.get("transactions_per_second").asDouble(),
                 recorded.get("elapsed_seconds").asDouble(), recorded.get("transactions_per_second").asDouble(),
-                replaySeconds, RunComparison.size(dir.resolve("recording")), rss, same, load);
+                replaySeconds, RunComparison.size(dir.resolve("recording")), rss, same, others);
     }
 
     private void createDatabase(Server server, Path dir) throws Exception {
@@ -245,7 +255,8 @@ public final class EndToEnd {
                 + String.format(Locale.ROOT, format, Arrays.stream(values).max().getAsDouble()) + "]";
     }
 
-    private static void print(String preset, int n, int c, int runs, Map<Server, List<Run>> results) {
+    private static void print(String preset, int n, int c, int runs, Map<Server, List<Run>> results,
+            double othersLimit) {
         List<Server> servers = new ArrayList<>(results.keySet());
         System.out.printf(Locale.ROOT, "%n%s preset, N = %d transactions, C = %d connections (+1 monitor); median"
                 + " [min..max] of %d runs, order alternated%n%n", preset, n, c, runs);
@@ -267,7 +278,7 @@ public final class EndToEnd {
         row("replay time per transaction (us)", results, r -> r.replaySeconds() / n * 1e6, "%.1f");
         row("recording size (MB)", results, r -> r.recordingBytes() / 1e6, "%.1f");
         row("replay peak RSS (MB)", results, r -> r.replayRssKb() / 1024.0, "%.0f");
-        row("load average during the run (1 min)", results, Run::load, "%.2f");
+        row("other processes' CPU (cores, most in a part)", results, Run::others, "%.2f");
         StringBuilder same = new StringBuilder(String.format(Locale.ROOT, "| %-44s |",
                 "replayed database equals recorded"));
         for (Server server : servers) {
@@ -291,17 +302,19 @@ public final class EndToEnd {
                     + " recording throughput %s%n", spread(replay, "%.2f"), spread(live, "%.2f"),
                     spread(recorded, "%.2f"));
         }
-        List<String> loaded = new ArrayList<>();
+        List<String> disturbed = new ArrayList<>();
         results.forEach((server, list) -> {
             for (int r = 0; r < list.size(); r++) {
-                if (list.get(r).load() > 1) {
-                    loaded.add(String.format(Locale.ROOT, "%s run %d (%.2f)", server.label, r + 1, list.get(r).load()));
+                if (list.get(r).others() > othersLimit) {
+                    disturbed.add(String.format(Locale.ROOT, "%s run %d (%.2f)", server.label, r + 1,
+                            list.get(r).others()));
                 }
             }
         });
-        if (!loaded.isEmpty()) {
-            System.out.println("WARNING: the load average was above 1 during " + String.join(", ", loaded)
-                    + ": other processes shared the machine, so those figures are slower than it can do");
+        if (!disturbed.isEmpty()) {
+            System.out.printf(Locale.ROOT, "WARNING: other processes took more than %.2f cores during %s: those runs"
+                    + " shared the machine, so their figures are slower than it can do%n", othersLimit,
+                    String.join(", ", disturbed));
         }
     }
 
