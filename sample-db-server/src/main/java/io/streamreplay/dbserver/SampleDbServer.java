@@ -317,7 +317,10 @@ public final class SampleDbServer implements Callable<Integer> {
             StreamProvider streams = replay.streams(transports);
             UuidGenerator uuids = new UuidGenerator(replay.source("uuid").nextLong());
             for (Path file : databaseFiles) {
-                files.add(DatabaseFile.open(replay.startingFile(file), uuids));
+                DatabaseFile opened = DatabaseFile.open(replay.startingFile(file), uuids);
+                // A kill -9 must not leave the file a transaction ahead of what the recording replays.
+                opened.beforeEachChange(replay::commitBeforeOutput);
+                files.add(opened);
             }
             if (replay.mode() != ReplayMode.REPLAY && pidFile != null) {
                 // A replay must not take the pid file of a live server, and writes nothing the recorded run did not.
