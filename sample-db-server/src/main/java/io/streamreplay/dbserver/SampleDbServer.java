@@ -333,15 +333,16 @@ public final class SampleDbServer implements Callable<Integer> {
             Limits limits = Limits.forHeap(replay.source("heap").observe(Runtime.getRuntime()::maxMemory));
             OvsdbServer server = new OvsdbServer(loop, uuids, files, limits.maxBacklogBytes());
             long probes = replay.probeIntervalMillis(inactivityProbeMillis, PROBE_INTERVAL_MILLIS);
+            // Closed in reverse order: the replication session first, as ovsdb-server closes it on exit.
             try (JsonRpcServer rpc = new JsonRpcServer(loop, streams, limits, probes, server);
                     ControlServer controlServer = new ControlServer(loop, streams, control, PROGRAM
-                            + " (streamreplay) " + VERSION)) {
+                            + " (streamreplay) " + VERSION);
+                    ReplicationControl replication = new ReplicationControl(loop, streams, limits, server, syncFrom,
+                            ExcludedTables.parse(syncExcludeTables), replay.probeIntervalMillis(null,
+                                    REPLICATION_PROBE_INTERVAL_MILLIS))) {
                 if (!openRemotes(rpc)) {
                     return 1;
                 }
-                ReplicationControl replication = new ReplicationControl(loop, streams, limits, server, syncFrom,
-                        ExcludedTables.parse(syncExcludeTables), replay.probeIntervalMillis(null,
-                                REPLICATION_PROBE_INTERVAL_MILLIS));
                 replication.register(controlServer);
                 ServerControlCommands commands = new ServerControlCommands(server, loop, replay, rpc::sessions,
                         remotes.isEmpty() ? List.of(DEFAULT_REMOTE) : remotes);

@@ -190,11 +190,12 @@ class KillWhileRecordingIT {
                         + "\"table\":\"kv\",\"row\":{\"name\":\"held\",\"value\":7}},{\"op\":\"commit\","
                         + "\"durable\":true}],\"id\":1}").getBytes(StandardCharsets.UTF_8)));
                 Conditions.await(() -> Files.size(db), size -> size > written, 30, "the transaction in " + db);
-                // Written, and held in its fdatasync before the reply: killed now.
-                server.kill();
+                // Written, and held in its fdatasync before the reply: killed now. It dies once strace lets go.
+                server.process().destroyForcibly();
             } finally {
                 strace.destroyForcibly().waitFor();
             }
+            server.kill();
         }
         List<JsonNode> recorded = DatabaseFile.recordsWithoutDates(db);
         assertEquals(2, recorded.size(), "the killed server's file holds the schema and the transaction");
