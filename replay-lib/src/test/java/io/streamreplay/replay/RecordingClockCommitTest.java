@@ -127,6 +127,42 @@ class RecordingClockCommitTest {
 
     @Test
     @Timeout(value = 30, unit = TimeUnit.SECONDS)
+    void aWholeRecordingOfAnOutputOnTheClockAloneReplaysItsIterationFromTheTick() throws Exception {
+        Path dir = tmp.resolve("recording");
+        Path socket = tmp.resolve("peer.sock");
+        List<Long> recorded;
+        try (ServerSocketChannel peer = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+                ReplayContext recording = ReplayContext.record(dir, PROGRAM, List.of())) {
+            peer.bind(UnixDomainSocketAddress.of(socket));
+            TimedProcess process = new TimedProcess(recording);
+            process.connectAfterBackoff("unix:" + socket);
+            peer.accept().close();
+            process.stream.close();
+            recorded = process.decisions;
+        }
+        List<RecordedEvent> events = new ArrayList<>();
+        try (RecordingReader reader = RecordingReader.open(dir)) {
+            for (RecordedEvent event = reader.next(); event != null; event = reader.next()) {
+                events.add(event);
+            }
+        }
+        int open = events.stream().map(RecordedEvent::type).toList().indexOf(RecordType.OPEN_OK);
+        RecordedEvent tick = events.get(open - 1);
+        assertEquals(RecordType.TICK, tick.type(), "the iteration's time, written before it connects: " + events);
+        assertTrue(tick.startsIteration() && !events.get(open).startsIteration()
+                && events.get(open).time() == tick.time(),
+                "the connection is opened in the iteration the tick starts: "
+                        + events);
+        try (ReplayContext replay = ReplayContext.replay(dir, PROGRAM)) {
+            TimedProcess replayed = new TimedProcess(replay);
+            replayed.connectAfterBackoff("unix:" + socket);
+            replayed.stream.close();
+            assertEquals(recorded, replayed.decisions, "the replay connects at the recorded time");
+        }
+    }
+
+    @Test
+    @Timeout(value = 30, unit = TimeUnit.SECONDS)
     void anIterationThatReadsTheClockAndShowsNothingWritesNothingOut() throws Exception {
         Path dir = tmp.resolve("recording");
         try (ReplayContext recording = ReplayContext.record(dir, PROGRAM, List.of())) {
