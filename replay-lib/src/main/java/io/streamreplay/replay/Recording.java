@@ -60,6 +60,11 @@ final class Recording implements AutoCloseable {
     private RecordWriter ticks;
     /** Whether an event other than a send's outcome was buffered since the files were last written. */
     private boolean inputsBuffered;
+    /**
+     * Whether this loop iteration's time (the time of its first record) was written out: the time the application
+     * read in it, an input like any other.
+     */
+    private boolean iterationTimeWritten;
     /** Once failed: the number of events written before the failure. */
     private long writtenEvents;
     private long closedBytes;
@@ -267,7 +272,7 @@ final class Recording implements AutoCloseable {
         if (writer == null || stopped() || !writers.contains(writer)) {
             return;
         }
-        long time = clock.nanoTime();
+        long time = clock.iterationTime();
         long size = writer.sizeOf(seq, time, payload.remaining());
         if (size() + size > bounds.maxBytes()) {
             truncate(bounds.sizeBound(), seq);
@@ -287,13 +292,21 @@ final class Recording implements AutoCloseable {
      * a replay runs an iteration there with that time. Called just before the loop blocks.
      */
     synchronized void endIteration() {
-        if (iterationFirstSeq < 0 && clock.readThisIteration() && !stopped()) {
+        if (clock.readThisIteration()) {
+            recordIterationTime();
+        }
+        iterationFirstSeq = -1;
+        iterationTimeWritten = false;
+    }
+
+    /** Records a tick for the iteration's time unless the iteration recorded an event already, which carries it. */
+    private void recordIterationTime() {
+        if (iterationFirstSeq < 0 && !stopped()) {
             if (ticks == null) {
                 ticks = createFile(FileKind.TIME, 0, "time", 0);
             }
             record(ticks, RecordType.TICK, Payloads.empty());
         }
-        iterationFirstSeq = -1;
     }
 
     /** Closes the file of a stream that was closed. */
@@ -325,16 +338,26 @@ final class Recording implements AutoCloseable {
             }
         }
         inputsBuffered = false;
+        iterationTimeWritten = iterationFirstSeq >= 0;
     }
 
     /**
-     * Writes every buffered record to its file if an input (any event but a send's outcome) was recorded since they
-     * were last written: called before the process shows something to the world (sends to a peer), so that a peer
-     * never sees what a process did on inputs its recording would lose to a {@code kill -9} (the output commit rule
-     * of rollback recovery). A loop iteration may answer many requests, one after the other, before it blocks.
+     * Writes every buffered record to its file if an input was recorded since they were last written: called before
+     * the process shows something to the world (sends to a peer, connects, or changes a file a later run reads), so
+     * that the world never sees what a process did on inputs its recording would lose to a {@code kill -9} (the
+     * output commit rule of rollback recovery). A loop iteration may answer many requests, one after the other,
+     * before it blocks.
+     *
+     * <p>An input is any event but a send's outcome, and the time, if the application read the clock in this loop
+     * iteration: a reconnection after a backoff, a timed-out reply or an inactivity probe is decided on the clock
+     * alone. The iteration's time is recorded with its first record; an iteration that recorded nothing yet records
+     * a tick for it first. An iteration that shows nothing to the world writes nothing here.
      */
     synchronized void flushBeforeOutput() {
-        if (inputsBuffered) {
+        if (clock.readByApplication() && !iterationTimeWritten && !stopped()) {
+            recordIterationTime();
+            flush();
+        } else if (inputsBuffered) {
             flush();
         }
     }

@@ -11,7 +11,10 @@ import io.streamreplay.poll.Clock;
  * is monotonic.
  *
  * <p>It notes whether the iteration read it, so that an iteration that read the clock and recorded nothing else
- * leaves a tick in the recording. Loop thread only (and under the recording's lock).
+ * leaves a tick in the recording, and whether the application did (rather than the recording, stamping a record),
+ * since what the application does after reading the time may depend on it: before it shows something to a peer, that
+ * reading is an input to write out ({@link Recording#flushBeforeOutput()}). Loop thread only (and under the
+ * recording's lock).
  */
 final class RecordingClock implements Clock {
 
@@ -19,6 +22,7 @@ final class RecordingClock implements Clock {
     private final long startNanos;
     private final long startWallMillis;
     private boolean read;
+    private boolean readByApplication;
     private long nanos;
 
     RecordingClock(Clock machine) {
@@ -30,6 +34,12 @@ final class RecordingClock implements Clock {
     /** Nanoseconds since the recording started, the same value for the whole loop iteration. */
     @Override
     public long nanoTime() {
+        readByApplication = true;
+        return iterationTime();
+    }
+
+    /** As {@link #nanoTime()}, for the recording's own use (a record's time): not a reading the application saw. */
+    long iterationTime() {
         if (!read) {
             nanos = machine.nanoTime() - startNanos;
             read = true;
@@ -52,8 +62,14 @@ final class RecordingClock implements Clock {
         return read;
     }
 
+    /** Whether the application read the clock since the last {@link #nextIteration()}. */
+    boolean readByApplication() {
+        return readByApplication;
+    }
+
     /** The loop blocks or wakes: the next read takes a new reading. */
     void nextIteration() {
         read = false;
+        readByApplication = false;
     }
 }

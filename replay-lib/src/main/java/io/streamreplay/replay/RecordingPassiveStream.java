@@ -7,8 +7,8 @@ import java.io.IOException;
 
 /**
  * Forwards to a live listener and records every accept: the accepted stream's name and peer, or the error. Each
- * accepted stream gets its own file, opened at the accept's sequence number, and is itself recorded.
- * Loop thread only.
+ * accepted stream gets its own file, opened at the accept's sequence number, and is itself recorded. Closing it is
+ * an output ({@link Recording#flushBeforeOutput()}). Loop thread only.
  */
 final class RecordingPassiveStream extends ForwardingPassiveStream {
 
@@ -41,8 +41,10 @@ final class RecordingPassiveStream extends ForwardingPassiveStream {
         return new RecordingStream(stream, recording, accepted);
     }
 
+    /** Peers see connections refused from now on: what led the process to stop listening is written out first. */
     @Override
     public void close() {
+        recording.flushBeforeOutput();
         super.close();
         recording.closeFile(writer);
     }

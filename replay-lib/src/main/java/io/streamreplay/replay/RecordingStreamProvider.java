@@ -7,7 +7,8 @@ import java.io.IOException;
 
 /**
  * Opens streams through the live provider and records them: each open or listen gets a file whose first record is
- * the outcome (for a listener, the name with the address actually bound). Loop thread only.
+ * the outcome (for a listener, the name with the address actually bound). Connecting and listening are seen by
+ * peers, so the output commit rule applies to both ({@link Recording#flushBeforeOutput()}). Loop thread only.
  */
 final class RecordingStreamProvider implements StreamProvider {
 
@@ -40,6 +41,8 @@ final class RecordingStreamProvider implements StreamProvider {
 
     @Override
     public PassiveStream listen(String name) throws IOException {
+        // Peers can connect once it listens: what led the process to listen (a command, the time) is written first.
+        recording.flushBeforeOutput();
         long seq = recording.allocate();
         RecordWriter writer = recording.createFile(FileKind.PASSIVE_STREAM, seq, name);
         try {

@@ -313,6 +313,33 @@ public final class ReplayContext implements AutoCloseable {
     }
 
     /**
+     * Applies the output commit rule to an output of the application's own that is not a stream, such as a write to
+     * a file that a later run (or a replay's check) reads: call it just before the output. When recording, every
+     * input recorded so far is then written out to the recording's files before it returns: every event but a send's
+     * outcome, and the time if the application read the clock in this loop iteration (an iteration that recorded no
+     * event yet records a tick for it). A {@code kill -9} right after the output therefore never leaves an output
+     * that the recording cannot replay to. The streams apply the same rule by themselves before a send, a shutdown,
+     * a close, a connect and a listen.
+     *
+     * <p>What it guarantees: the records are handed to the operating system (its page cache), which outlives the
+     * process, not forced to the disk; a machine that loses power may lose them while keeping an output the
+     * application forced to its disk. Once the recording failed or stopped at a bound, it does nothing (the
+     * recording ends there, as {@link #recordingFailure()} and the manifest say).
+     *
+     * <p>Its cost: nothing when nothing was recorded since the last write-out, as after an earlier call or a send in
+     * the same loop iteration; otherwise one {@code write} per replay file with buffered records, which the loop
+     * would otherwise make when it blocks. An output followed in the same iteration by a send (a transaction
+     * written, then answered) makes that send's write-out unnecessary, so the pair costs what the send alone did.
+     *
+     * <p>Live and replaying, it does nothing. Threading: the loop thread.
+     */
+    public void commitBeforeOutput() {
+        if (recording != null) {
+            recording.flushBeforeOutput();
+        }
+    }
+
+    /**
      * The recording directory as the recording process named it: {@link #directory()} when recording; when
      * replaying, the recorded run's (or the replay's directory, for recordings made before the manifest said); null
      * when live. An application that reports its recording to peers reports this, so that a replay sends what the

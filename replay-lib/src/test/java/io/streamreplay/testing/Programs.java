@@ -98,13 +98,26 @@ public final class Programs {
      * @throws IllegalStateException with the command's output if it fails
      */
     public static void asRoot(List<String> command, long timeoutSeconds) throws Exception {
-        List<String> full = new ArrayList<>(exec(null, List.of("id", "-u"), 10).output().trim().equals("0")
-                ? List.of() : List.of("sudo", "-n"));
-        full.addAll(command);
+        List<String> full = rootCommand(command);
         Result result = exec(null, full, timeoutSeconds);
         if (result.status() != 0) {
             throw new IllegalStateException(String.join(" ", full) + " exited with " + result.status() + ":\n"
                     + result.output());
         }
+    }
+
+    /**
+     * Starts {@code command} as root, as {@link #asRoot} runs one, with its output going to {@code output}. When it
+     * runs through {@code sudo}, the process returned is sudo's: stop it with its descendants.
+     */
+    public static Process startAsRoot(List<String> command, Path output) throws Exception {
+        return start(rootCommand(command), output);
+    }
+
+    private static List<String> rootCommand(List<String> command) throws Exception {
+        List<String> full = new ArrayList<>(exec(null, List.of("id", "-u"), 10).output().trim().equals("0")
+                ? List.of() : List.of("sudo", "-n"));
+        full.addAll(command);
+        return full;
     }
 }

@@ -317,7 +317,10 @@ public final class SampleDbServer implements Callable<Integer> {
             StreamProvider streams = replay.streams(transports);
             UuidGenerator uuids = new UuidGenerator(replay.source("uuid").nextLong());
             for (Path file : databaseFiles) {
-                files.add(DatabaseFile.open(replay.startingFile(file), uuids));
+                DatabaseFile opened = DatabaseFile.open(replay.startingFile(file), uuids);
+                // A kill -9 must not leave the file a transaction ahead of what the recording replays.
+                opened.beforeEachChange(replay::commitBeforeOutput);
+                files.add(opened);
             }
             if (replay.mode() != ReplayMode.REPLAY && pidFile != null) {
                 // A replay must not take the pid file of a live server, and writes nothing the recorded run did not.
@@ -330,15 +333,16 @@ public final class SampleDbServer implements Callable<Integer> {
             Limits limits = Limits.forHeap(replay.source("heap").observe(Runtime.getRuntime()::maxMemory));
             OvsdbServer server = new OvsdbServer(loop, uuids, files, limits.maxBacklogBytes());
             long probes = replay.probeIntervalMillis(inactivityProbeMillis, PROBE_INTERVAL_MILLIS);
+            // Closed in reverse order: the replication session first, as ovsdb-server closes it on exit.
             try (JsonRpcServer rpc = new JsonRpcServer(loop, streams, limits, probes, server);
                     ControlServer controlServer = new ControlServer(loop, streams, control, PROGRAM
-                            + " (streamreplay) " + VERSION)) {
+                            + " (streamreplay) " + VERSION);
+                    ReplicationControl replication = new ReplicationControl(loop, streams, limits, server, syncFrom,
+                            ExcludedTables.parse(syncExcludeTables), replay.probeIntervalMillis(null,
+                                    REPLICATION_PROBE_INTERVAL_MILLIS))) {
                 if (!openRemotes(rpc)) {
                     return 1;
                 }
-                ReplicationControl replication = new ReplicationControl(loop, streams, limits, server, syncFrom,
-                        ExcludedTables.parse(syncExcludeTables), replay.probeIntervalMillis(null,
-                                REPLICATION_PROBE_INTERVAL_MILLIS));
                 replication.register(controlServer);
                 ServerControlCommands commands = new ServerControlCommands(server, loop, replay, rpc::sessions,
                         remotes.isEmpty() ? List.of(DEFAULT_REMOTE) : remotes);

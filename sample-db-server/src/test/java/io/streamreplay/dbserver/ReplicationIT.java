@@ -214,6 +214,8 @@ class ReplicationIT {
                     List.of("ovsdb-server/get-sync-exclude-tables"),
                     List.of("ovsdb-server/set-sync-exclude-tables", "kvdb:scratch, kvdb:z kvdb"),
                     List.of("ovsdb-server/get-sync-exclude-tables"),
+                    List.of("ovsdb-server/set-sync-exclude-tables", "::kvdb:scratch,kvdb::z :"),
+                    List.of("ovsdb-server/get-sync-exclude-tables"),
                     List.of("ovsdb-server/set-active-ovsdb-server"),
                     List.of("ovsdb-server/set-active-ovsdb-server", active.remote()),
                     List.of("ovsdb-server/get-active-ovsdb-server"),
@@ -244,6 +246,28 @@ class ReplicationIT {
                         + "\"row\":{\"name\":\"after\"}}"));
                 assertTrue(result.get(0).has("uuid"), result.toString());
             }
+        }
+    }
+
+    @Test
+    @SuppressWarnings("try") // the servers are held running for the duration, not used
+    void whileTheActiveIsGoneBothBackupsReportTheirStatusAlike() throws Exception {
+        createDatabases("active", "theirs", "ours");
+        OpenVswitchServer active = OpenVswitchServer.start(dir, "active", dir.resolve("active.db"));
+        try (OpenVswitchServer theirs = OpenVswitchServer.start(dir, "theirs", dir.resolve("theirs.db"),
+                List.of("--sync-from=" + active.remote(), EXCLUDE));
+                ServerProcess ours = startOurs("ours", "--sync-from=" + active.remote(), EXCLUDE)) {
+            awaitReplicating(theirs.control());
+            awaitReplicating(dir.resolve("ours.ctl"));
+            active.close();
+            // Both find the active gone, and try again with backoff: ovsdb-server logs each failed attempt.
+            Conditions.await(() -> Files.readString(dir.resolve("theirs.log")), log -> log.contains(
+                    "connection attempt failed"), 30, "ovsdb-server's backup to try the gone active again");
+            Conditions.await(() -> Files.readString(dir.resolve("ours.log")), log -> log.contains(
+                    "connection attempt failed"), 30, "our backup to try the gone active again");
+            assertSameAnswer(theirs.control(), dir.resolve("ours.ctl"), List.of("ovsdb-server/sync-status"));
+        } finally {
+            active.close();
         }
     }
 

@@ -18,9 +18,12 @@ import org.slf4j.LoggerFactory;
  * replies, in its words. A backup refuses its clients' writes ({@link OvsdbServer#setReadOnly}); a backup whose
  * replication fails for good becomes active, as ovsdb-server's does.
  *
+ * <p>Closing it ends replication (the session to the active is closed, so the active sees the backup go), as
+ * ovsdb-server does on exit; a server embedded in a longer-lived JVM leaves no connection behind.
+ *
  * <p>Loop thread only: {@link #run} and {@link #waitAll} each iteration.
  */
-public final class ReplicationControl {
+public final class ReplicationControl implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(ReplicationControl.class);
 
@@ -133,11 +136,17 @@ public final class ReplicationControl {
         }
     }
 
-    private void becomeActive() {
+    /** Ends replication, if the server is a backup: closes its session to the active server. Idempotent. */
+    @Override
+    public void close() {
         if (replication != null) {
             replication.close();
             replication = null;
         }
+    }
+
+    private void becomeActive() {
+        close();
         server.setReadOnly(false);
     }
 }

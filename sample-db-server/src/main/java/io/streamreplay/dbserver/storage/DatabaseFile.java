@@ -71,6 +71,7 @@ public final class DatabaseFile implements AutoCloseable {
     private long snapshotSize;
     private long recordsSinceSnapshot;
     private long snapshotMillis = Long.MIN_VALUE;
+    private Runnable beforeChange = () -> {};
 
     private DatabaseFile(Path path, FileChannel lockChannel, FileLock lock, JsonRecordFile file, Database database) {
         this.path = path;
@@ -274,6 +275,16 @@ public final class DatabaseFile implements AutoCloseable {
     }
 
     /**
+     * Runs {@code hook} just before each change this file makes to the disk (a transaction appended, a compaction's
+     * rename), on the calling thread: where a recorded process applies the output commit rule
+     * ({@link io.streamreplay.replay.ReplayContext#commitBeforeOutput()}), so that the file never holds a transaction
+     * whose cause its recording lacks. Replaces any hook given before.
+     */
+    public void beforeEachChange(Runnable hook) {
+        beforeChange = hook;
+    }
+
+    /**
      * Appends one committed transaction. Nothing is written if only ephemeral columns changed.
      *
      * @param durable whether to wait until the record is on stable storage
@@ -306,6 +317,7 @@ public final class DatabaseFile implements AutoCloseable {
         if (asDiff) {
             json.put("_is_diff", true);
         }
+        beforeChange.run();
         file.append(json, durable);
         recordsSinceSnapshot++;
     }
@@ -403,6 +415,7 @@ public final class DatabaseFile implements AutoCloseable {
             Files.deleteIfExists(temporary);
             throw e;
         }
+        beforeChange.run();
         Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         syncDirectory(target.getParent());
         file.close();

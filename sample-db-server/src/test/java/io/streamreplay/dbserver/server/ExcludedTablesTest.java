@@ -29,6 +29,21 @@ class ExcludedTablesTest {
     }
 
     @Test
+    void leadingColonsBelongToTheDatabaseNameAsOvsdbServerReadsThem() {
+        // ovsdb-server 3.1 splits an entry with strtok_r at its first colon after any leading ones, but keeps the
+        // database name from the entry's start: "::db:t" is table "t" of database "::db", printed back as written
+        // (ovs-appctl ovsdb-server/get-sync-exclude-tables prints "::db:t"), and never excludes a table of "db".
+        ExcludedTables excluded = ExcludedTables.parse("::db:t");
+        assertEquals("::db:t", excluded.toString());
+        assertTrue(excluded.contains("::db", "t"));
+        assertFalse(excluded.contains("db", "t"));
+        assertFalse(excluded.contains("", "db:t"));
+        // Colons after the first split belong to the table's name.
+        assertTrue(ExcludedTables.parse("db::t").contains("db", ":t"));
+        assertEquals("::", ExcludedTables.parse(":").toString());
+    }
+
+    @Test
     void nothingOrBlankExcludesNothing() {
         assertTrue(ExcludedTables.parse(null).isEmpty());
         assertTrue(ExcludedTables.parse(" , ").isEmpty());
