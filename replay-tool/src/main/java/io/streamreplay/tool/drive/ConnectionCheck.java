@@ -117,7 +117,8 @@ final class ConnectionCheck {
         }
         String id = RecordedConnection.idKey(json.get("id"));
         boolean notification = json.has("method");
-        ExpectedMessage expected = notification ? recorded.takeNotification() : recorded.takeReply(id);
+        ExpectedMessage expected =
+                notification ? recorded.replies().takeNotification() : recorded.replies().takeReply(id);
         if (expected == null) {
             if (!recorded.complete()) {
                 return false;
@@ -158,7 +159,7 @@ final class ConnectionCheck {
         ExpectedMessage notification;
         while ((all || (notificationCheck.liveUnmatched() > 0
                 && notificationCheck.recordedUnmatched() < MAX_UNMATCHED))
-                && (notification = recorded.takeNotification()) != null) {
+                && (notification = recorded.replies().takeNotification()) != null) {
             notificationCheck.recorded(notification);
         }
     }
@@ -190,9 +191,10 @@ final class ConnectionCheck {
         } else if (bytes != null && bytes.expectsMore()) {
             diverge(bytes.nextSeq(), "the target sent fewer bytes than recorded", describe(lastSent),
                     bytes.expectedExcerpt(), "nothing");
-        } else if (digests != null && !digests.lost() && !recorded.digests().isEmpty()) {
-            diverge(recorded.digests().peek().seq(), "the target sent fewer bytes than recorded",
-                    describe(lastSent), recorded.digests().size() + " more sends, " + recorded.digests().stream()
+        } else if (digests != null && !digests.lost() && !recorded.replies().digests().isEmpty()) {
+            diverge(recorded.replies().digests().peek().seq(), "the target sent fewer bytes than recorded",
+                    describe(lastSent),
+                    recorded.replies().digests().size() + " more sends, " + recorded.replies().digests().stream()
                             .mapToLong(RecordedConnection.ExpectedDigest::length).sum() + " bytes",
                     "nothing");
         }
