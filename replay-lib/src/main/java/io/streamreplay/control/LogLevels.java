@@ -1,6 +1,7 @@
 package io.streamreplay.control;
 
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -22,6 +23,22 @@ public interface LogLevels {
      * @throws IllegalArgumentException naming what is wrong with the level
      */
     void set(String logger, String level);
+
+    /**
+     * {@code level}'s name as a backend knows it: one of {@code TRACE}, {@code DEBUG}, {@code INFO}, {@code WARN},
+     * {@code ERROR} or {@code OFF}, given in any case. Every application checks levels here, so that all of them
+     * refuse an unknown one with the same message.
+     *
+     * @throws IllegalArgumentException naming the level and the ones there are
+     */
+    static String levelName(String level) {
+        String name = level.toUpperCase(Locale.ROOT);
+        return switch (name) {
+            case "TRACE", "DEBUG", "INFO", "WARN", "ERROR", "OFF" -> name;
+            default -> throw new IllegalArgumentException("unknown log level \"" + level
+                    + "\" (use TRACE, DEBUG, INFO, WARN, ERROR or OFF)");
+        };
+    }
 
     /**
      * The {@code log-level [[LOGGER] LEVEL]} command: without arguments it lists the levels set; with a level it sets

@@ -17,7 +17,11 @@ final class BlockCompressor {
     private ByteBuffer scratch;
     private long saved;
 
+    /** @throws IllegalArgumentException if {@code compression} is Zstandard and it is not available here */
     BlockCompressor(RecordingCompression compression) {
+        if (compression == RecordingCompression.ZSTD && ZstdNative.unavailable() != null) {
+            throw new IllegalArgumentException(ZstdNative.unavailable());
+        }
         this.compression = compression;
     }
 

@@ -1,14 +1,11 @@
 package io.streamreplay.replay;
 
-import com.github.luben.zstd.Zstd;
 import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.Arrays;
 import java.util.zip.CRC32C;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,7 +18,9 @@ import org.slf4j.LoggerFactory;
  * <p>{@link #peek()} returns the next record without consuming it. A record whose checksum does not match, or with
  * an unknown type, is a {@link CorruptRecordingException} naming the file and offset. A file that ends in the middle
  * of a record (the recording process was killed) ends at the last whole record, with one warning. A record's length
- * is checked against what is left of the file before its payload is allocated. Not thread-safe.
+ * is checked against what is left of the file before its payload is allocated. The header is a
+ * {@link ReplayFileHeader}; in format 3 each block's records are {@link BlockRecords}, and a seek starts where the
+ * file's {@link BlockIndex} says. Not thread-safe.
  */
 final class RecordReader implements AutoCloseable, BufferPool.Holder {
 
@@ -31,11 +30,7 @@ final class RecordReader implements AutoCloseable, BufferPool.Holder {
     private final FileChannel channel;
     private final BufferPool pool;
     private final CRC32C crc = new CRC32C();
-    private final int version;
-    private final int flags;
-    private final FileKind kind;
-    private final long openSeq;
-    private final String name;
+    private final ReplayFileHeader header;
     /** Unread bytes, from {@link #offset} on; null when the pool holds the buffer. */
     private ByteBuffer buffer;
     /** The file offset of the next unread byte. */
@@ -45,12 +40,10 @@ final class RecordReader implements AutoCloseable, BufferPool.Holder {
     private long cutAt = -1;
     /** Format 3: the offset of the block being read, or -1 before the first. */
     private long blockAt = -1;
-    /** Format 3: the records of that block, from the next unread one; null when not loaded (or reclaimed). */
-    private ByteBuffer block;
-    /** Format 3: the records of that block read so far, and the last one's sequence number and time. */
+    /** Format 3: the records of that block; null when not loaded (or reclaimed). */
+    private BlockRecords block;
+    /** Format 3: when the pool reclaimed that block, how many of its records had been read. */
     private int blockRead;
-    private long lastSeq;
-    private long lastTime;
     /** Format 3: blocks read so far, the index's included. */
     private long blocksLoaded;
 
@@ -60,46 +53,16 @@ final class RecordReader implements AutoCloseable, BufferPool.Holder {
         this.pool = pool;
         this.channel = FileChannel.open(file, StandardOpenOption.READ);
         try {
-            byte[] fixedBytes = readAt(0, ReplayFormat.FILE_HEADER_FIXED);
-            ByteBuffer fixed = ByteBuffer.wrap(fixedBytes);
-            byte[] magic = new byte[ReplayFormat.MAGIC.length];
-            fixed.get(magic);
-            if (!Arrays.equals(magic, ReplayFormat.MAGIC)) {
-                throw new CorruptRecordingException(file, 0, "not a replay file (bad magic number)");
-            }
-            this.version = fixed.getShort() & 0xffff;
-            if (version > ReplayFormat.VERSION || version == 0) {
-                throw new CorruptRecordingException(file, 8, "replay format version " + version
-                        + " is not supported; this build reads version " + ReplayFormat.VERSION);
-            }
-            int kindCode = fixed.get();
-            this.flags = version >= ReplayFormat.TIME_VERSION ? fixed.get() : 0;
-            if (version < ReplayFormat.TIME_VERSION) {
-                fixed.get();
-            }
-            this.kind = FileKind.of(kindCode);
-            this.openSeq = fixed.getLong();
-            int nameLength = fixed.getShort() & 0xffff;
-            byte[] rest = readAt(ReplayFormat.FILE_HEADER_FIXED, nameLength + 4);
-            this.name = new String(rest, 0, nameLength, StandardCharsets.UTF_8);
-            crc.reset();
-            crc.update(fixedBytes);
-            crc.update(rest, 0, nameLength);
-            if (ByteBuffer.wrap(rest).getInt(nameLength) != (int) crc.getValue() || kind == null) {
-                throw new CorruptRecordingException(file, 0, "file header checksum mismatch");
-            }
-            offset = ReplayFormat.fileHeaderLength(nameLength);
-        } catch (EOFException e) {
-            channel.close();
-            throw CorruptRecordingException.cutShort(file);
+            this.header = ReplayFileHeader.read(file, channel);
         } catch (IOException | RuntimeException e) {
             channel.close();
             throw e;
         }
+        offset = header.length();
     }
 
-    /** Exactly {@code n} bytes at {@code position}, or EOFException if the file ends first. */
-    private byte[] readAt(long position, int n) throws IOException {
+    /** Exactly {@code n} bytes at {@code position} of {@code channel}, or EOFException if the file ends first. */
+    static byte[] readAt(FileChannel channel, long position, int n) throws IOException {
         byte[] bytes = new byte[n];
         ByteBuffer target = ByteBuffer.wrap(bytes);
         while (target.hasRemaining()) {
@@ -115,27 +78,27 @@ final class RecordReader implements AutoCloseable, BufferPool.Holder {
     }
 
     FileKind kind() {
-        return kind;
+        return header.kind();
     }
 
     /** The format version the file was written in. */
     int version() {
-        return version;
+        return header.version();
     }
 
     /** Whether the recorded stream's transport wants inactivity probes (false in files of format 1). */
     boolean needsProbes() {
-        return (flags & ReplayFormat.NEEDS_PROBES_FLAG) != 0;
+        return (header.flags() & ReplayFormat.NEEDS_PROBES_FLAG) != 0;
     }
 
     /** The sequence number at which the stream was opened (0 for sources). */
     long openSeq() {
-        return openSeq;
+        return header.openSeq();
     }
 
     /** The stream's name as recorded. */
     String name() {
-        return name;
+        return header.name();
     }
 
     /** Whether the file ended inside a record. */
@@ -163,8 +126,8 @@ final class RecordReader implements AutoCloseable, BufferPool.Holder {
      * only a shortcut: a damaged one is ignored, and the records are checked as ever.
      */
     void seek(long target) throws IOException {
-        if (next == null && blockAt < 0 && version >= ReplayFormat.BLOCK_VERSION) {
-            long at = indexedStart(target);
+        if (next == null && blockAt < 0 && header.version() >= ReplayFormat.BLOCK_VERSION) {
+            long at = BlockIndex.startFor(channel, offset, target);
             if (at > offset) {
                 offset = at;
             }
@@ -173,41 +136,6 @@ final class RecordReader implements AutoCloseable, BufferPool.Holder {
         while ((record = peek()) != null && record.seq() < target) {
             advance();
         }
-    }
-
-    /**
-     * The offset of the last block the index lists whose first record's sequence number is at most {@code target},
-     * or -1 if the file has no whole index or none is before it.
-     */
-    private long indexedStart(long target) throws IOException {
-        long size = channel.size();
-        long start = offset;
-        if (size - start < BlockFormat.FRAME) {
-            return -1;
-        }
-        int tail = ByteBuffer.wrap(readAt(size - 4, 4)).getInt();
-        int stored = tail & BlockFormat.LENGTH_MASK;
-        long at = size - BlockFormat.FRAME - stored;
-        if ((tail >>> 28) != BlockFormat.INDEX || stored % BlockFormat.INDEX_ENTRY != 0 || at < start) {
-            return -1;
-        }
-        ByteBuffer index = ByteBuffer.wrap(readAt(at, BlockFormat.FRAME + stored));
-        crc.reset();
-        crc.update(index.array(), 0, 4 + stored);
-        if (index.getInt(0) != tail || index.getInt(4 + stored) != (int) crc.getValue()) {
-            return -1;
-        }
-        long best = -1;
-        for (int entry = 4; entry < 4 + stored; entry += BlockFormat.INDEX_ENTRY) {
-            long block = index.getLong(entry);
-            if (index.getLong(entry + 8) > target) {
-                break;
-            }
-            if (block >= start && block < at) {
-                best = block;
-            }
-        }
-        return best;
     }
 
     /** Blocks read so far (format 3), the index's included: what a {@link #seek} saved shows here. */
@@ -221,6 +149,7 @@ final class RecordReader implements AutoCloseable, BufferPool.Holder {
     }
 
     private ReplayRecord read() throws IOException {
+        int version = header.version();
         if (version >= ReplayFormat.BLOCK_VERSION) {
             return readFromBlock();
         }
@@ -291,15 +220,15 @@ final class RecordReader implements AutoCloseable, BufferPool.Holder {
                 throw new CorruptRecordingException(file, at, "the block read before cannot be read again");
             }
             for (int i = 0; i < skip; i++) {
-                decode();
+                block.next();
             }
         }
-        while (block == null || !block.hasRemaining()) {
+        while (block == null || !block.hasNext()) {
             if (truncated || !loadBlock(offset)) {
                 return null;
             }
         }
-        return decode();
+        return block.next();
     }
 
     /**
@@ -316,7 +245,7 @@ final class RecordReader implements AutoCloseable, BufferPool.Holder {
             cut(at);
             return false;
         }
-        int head = ByteBuffer.wrap(readAt(at, 4)).getInt();
+        int head = ByteBuffer.wrap(readAt(channel, at, 4)).getInt();
         int stored = head & BlockFormat.LENGTH_MASK;
         int encoding = head >>> 28;
         if (encoding > BlockFormat.INDEX || stored > BlockFormat.MAX_CONTENT || stored == 0) {
@@ -361,25 +290,7 @@ final class RecordReader implements AutoCloseable, BufferPool.Holder {
             throw new CorruptRecordingException(file, at, "block checksum mismatch");
         }
         blocksLoaded++;
-        ByteBuffer records;
-        if (encoding == BlockFormat.INDEX) {
-            records = ByteBuffer.allocate(0); // the index, at the end: no records
-        } else if (encoding == BlockFormat.RAW) {
-            records = bytes.duplicate().position(4).limit(4 + stored).slice();
-        } else {
-            long length = Zstd.getFrameContentSize(bytes.array(), bytes.arrayOffset() + 4, stored);
-            if (length <= 0 || length > BlockFormat.MAX_CONTENT) {
-                throw new CorruptRecordingException(file, at, "compressed block of " + length + " bytes out of range");
-            }
-            byte[] content = new byte[(int) length];
-            long made = Zstd.decompressByteArray(content, 0, content.length, bytes.array(), bytes.arrayOffset() + 4,
-                    stored);
-            if (Zstd.isError(made) || made != length) {
-                throw new CorruptRecordingException(file, at, "compressed block cannot be decompressed: "
-                        + (Zstd.isError(made) ? Zstd.getErrorName(made) : made + " bytes of " + length));
-            }
-            records = ByteBuffer.wrap(content);
-        }
+        BlockRecords records = BlockRecords.of(file, at, encoding, bytes, stored);
         offset = at + framed;
         blockAt = at;
         blockRead = 0;
@@ -394,37 +305,13 @@ final class RecordReader implements AutoCloseable, BufferPool.Holder {
     private boolean endsAtBlocks(long at, long size) throws IOException {
         long end = size;
         while (end - BlockFormat.FRAME >= at) {
-            int tail = ByteBuffer.wrap(readAt(end - 4, 4)).getInt();
+            int tail = ByteBuffer.wrap(readAt(channel, end - 4, 4)).getInt();
             end -= BlockFormat.FRAME + (tail & BlockFormat.LENGTH_MASK);
             if ((tail >>> 28) > BlockFormat.INDEX) {
                 return false;
             }
         }
         return end == at;
-    }
-
-    /** The next record of the block: its header's checksum matched, so what is wrong here was written so. */
-    private ReplayRecord decode() throws CorruptRecordingException {
-        int typeCode = block.get() & 0xff;
-        long seqField = BlockFormat.getVarint(block);
-        long timeField = BlockFormat.getVarint(block);
-        long length = BlockFormat.getVarint(block);
-        String where = "record " + blockRead + " of the block";
-        if (seqField < 0 || timeField < 0 || length < 0 || length > block.remaining()) {
-            throw new CorruptRecordingException(file, blockAt, where + " runs past the block's end");
-        }
-        long seq = blockRead == 0 ? seqField : lastSeq + 1 + seqField;
-        long time = blockRead == 0 ? timeField : lastTime + BlockFormat.unzigzag(timeField);
-        RecordType type = RecordType.of(typeCode & 0x7f);
-        if (type == null) {
-            throw new CorruptRecordingException(file, blockAt, where + ": unknown record type " + typeCode);
-        }
-        byte[] payload = new byte[(int) length];
-        block.get(payload);
-        blockRead++;
-        lastSeq = seq;
-        lastTime = time;
-        return new ReplayRecord(type, seq, time, payload, blockAt, (typeCode & ReplayFormat.ITERATION_FLAG) != 0);
     }
 
     /** The file ends inside the record at {@code start}: the end of what can be read, with one warning. */
@@ -473,9 +360,7 @@ final class RecordReader implements AutoCloseable, BufferPool.Holder {
         buffer = null;
         if (block != null) {
             // Forgotten as well, and read again when needed: what a reader holds stays bounded by the pool.
-            if (!block.hasRemaining()) {
-                blockRead = 0;
-            }
+            blockRead = block.hasNext() ? block.read() : 0;
             block = null;
         }
     }

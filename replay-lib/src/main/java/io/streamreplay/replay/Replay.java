@@ -2,12 +2,9 @@ package io.streamreplay.replay;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,15 +22,12 @@ import org.slf4j.LoggerFactory;
  * fires when the application waits only for it and its deadline comes before the next event.
  *
  * <p>The first divergence or end of recording is sticky ({@link ReplayFailures}); the stop point for a debugger is
- * {@link ReplayStop}; what the replay did is counted by {@link ReplaySummary}. Loop thread only.
+ * {@link ReplayStop}; what the replay did is counted by {@link ReplaySummary}; what it says of the recording at
+ * start is {@link ReplayNotices}'. Loop thread only.
  */
 final class Replay {
 
     private static final Logger log = LoggerFactory.getLogger(Replay.class);
-
-    /** Something the application waits for in this iteration; described only if a divergence needs it. */
-    private record Waiting(String operation, ReplayCursor cursor) {
-    }
 
     private final Path dir;
     private final Manifest manifest;
@@ -46,7 +40,7 @@ final class Replay {
     private final Map<Long, RecordingIndex.Entry> unopenedByFirstSeq = new HashMap<>();
     private final Map<String, RecordingIndex.Entry> sources = new HashMap<>();
     private final Map<Long, ReplayCursor> heads = new HashMap<>();
-    private final List<Waiting> waiting = new ArrayList<>();
+    private final ReplayWaits waits = new ReplayWaits();
     private final BufferPool buffers = BufferPool.forReading();
     /**
      * The first sequence number the recording does not hold, as far as the manifest and the files tell before the
@@ -92,16 +86,14 @@ final class Replay {
         Replay replay = new Replay(dir, manifest);
         RecordingIndex index = RecordingIndex.of(dir, replay.buffers);
         replay.index(index);
-        logHowItEnds(dir, manifest);
+        ReplayNotices.howItEnds(dir, manifest);
         replay.recordsTime = index.recordsTime();
         if (replay.recordsTime) {
             replay.startRecordedTime(index);
         } else if (!index.entries().isEmpty()) {
-            log.info("{}: recorded by an earlier version (replay format 1), without time: timers fire where the"
-                    + " replay infers they did, not exactly where they fired when recording", dir);
+            ReplayNotices.withoutTime(dir);
         }
-        log.info("replaying {} ({} files, recorded by {} at {})", dir, replay.byOpenSeq.size()
-                + replay.sources.size(), manifest.program(), Instant.ofEpochMilli(manifest.startedMillis()));
+        ReplayNotices.replaying(dir, manifest, replay.byOpenSeq.size() + replay.sources.size());
         return replay;
     }
 
@@ -115,25 +107,6 @@ final class Replay {
         }
         if (nextStartsIteration()) {
             enterIteration();
-        }
-    }
-
-    private static void logHowItEnds(Path dir, Manifest manifest) {
-        if (Manifest.STOPPED.equals(manifest.status())) {
-            log.info("{}: the recorded process was stopped from outside (a signal); the replay ends where the"
-                    + " recording ends", dir);
-        } else if (Manifest.CRASHED.equals(manifest.status())) {
-            log.info("{}: the recorded process crashed ({}); the replay ends where the recording ends", dir,
-                    manifest.error());
-        } else if (manifest.truncated()) {
-            log.info("{}: the recording was truncated by {} after event #{}; the replay ends there", dir,
-                    manifest.truncatedBy(), manifest.events() - 1);
-        } else if (Manifest.RECORDING.equals(manifest.status()) && RecordingReader.isBeingWritten(dir)) {
-            log.warn("{}: the recording is still being written by a running process; the replay goes as far as it"
-                    + " has written", dir);
-        } else if (!manifest.complete()) {
-            log.warn("{}: the recording did not end cleanly (status '{}'{}); it replays up to its last whole"
-                    + " record", dir, manifest.status(), manifest.error() == null ? "" : ": " + manifest.error());
         }
     }
 
@@ -358,16 +331,9 @@ final class Replay {
         }
     }
 
-    /**
-     * Notes, for a divergence message, that the application waits for {@code operation} on {@code cursor}'s
-     * stream. Cheap: the text is built only if the replay stalls.
-     */
-    void waiting(String operation, ReplayCursor cursor) {
-        waiting.add(new Waiting(operation, cursor));
-    }
-
-    void clearWaiting() {
-        waiting.clear();
+    /** What the application waits for in this loop iteration, for a divergence message. */
+    ReplayWaits waits() {
+        return waits;
     }
 
     /** The recorded time of the next event, or -1 if the recording holds no event with the next number. */
@@ -385,9 +351,7 @@ final class Replay {
 
     /** The application waits, nothing it waits for is due, and the recording holds further events. */
     ReplayDivergenceException stalled() {
-        return failures.stalled(waiting.isEmpty() ? "nothing the recording can deliver"
-                : waiting.stream().map(w -> w.operation() + " on " + w.cursor().describe())
-                        .collect(Collectors.joining(", ")));
+        return failures.stalled(waits.describe());
     }
 
     /** What the recording holds next, for messages. */

@@ -48,7 +48,7 @@ final class ReplayBlocker implements Blocker {
             replay.failures().check();
             return replay.recordsTime() ? blockOnRecordedTime(waits) : blockInferringTimers(waits);
         } finally {
-            replay.clearWaiting();
+            replay.waits().clear();
         }
     }
 

@@ -256,11 +256,18 @@ public final class ReplayOptions {
         if (recordDir == null) {
             throw new ParameterException(spec.commandLine(), RecordingCompression.OPTION + " needs --replay-record");
         }
+        RecordingCompression compression;
         try {
-            return RecordingCompression.parse(compress);
+            compression = RecordingCompression.parse(compress);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), RecordingCompression.OPTION + ": " + e.getMessage());
         }
+        String unavailable = compression == RecordingCompression.ZSTD ? ZstdNative.unavailable() : null;
+        if (unavailable != null) {
+            throw new ParameterException(spec.commandLine(), RecordingCompression.OPTION + "=" + compress.strip()
+                    + ": " + unavailable + "; record with " + RecordingCompression.OPTION + "=none instead");
+        }
+        return compression;
     }
 
     /** The bounds {@code --replay-record-max-size} and {@code --replay-record-max-events} set. */

@@ -48,7 +48,7 @@ final class ReplayPassiveStream implements PassiveStream {
 
     @Override
     public void waitAccept(PollLoop loop, String where) {
-        replay.waiting("accept", cursor);
+        replay.waits().add("accept", cursor);
         ReplayRecord due = cursor.due();
         if (due != null && (due.type() == RecordType.ACCEPT_OK || due.type() == RecordType.ACCEPT_ERROR)) {
             loop.wakeImmediately(where);

@@ -176,7 +176,7 @@ final class ReplayStream implements Stream {
 
     @Override
     public void waitConnect(PollLoop loop, String where) {
-        replay.waiting("connect", cursor);
+        replay.waits().add("connect", cursor);
         ReplayRecord due = cursor.due();
         if (connected || failure != null || (due != null && isConnect(due.type()))) {
             loop.wakeImmediately(where);
@@ -185,7 +185,7 @@ final class ReplayStream implements Stream {
 
     @Override
     public void waitRecv(PollLoop loop, String where) {
-        replay.waiting("recv", cursor);
+        replay.waits().add("recv", cursor);
         ReplayRecord due = cursor.due();
         if (failure != null || eof || (due != null && (isConnect(due.type()) || due.type() == RecordType.RECV_DATA
                 || due.type() == RecordType.RECV_EOF || due.type() == RecordType.RECV_ERROR))) {
@@ -195,7 +195,7 @@ final class ReplayStream implements Stream {
 
     @Override
     public void waitSend(PollLoop loop, String where) {
-        replay.waiting("send", cursor);
+        replay.waits().add("send", cursor);
         ReplayRecord due = cursor.due();
         if (failure != null || (due != null && (isConnect(due.type()) || due.type() == RecordType.SEND_OK
                 || due.type() == RecordType.SEND_ERROR || due.type() == RecordType.SEND_SHUTDOWN))) {

@@ -13,7 +13,6 @@ import ch.qos.logback.core.spi.FilterReply;
 import io.streamreplay.control.LogLevels;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import org.slf4j.LoggerFactory;
@@ -182,12 +181,7 @@ public final class LogbackSetup implements LogLevels {
     }
 
     private static Level parse(String level) {
-        Level parsed = Level.toLevel(level.toUpperCase(Locale.ROOT), null);
-        if (parsed == null) {
-            throw new IllegalArgumentException("unknown log level \"" + level
-                    + "\" (use TRACE, DEBUG, INFO, WARN, ERROR or OFF)");
-        }
-        return parsed;
+        return Level.toLevel(LogLevels.levelName(level));
     }
 
     /** Stops the appenders, flushing them. */

@@ -38,6 +38,8 @@ import java.util.TreeSet;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -291,6 +293,37 @@ class RecordReplayIT {
             assertTrue(replay.consoleText().contains("resumed by a debugger at event #" + seq),
                     replay.consoleText());
         }
+        assertEquals(recorded, DatabaseFile.recordsWithoutDates(db));
+    }
+
+    /**
+     * The runnable jar keeps Zstandard's native library for Linux, macOS (x86_64, aarch64) and Windows (x86_64) only,
+     * and on this machine a recording compressed with it replays to the same database.
+     */
+    @Test
+    void theRunnableJarRecordsWithZstandardAndReplays() throws Exception {
+        Set<String> natives = new TreeSet<>();
+        try (JarFile jar = new JarFile(ServerProcess.JAR.toFile())) {
+            jar.stream().map(JarEntry::getName).filter(name -> name.contains("libzstd-jni")).forEach(natives::add);
+        }
+        Set<String> platforms = new TreeSet<>();
+        natives.forEach(name -> platforms.add(name.substring(0, name.lastIndexOf('/'))));
+        assertEquals(Set.of("darwin/aarch64", "darwin/x86_64", "linux/aarch64", "linux/amd64", "win/amd64"),
+                platforms, natives.toString());
+
+        Path db = ServerProcess.createDatabase(dir, KvDatabase.SCHEMA);
+        List<String> args = unixServer();
+        try (ServerProcess server = ServerProcess.start(dir, dir.resolve("record.out"), with(args,
+                "--replay-record=recording", "--replay-record-compress=zstd"))) {
+            server.awaitLine("serving");
+            transact("unix:" + dir.resolve("db.sock"), TlsConfig.none(), "z", 20);
+            server.requestExit(dir.resolve("ctl"));
+            assertEquals(0, server.waitFor(30), server.consoleText());
+        }
+        List<JsonNode> recorded = DatabaseFile.recordsWithoutDates(db);
+        ServerProcess.restoreDatabase(dir);
+        int status = ServerProcess.run(dir, dir.resolve("replay.out"), with(args, "--replay=recording"), 60);
+        assertEquals(0, status, Files.readString(dir.resolve("replay.out")));
         assertEquals(recorded, DatabaseFile.recordsWithoutDates(db));
     }
 

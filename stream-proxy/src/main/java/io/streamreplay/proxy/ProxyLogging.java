@@ -10,7 +10,6 @@ import ch.qos.logback.core.filter.Filter;
 import ch.qos.logback.core.spi.FilterReply;
 import io.streamreplay.control.LogLevels;
 import java.nio.file.Path;
-import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import org.slf4j.LoggerFactory;
@@ -71,11 +70,7 @@ final class ProxyLogging implements LogLevels {
 
     @Override
     public void set(String logger, String level) {
-        Level parsed = Level.toLevel(level.toUpperCase(Locale.ROOT), null);
-        if (parsed == null) {
-            throw new IllegalArgumentException("unknown log level \"" + level
-                    + "\" (use TRACE, DEBUG, INFO, WARN, ERROR or OFF)");
-        }
+        Level parsed = Level.toLevel(LogLevels.levelName(level));
         context.getLogger(logger).setLevel(parsed);
         levels.put(context.getLogger(logger).getName(), parsed.toString());
     }

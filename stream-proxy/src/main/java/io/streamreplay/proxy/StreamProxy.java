@@ -1,19 +1,10 @@
 package io.streamreplay.proxy;
 
 import io.streamreplay.cli.UsageErrors;
-import io.streamreplay.control.ControlCommand;
-import io.streamreplay.control.ControlReply;
-import io.streamreplay.control.ControlServer;
 import io.streamreplay.control.LogLevels;
-import io.streamreplay.poll.PollLoop;
-import io.streamreplay.process.FatalSignals;
-import io.streamreplay.process.Signals;
-import io.streamreplay.replay.RecordReplayException;
-import io.streamreplay.replay.ReplayContext;
 import io.streamreplay.replay.ReplayMode;
 import io.streamreplay.replay.ReplayNeutral;
 import io.streamreplay.replay.ReplayOptions;
-import io.streamreplay.replay.StartingStateException;
 import io.streamreplay.replay.TlsOptions;
 import io.streamreplay.status.StatusEndpoint;
 import io.streamreplay.stream.InvalidStreamNameException;
@@ -27,7 +18,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -65,7 +55,6 @@ public final class StreamProxy implements Callable<Integer> {
     public static final String VERSION = "0.1.0";
 
     private static final Logger log = LoggerFactory.getLogger(StreamProxy.class);
-    private static final long TICK_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     /** Picocli's version text. */
     static final class Version implements CommandLine.IVersionProvider {
@@ -266,149 +255,8 @@ public final class StreamProxy implements Callable<Integer> {
     }
 
     private int run(LogLevels logLevels, TransportRegistry transports, InetSocketAddress httpAddress) {
-        ReplayContext replay;
-        try {
-            replay = replayOptions.open(PROGRAM, List.of(commandLine));
-        } catch (IOException e) {
-            log.error("{}", e.getMessage());
-            return 1;
-        }
-        ProxyStats stats = new ProxyStats(upstream, protocol, bufferBytes, maxConnections);
-        List<Scope> scopes = new ArrayList<>();
-        for (String name : listens) {
-            scopes.add(stats.addListener(name));
-        }
-        StatsFile saved = null;
-        StatusEndpoint endpoint = null;
-        boolean replaying = replay.mode() == ReplayMode.REPLAY;
-        try {
-            PollLoop loop = replay.newPollLoop();
-            StreamProvider streams = replay.streams(liveStreams(transports));
-            if (statsFile != null) {
-                saved = new StatsFile(replay.startingFile(statsFile));
-                var counters = saved.read();
-                if (counters != null) {
-                    stats.restore(counters);
-                    log.info("{}: counters restored", statsFile);
-                }
-            }
-            FatalSignals signals = stopOnSignals(loop, replay);
-            printStatsOnSigusr2(stats);
-            try (Forwarder forwarder = new Forwarder(loop, streams, upstream, protocol, bufferBytes,
-                    maxConnections, stats);
-                    ControlServer controlServer = new ControlServer(loop, streams, control, PROGRAM
-                            + " (streamreplay) " + VERSION)) {
-                int failed = 0;
-                for (int i = 0; i < listens.size(); i++) {
-                    try {
-                        forwarder.listen(listens.get(i), scopes.get(i));
-                    } catch (IOException e) {
-                        log.error("{}", e.getMessage());
-                        failed++;
-                    }
-                }
-                if (failed == listens.size()) {
-                    log.error("no listener could be opened; giving up");
-                    return 1;
-                }
-                controlServer.register(new ControlCommand("stats", "", 0, 0,
-                        args -> ControlReply.ok(stats.json().toPrettyString() + "\n")));
-                controlServer.register(LogLevels.command(logLevels));
-                controlServer.serveStreamFaults(replay.streamFaults());
-                LogLevels.vlogCommands(logLevels).forEach(controlServer::register);
-                if (httpAddress != null) {
-                    endpoint = StatusEndpoint.start(httpAddress, new ProxyStatus(stats, new UpstreamProbe(upstream)));
-                    log.info(ProxyLogging.OUTSIDE_REPLAY, "http: serving /metrics, /stats and /health on {}:{}",
-                            endpoint.address().getAddress().getHostAddress(), endpoint.address().getPort());
-                }
-                log.info("{} {} forwarding to {}", PROGRAM, VERSION, upstream);
-                serve(loop, forwarder, controlServer, stats, replaying ? null : saved, () -> signals.exitIfReceived(
-                        signal -> replay.stoppingOnSignal(log, signal)));
-            }
-            log.info("exiting");
-            return 0;
-        } catch (RecordReplayException e) {
-            return replay.ended(e, log, ProxyLogging.OUTSIDE_REPLAY);
-        } catch (StartingStateException e) {
-            log.error(ProxyLogging.OUTSIDE_REPLAY, "{}", e.getMessage());
-            return 1;
-        } catch (IOException e) {
-            log.error("{}", e.getMessage());
-            return 1;
-        } finally {
-            if (endpoint != null) {
-                endpoint.close();
-            }
-            if (saved != null && !replaying) {
-                save(saved, stats);
-            }
-            replay.close();
-        }
-    }
-
-    /** The loop: stop on a signal, forward, answer the control socket, sample rates each second, save the stats file when due. */
-    private void serve(PollLoop loop, Forwarder forwarder, ControlServer controlServer, ProxyStats stats,
-            StatsFile saving, Runnable signals) {
-        // The baseline sample: without it, what comes before the first tick would be in no rate, ever.
-        stats.sample(loop.now());
-        long nextTick = loop.now() + TICK_NANOS;
-        long saveEvery = TimeUnit.SECONDS.toNanos(statsIntervalSeconds);
-        long nextSave = loop.now() + saveEvery;
-        while (!controlServer.exitRequested()) {
-            signals.run();
-            forwarder.run();
-            controlServer.run();
-            long now = loop.now();
-            if (now - nextTick >= 0) {
-                stats.sample(now);
-                nextTick = now + TICK_NANOS;
-            }
-            if (saving != null && now - nextSave >= 0) {
-                save(saving, stats);
-                nextSave = now + saveEvery;
-            }
-            if (controlServer.exitRequested()) {
-                break;
-            }
-            forwarder.waitAll();
-            controlServer.waitAll();
-            loop.waitUntil(nextTick, "statistics tick");
-            loop.block();
-        }
-    }
-
-    private static void save(StatsFile file, ProxyStats stats) {
-        try {
-            file.write(stats.savedCounters());
-        } catch (IOException e) {
-            log.warn(ProxyLogging.OUTSIDE_REPLAY, "{}: saving the counters failed: {}", file.path(), e.toString());
-        }
-    }
-
-    /**
-     * SIGTERM and SIGINT stop the proxy with a line in its log, noted in a recording's manifest so that its replay
-     * logs the same line where it ends; as in sample-db-server, the loop acts on them (see {@link FatalSignals}) and a
-     * replay stops at once.
-     */
-    private static FatalSignals stopOnSignals(PollLoop loop, ReplayContext replay) {
-        if (replay.mode() == ReplayMode.REPLAY) {
-            return FatalSignals.atOnce(signal -> log.info(ProxyLogging.OUTSIDE_REPLAY, "replay interrupted by {}",
-                    signal));
-        }
-        return FatalSignals.toLoop(loop::wakeup);
-    }
-
-    /**
-     * SIGUSR2 prints the statistics, with latency and rates, as one JSON document on standard output. The signal's
-     * thread reads the counters itself and never wakes the loop, so a signal changes nothing the proxy does.
-     */
-    private static void printStatsOnSigusr2(ProxyStats stats) {
-        Signals.handle("USR2", () -> {
-            String json = stats.json().toString();
-            synchronized (System.out) {
-                System.out.println(json);
-                System.out.flush();
-            }
-        });
+        ProxyRun.Settings settings = new ProxyRun.Settings(listens, upstream, protocol, bufferBytes, maxConnections,
+                control, statsFile, statsIntervalSeconds);
+        return new ProxyRun(settings, replayOptions, List.of(commandLine)).run(logLevels, transports, httpAddress);
     }
 }

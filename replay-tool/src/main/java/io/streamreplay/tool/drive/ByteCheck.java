@@ -25,7 +25,7 @@ final class ByteCheck {
 
     ByteCheck(RecordedConnection recorded, boolean lengthOnly) {
         this.recorded = recorded;
-        this.expected = recorded.replyBytes();
+        this.expected = recorded.replies().bytes();
         this.lengthOnly = lengthOnly;
     }
 
@@ -57,7 +57,7 @@ final class ByteCheck {
             position += n;
             offset += n;
             if (position == head.bytes().length) {
-                recorded.release(expected.poll().bytes().length);
+                recorded.replies().release(expected.poll().bytes().length);
                 position = 0;
             }
         }

@@ -23,7 +23,7 @@ final class DigestCheck {
 
     DigestCheck(RecordedConnection recorded, boolean lengthOnly) {
         this.recorded = recorded;
-        this.expected = recorded.digests();
+        this.expected = recorded.replies().digests();
         this.lengthOnly = lengthOnly;
     }
 

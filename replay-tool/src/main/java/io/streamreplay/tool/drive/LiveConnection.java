@@ -1,72 +1,51 @@
 package io.streamreplay.tool.drive;
 
+import static io.streamreplay.tool.drive.ConnectionCheck.describe;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.streamreplay.jsonrpc.Json;
 import io.streamreplay.jsonrpc.ProtocolException;
 import io.streamreplay.poll.PollLoop;
 import io.streamreplay.stream.Stream;
-import io.streamreplay.tool.drive.RecordedConnection.ExpectedMessage;
-import io.streamreplay.tool.drive.ReplyComparison.Difference;
-import io.streamreplay.tool.text.PayloadText;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.util.ArrayDeque;
 import java.util.Arrays;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
  * The live connection to the target that stands for one recorded client connection: takes its steps when the
  * {@link Driver} says they are due and they are ready (connected, and the replies the recorded client had are in),
- * reads what the target sends, answers its echo requests, times and compares every reply. Loop thread only.
+ * reads what the target sends, answers its echo requests, times ({@link PendingRequests}) and compares
+ * ({@link ConnectionCheck}) every reply, and closes when its script is done and settled or a wait times out. A
+ * failure of the target (refused, closed, silent, not JSON-RPC) is a divergence of the connection, never an
+ * exception. Loop thread only.
  */
 final class LiveConnection {
 
     /** Bytes queued to send at most before further steps wait: the target reads slower than the drive sends. */
     private static final int MAX_QUEUED = 4 << 20;
-    /** Recorded row changes held unmatched at most before no more are taken in: the target has diverged. */
-    private static final int MAX_UNMATCHED = 10_000;
 
     private enum State {
         NOT_OPEN, CONNECTING, OPEN, SHUT, CLOSED
-    }
-
-    /** A request sent: its step and when. */
-    private record Sent(Step step, long at) {
-    }
-
-    /** A live message, with the request it answers (or, for a notification, the last one sent before it). */
-    private record Live(JsonFraming.Framed message, Step request) {
     }
 
     final RecordedConnection recorded;
     private final Driver driver;
     private final DriveOptions options;
     private final DriveReport report;
-    private final ReplyComparison comparison;
     private final UuidMap uuids;
     private Stream stream;
     private State state = State.NOT_OPEN;
-    private final ArrayDeque<ByteBuffer> out = new ArrayDeque<>();
-    private long queued;
-    private boolean shutdownPending;
+    private final SendQueue out = new SendQueue();
     private final ByteBuffer in = ByteBuffer.allocate(64 << 10);
     private final JsonFraming framing;
-    private final Map<String, Sent> outstanding = new LinkedHashMap<>();
-    private final Map<String, Integer> answered = new HashMap<>();
-    private final ArrayDeque<Sent> rawSends = new ArrayDeque<>();
-    private final ArrayDeque<Live> held = new ArrayDeque<>();
-    private final DigestCheck digests;
-    private final ByteCheck bytes;
-    private final NotificationCheck notificationCheck;
+    private final PendingRequests pending;
+    private final ConnectionCheck check;
     private Step lastSent;
     private long received;
     private int notifications;
     private boolean liveEnded;
     private boolean stopped;
-    private boolean diverged;
     /** Since when the connection waits to be settled (its last step taken), on the loop's clock; -1 before. */
     private long settlingSince = -1;
     /** Since when the head step has waited for replies, on the loop's clock; -1 while it does not. */
@@ -78,14 +57,10 @@ final class LiveConnection {
         this.driver = driver;
         this.options = options;
         this.report = report;
-        this.comparison = comparison;
         this.uuids = uuids;
         this.framing = recorded.isJsonRpc() ? new JsonFraming() : null;
-        boolean lengthOnly = options.compare() == DriveOptions.Compare.LENGTH;
-        this.digests = recorded.hasContent() ? null : new DigestCheck(recorded, lengthOnly);
-        this.bytes = recorded.hasContent() && !recorded.isJsonRpc() ? new ByteCheck(recorded, lengthOnly) : null;
-        this.notificationCheck = recorded.hasContent() && recorded.isJsonRpc()
-                ? new NotificationCheck(comparison, uuids) : null;
+        this.pending = new PendingRequests(report);
+        this.check = new ConnectionCheck(recorded, driver, options, report, comparison, uuids);
     }
 
     /** Whether the connection is over: closed, by the script, the target, a failure or a stop. */
@@ -104,7 +79,7 @@ final class LiveConnection {
         if (delivery.id() == null) {
             return received >= delivery.bytes();
         }
-        return answered.getOrDefault(delivery.id(), 0) >= delivery.nth();
+        return pending.answered(delivery.id(), delivery.nth());
     }
 
     /** Whether the connection has not been opened yet. */
@@ -120,12 +95,12 @@ final class LiveConnection {
         if (step.kind == Step.Kind.OPEN) {
             return true;
         }
-        if (state != State.OPEN || queued > MAX_QUEUED) {
+        if (state != State.OPEN || out.queued() > MAX_QUEUED) {
             return false;
         }
         boolean replied = (!options.causal() || driver.repliesCaughtUp() >= step.repliesBefore)
                 && received >= step.awaitBytes
-                && (step.awaitIds.isEmpty() || step.awaitIds.stream().noneMatch(outstanding::containsKey));
+                && pending.noneOutstanding(step.awaitIds);
         boolean notified = notifications >= step.awaitNotifications
                 || (gatedSince >= 0 && now - gatedSince > options.replyTimeoutNanos());
         if (replied && notified) {
@@ -145,24 +120,19 @@ final class LiveConnection {
             case OPEN -> open();
             case SEND -> {
                 byte[] data = uuids.rewrite(step.bytes);
-                queue(data);
+                out.add(data);
                 lastSent = step;
                 driver.sent(step);
                 report.messagesSent++;
                 report.bytesSent += data.length;
-                if (step.id != null) {
-                    outstanding.put(step.id, new Sent(step, now));
-                }
+                pending.sent(step, now, framing == null);
                 if (step.request) {
                     report.requests++;
-                    if (framing == null) {
-                        rawSends.add(new Sent(step, now));
-                    }
                 }
                 flush();
             }
             case SHUTDOWN -> {
-                shutdownPending = true;
+                out.shutdownAfter();
                 flush();
             }
             case RESET -> {
@@ -188,7 +158,7 @@ final class LiveConnection {
     private void refused(IOException e) {
         report.connectionsFailed++;
         driver.refused(e);
-        diverge(recorded.openSeq, "the target refused the connection", null, "a connection (the recorded server"
+        check.diverge(recorded.openSeq, "the target refused the connection", null, "a connection (the recorded server"
                 + " accepted it)", e.getMessage());
         close();
     }
@@ -225,33 +195,15 @@ final class LiveConnection {
             }
             return;
         }
-        retryHeld();
-        takeRecordedNotifications(false);
+        check.retryHeld();
+        check.takeRecordedNotifications(false);
         if (state != State.CLOSED) {
             timeouts(now);
         }
     }
 
-    private void queue(byte[] data) {
-        out.add(ByteBuffer.wrap(data));
-        queued += data.length;
-    }
-
     private void flush() throws IOException {
-        if (state != State.OPEN) {
-            return;
-        }
-        while (!out.isEmpty()) {
-            ByteBuffer head = out.peek();
-            int n = stream.send(head);
-            queued -= n;
-            if (head.hasRemaining()) {
-                return;
-            }
-            out.poll();
-        }
-        if (shutdownPending && stream.shutdownSend()) {
-            shutdownPending = false;
+        if (state == State.OPEN && out.flush(stream)) {
             state = State.SHUT;
         }
     }
@@ -289,14 +241,14 @@ final class LiveConnection {
 
     private void ended() {
         liveEnded = true;
-        if (!outstanding.isEmpty() && !stopped) {
-            Sent oldest = outstanding.values().iterator().next();
-            diverge(oldest.step().seq, "the target closed the connection without replying", describe(oldest.step()),
-                    "a reply (the recording holds one)", "end of stream");
+        if (!pending.isEmpty() && !stopped) {
+            Step oldest = pending.oldest();
+            check.diverge(oldest.seq, "the target closed the connection without replying",
+                    describe(oldest), "a reply (the recording holds one)", "end of stream");
         }
         if (state == State.OPEN && (recorded.peekStep() != null || !recorded.scriptEnded()) && !stopped) {
             Step next = recorded.peekStep();
-            diverge(next != null ? next.seq : -1, "the target closed the connection", describe(lastSent),
+            check.diverge(next != null ? next.seq : -1, "the target closed the connection", describe(lastSent),
                     "the connection open" + (next != null ? " for " + next.describe() : ""), "end of stream");
         }
         close();
@@ -304,8 +256,8 @@ final class LiveConnection {
 
     private void failed(String why) {
         if (!stopped) {
-            diverge(lastSent != null ? lastSent.seq : recorded.openSeq, "the connection failed", describe(lastSent),
-                    "the connection working", why);
+            check.diverge(lastSent != null ? lastSent.seq : recorded.openSeq, "the connection failed",
+                    describe(lastSent), "the connection working", why);
         }
         close();
     }
@@ -318,8 +270,8 @@ final class LiveConnection {
             stream.close();
         }
         state = State.CLOSED;
-        if (!stopped && !diverged) {
-            missing();
+        if (!stopped && !check.diverged()) {
+            check.missing(lastSent);
         }
     }
 
@@ -337,30 +289,14 @@ final class LiveConnection {
             notifications += NotificationCheck.units(json);
             report.notifications++;
             request = driver.lastSent();
-            if (notificationCheck != null) {
-                if (options.compare() != DriveOptions.Compare.NONE) {
-                    report.compared++;
-                    notificationCheck.live(json);
-                }
+            if (check.notification(json)) {
                 return;
             }
         } else {
             report.replies++;
-            Sent sent = outstanding.remove(id);
-            if (id != null) {
-                answered.merge(id, 1, Integer::sum);
-            }
-            if (sent != null) {
-                report.latency.recordValue(Math.max(0, now - sent.at()));
-            }
-            request = sent != null ? sent.step() : null;
+            request = pending.replied(id, now);
         }
-        Live live = new Live(message, request);
-        if (held.isEmpty() && compare(live)) {
-            return;
-        }
-        held.add(live);
-        driver.readMore();
+        check.message(new ConnectionCheck.Live(message, request));
     }
 
     /** Answers the target's request: echo as Open vSwitch's clients do (RFC 7047 section 4.1.11). */
@@ -377,125 +313,32 @@ final class LiveConnection {
         reply.set("id", request.get("id"));
         reply.set("result", request.path("params"));
         reply.putNull("error");
-        queue(Json.toBytes(reply));
-    }
-
-    /**
-     * Compares a live message with the recorded one.
-     *
-     * @return false if it cannot be compared until more of the recording is read
-     */
-    private boolean compare(Live live) {
-        if (options.compare() == DriveOptions.Compare.NONE || diverged) {
-            return true;
-        }
-        JsonFraming.Framed message = live.message();
-        JsonNode json = message.json();
-        if (digests != null) {
-            if (digests.needsMore(message.bytes().length)) {
-                return false;
-            }
-            Mismatch mismatch = digests.message(message.bytes());
-            report.compared++;
-            if (mismatch != null) {
-                diverge(mismatch.seq(), mismatch.what(), describe(live.request()), mismatch.expected(),
-                        mismatch.actual());
-            }
-            return true;
-        }
-        String id = RecordedConnection.idKey(json.get("id"));
-        boolean notification = json.has("method");
-        ExpectedMessage expected = notification ? recorded.takeNotification() : recorded.takeReply(id);
-        if (expected == null) {
-            if (!recorded.complete()) {
-                return false;
-            }
-            report.compared++;
-            diverge(-1, notification ? "a notification the recording does not hold"
-                    : "a reply the recording does not hold (id " + id + ")", describe(live.request()), "nothing",
-                    text(message.bytes()));
-            return true;
-        }
-        report.compared++;
-        String subject = notification ? "notification" : live.request() != null ? "reply to "
-                + live.request().describe() : "reply (id " + id + ")";
-        if (options.compare() == DriveOptions.Compare.LENGTH) {
-            if (expected.bytes().length != message.bytes().length) {
-                diverge(expected.seq(), subject + " differs in length (" + expected.bytes().length + " bytes recorded, "
-                        + message.bytes().length + " live)", describe(live.request()), text(expected.bytes()),
-                        text(message.bytes()));
-            }
-            return true;
-        }
-        Difference difference = comparison.compare(expected.json(), json);
-        if (difference != null) {
-            diverge(expected.seq(), subject + " differs at " + difference.path(), describe(live.request()),
-                    value(difference.expected()), value(difference.actual()));
-        }
-        return true;
-    }
-
-    /**
-     * Matches recorded notifications with the live ones left unmatched: only as many as that takes (or all, at the
-     * end), so that those read ahead stay bytes rather than trees.
-     */
-    private void takeRecordedNotifications(boolean all) {
-        if (notificationCheck == null || options.compare() == DriveOptions.Compare.NONE) {
-            return;
-        }
-        ExpectedMessage notification;
-        while ((all || (notificationCheck.liveUnmatched() > 0
-                && notificationCheck.recordedUnmatched() < MAX_UNMATCHED))
-                && (notification = recorded.takeNotification()) != null) {
-            notificationCheck.recorded(notification);
-        }
-    }
-
-    /** Compares the messages held, now that more of the recording may have been read. */
-    private void retryHeld() {
-        while (!held.isEmpty() && compare(held.peek())) {
-            held.poll();
-        }
+        out.add(Json.toBytes(reply));
     }
 
     // Raw streams.
 
     private void rawReceived(byte[] data, long now) {
-        while (!rawSends.isEmpty() && rawSends.peek().step().replyEnd >= 0
-                && received >= rawSends.peek().step().replyEnd) {
-            report.latency.recordValue(Math.max(0, now - rawSends.poll().at()));
-            report.replies++;
-        }
-        if (options.compare() == DriveOptions.Compare.NONE || diverged) {
-            return;
-        }
-        Mismatch mismatch = digests != null ? digests.bytes(data) : bytes.bytes(data);
-        if (mismatch == null && bytes != null && bytes.waiting()) {
-            driver.readMore();
-        }
-        if (mismatch != null) {
-            diverge(mismatch.seq(), "the target sent " + mismatch.what(), describe(lastSent), mismatch.expected(),
-                    mismatch.actual());
-        }
+        pending.rawReceived(received, now);
+        check.rawBytes(data, lastSent);
     }
 
     // Waiting, settling, timing out.
 
     private void timeouts(long now) {
         long timeout = options.replyTimeoutNanos();
-        if (!outstanding.isEmpty()) {
-            Sent oldest = outstanding.values().iterator().next();
-            if (now - oldest.at() > timeout) {
-                diverge(oldest.step().seq, "no reply within " + Format.seconds(timeout), describe(oldest.step()),
-                        "a reply (the recording holds one)", "none");
+        if (!pending.isEmpty()) {
+            if (now - pending.oldestAt() > timeout) {
+                check.diverge(pending.oldest().seq, "no reply within " + Format.seconds(timeout),
+                        describe(pending.oldest()), "a reply (the recording holds one)", "none");
                 close();
                 return;
             }
         }
         Step next = recorded.peekStep();
         if (gatedSince >= 0 && next != null && received < next.awaitBytes && now - gatedSince > timeout) {
-            diverge(next.seq, "no reply within " + Format.seconds(timeout) + ": " + received + " bytes received, the"
-                    + " recorded client had " + next.awaitBytes + " before " + next.describe(), describe(lastSent),
+            check.diverge(next.seq, "no reply within " + Format.seconds(timeout) + ": " + received + " bytes received,"
+                    + " the recorded client had " + next.awaitBytes + " before " + next.describe(), describe(lastSent),
                     next.awaitBytes + " bytes", received + " bytes");
             close();
             return;
@@ -506,7 +349,7 @@ final class LiveConnection {
             }
             return;
         }
-        boolean settled = outstanding.isEmpty() && out.isEmpty() && held.isEmpty()
+        boolean settled = pending.isEmpty() && out.isEmpty() && !check.holding()
                 && (stopped || notifications >= recorded.notificationUnitsRecorded)
                 && (stopped || framing != null || received >= recorded.replyBytesRecorded);
         boolean ended = liveEnded || state != State.SHUT;
@@ -521,7 +364,7 @@ final class LiveConnection {
             stream.waitConnect(loop, recorded.name + " connect");
         } else if (state == State.OPEN || state == State.SHUT) {
             stream.waitRecv(loop, recorded.name + " recv");
-            if (!out.isEmpty() || shutdownPending) {
+            if (out.wantsSend()) {
                 stream.waitSend(loop, recorded.name + " send");
             }
         }
@@ -529,15 +372,15 @@ final class LiveConnection {
             return;
         }
         long timeout = options.replyTimeoutNanos();
-        if (!outstanding.isEmpty()) {
-            loop.waitUntil(saturated(outstanding.values().iterator().next().at(), timeout), "reply timeout");
+        if (!pending.isEmpty()) {
+            loop.waitUntil(saturated(pending.oldestAt(), timeout), "reply timeout");
         }
         if (gatedSince >= 0) {
             loop.waitUntil(saturated(gatedSince, timeout), "gate timeout");
         }
         if (settlingSince >= 0) {
             loop.waitUntil(saturated(settlingSince, timeout), "settle timeout");
-            if (outstanding.isEmpty() && out.isEmpty() && held.isEmpty()) {
+            if (pending.isEmpty() && out.isEmpty() && !check.holding()) {
                 // Settled but for the notifications or the target's end: look again soon.
                 loop.waitUntil(saturated(loop.now(), 10_000_000L), "settle");
             }
@@ -546,50 +389,5 @@ final class LiveConnection {
 
     private static long saturated(long at, long plus) {
         return plus > Long.MAX_VALUE - at ? Long.MAX_VALUE : at + plus;
-    }
-
-    /** What the recording holds that the target never sent, once the connection ran its whole script. */
-    private void missing() {
-        if (options.compare() == DriveOptions.Compare.NONE || recorded.peekStep() != null || !recorded.scriptEnded()) {
-            return;
-        }
-        takeRecordedNotifications(true);
-        Mismatch leftover = notificationCheck == null ? null : notificationCheck.leftover();
-        if (leftover != null) {
-            diverge(leftover.seq(), leftover.what(), null, leftover.expected(), leftover.actual());
-        } else if (bytes != null && bytes.expectsMore()) {
-            diverge(bytes.nextSeq(), "the target sent fewer bytes than recorded", describe(lastSent),
-                    bytes.expectedExcerpt(), "nothing");
-        } else if (digests != null && !digests.lost() && !recorded.digests().isEmpty()) {
-            diverge(recorded.digests().peek().seq(), "the target sent fewer bytes than recorded",
-                    describe(lastSent), recorded.digests().size() + " more sends, " + recorded.digests().stream()
-                            .mapToLong(RecordedConnection.ExpectedDigest::length).sum() + " bytes",
-                    "nothing");
-        }
-    }
-
-    // Divergences.
-
-    private void diverge(long seq, String what, String request, String expected, String actual) {
-        Divergence first = diverged ? null : new Divergence(recorded.name, seq, what, request, expected, actual);
-        diverged = true;
-        report.diverged(first);
-    }
-
-    private String describe(Step step) {
-        if (step == null) {
-            return null;
-        }
-        return step.bytes == null ? step.describe()
-                : "#" + step.seq + " " + text(step.bytes).strip();
-    }
-
-    private static String text(byte[] data) {
-        return PayloadText.of(data, Format.EXCERPT);
-    }
-
-    /** A differing value as an excerpt. */
-    private static String value(JsonNode value) {
-        return value.isMissingNode() ? "(nothing)" : Format.excerpt(Json.toText(value));
     }
 }

@@ -69,10 +69,7 @@ final class RecordedConnection {
     private String upstreamFile;
 
     private final ArrayDeque<Step> steps = new ArrayDeque<>();
-    private final Map<String, ArrayDeque<ExpectedMessage>> replies = new HashMap<>();
-    private final ArrayDeque<ExpectedMessage> notifications = new ArrayDeque<>();
-    private final ArrayDeque<ExpectedBytes> replyBytes = new ArrayDeque<>();
-    private final ArrayDeque<ExpectedDigest> digests = new ArrayDeque<>();
+    private final RecordedReplies replies;
 
     private JsonFraming clientFraming;
     private JsonFraming replyFraming;
@@ -122,6 +119,7 @@ final class RecordedConnection {
         this.jsonRpc = jsonRpc;
         this.retain = retain;
         this.held = held;
+        this.replies = new RecordedReplies(held);
         if (jsonRpc) {
             clientFraming = new JsonFraming();
         }
@@ -191,8 +189,7 @@ final class RecordedConnection {
         replyBytesRecorded += event.payload().length;
         if (replyFraming == null) {
             if (retain) {
-                replyBytes.add(new ExpectedBytes(event.seq(), event.payload()));
-                held.bytes += event.payload().length;
+                replies.addBytes(new ExpectedBytes(event.seq(), event.payload()));
             }
             return;
         }
@@ -215,13 +212,10 @@ final class RecordedConnection {
             } else {
                 repliesRecorded++;
             }
-            if (retain) {
-                held.bytes += message.bytes().length;
-                if (notification) {
-                    notifications.add(expected);
-                } else {
-                    replies.computeIfAbsent(id, k -> new ArrayDeque<>()).add(expected);
-                }
+            if (retain && notification) {
+                replies.addNotification(expected);
+            } else if (retain) {
+                replies.addReply(id, expected);
             }
         }
     }
@@ -307,7 +301,7 @@ final class RecordedConnection {
         }
         replyBytesRecorded += length;
         if (retain) {
-            digests.add(new ExpectedDigest(event.seq(), length, ByteBuffer.wrap(event.payload()).getInt(4)));
+            replies.addDigest(new ExpectedDigest(event.seq(), length, ByteBuffer.wrap(event.payload()).getInt(4)));
         }
     }
 
@@ -375,50 +369,9 @@ final class RecordedConnection {
         return complete;
     }
 
-    /** The recorded reply with JSON-RPC id {@code id}, taken out; null if none is read (yet). */
-    ExpectedMessage takeReply(String id) {
-        ArrayDeque<ExpectedMessage> queue = replies.get(id);
-        ExpectedMessage reply = queue == null ? null : queue.poll();
-        if (reply != null) {
-            held.bytes -= reply.bytes().length;
-            if (queue.isEmpty()) {
-                replies.remove(id);
-            }
-        }
-        return reply;
-    }
-
-    /** The next recorded notification, taken out; null if none is read (yet). */
-    ExpectedMessage takeNotification() {
-        ExpectedMessage notification = notifications.poll();
-        if (notification != null) {
-            held.bytes -= notification.bytes().length;
-        }
-        return notification;
-    }
-
-    /** Recorded replies and notifications read but not matched. */
-    int messagesLeft() {
-        int left = notifications.size();
-        for (ArrayDeque<ExpectedMessage> queue : replies.values()) {
-            left += queue.size();
-        }
-        return left;
-    }
-
-    /** Counts {@code bytes} of recorded replies taken out by a check as no longer held. */
-    void release(int bytes) {
-        held.bytes -= bytes;
-    }
-
-    /** The recorded reply bytes (raw, in full), in order. */
-    ArrayDeque<ExpectedBytes> replyBytes() {
-        return replyBytes;
-    }
-
-    /** The recorded reply chunks (length and CRC), in order. */
-    ArrayDeque<ExpectedDigest> digests() {
-        return digests;
+    /** What the recorded server sent, held for the drive's checks. */
+    RecordedReplies replies() {
+        return replies;
     }
 
     /** Why the client's bytes turned out not to be JSON-RPC, or null. */

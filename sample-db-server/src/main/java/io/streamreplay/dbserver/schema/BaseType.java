@@ -9,7 +9,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import io.streamreplay.dbserver.protocol.JsonText;
 import io.streamreplay.dbserver.protocol.MemberParser;
-import io.streamreplay.dbserver.protocol.MemberParser.Kind;
 import io.streamreplay.dbserver.protocol.OvsdbException;
 import io.streamreplay.jsonrpc.Json;
 import java.util.ArrayList;
@@ -21,7 +20,7 @@ import java.util.regex.Pattern;
 /**
  * The type of a key or value: an atomic type plus its constraints (an enumeration, an integer or real range, a
  * string length range, or a reference to a table). Knows how to read and write its atoms as JSON and how to check
- * them, with Open vSwitch's error texts.
+ * them, with Open vSwitch's error texts. A schema's JSON is read by {@link BaseTypeParser}.
  *
  * <p>Immutable.
  */
@@ -29,7 +28,8 @@ public final class BaseType {
 
     private static final Pattern UUID_TEXT =
             Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
-    private static final long UINT_MAX = 4294967295L;
+    /** The largest length a string may be given: Open vSwitch's {@code UINT_MAX}. */
+    static final long UINT_MAX = 4294967295L;
     private static final Pattern BARE_WORD = Pattern.compile("[A-Za-z_][A-Za-z0-9_.-]*");
 
     private final AtomicType type;
@@ -43,7 +43,8 @@ public final class BaseType {
     private final String refTable;
     private final RefType refType;
 
-    private BaseType(AtomicType type, Object[] enumeration, long minInteger, long maxInteger, double minReal,
+    /** A base type with these constraints; the ones a type does not have are at their widest. */
+    BaseType(AtomicType type, Object[] enumeration, long minInteger, long maxInteger, double minReal,
             double maxReal, long minLength, long maxLength, String refTable, RefType refType) {
         this.type = type;
         this.enumeration = enumeration;
@@ -69,104 +70,9 @@ public final class BaseType {
                 Double.POSITIVE_INFINITY, 0, UINT_MAX, refTable, refType);
     }
 
-    /** Parses a schema's {@code <base-type>}. */
+    /** Parses a schema's {@code <base-type>} ({@link BaseTypeParser}). */
     public static BaseType fromJson(JsonNode json) throws OvsdbException {
-        if (json.isTextual()) {
-            return of(atomicType(json, json.asText()));
-        }
-        MemberParser members = MemberParser.of(json);
-        JsonNode typeName = members.required("type", Kind.STRING);
-        AtomicType type = atomicType(json, typeName.asText());
-        BaseType plain = of(type);
-        JsonNode enumJson = members.optional("enum", Kind.ANY);
-        BaseType result;
-        if (enumJson != null) {
-            List<Object> atoms = new ArrayList<>();
-            if (enumJson.isArray() && enumJson.size() == 2 && "set".equals(enumJson.path(0).asText(null))
-                    && enumJson.get(1).isArray()) {
-                for (JsonNode element : enumJson.get(1)) {
-                    atoms.add(plain.atomFromJson(element, null));
-                }
-            } else {
-                atoms.add(plain.atomFromJson(enumJson, null));
-            }
-            Object[] sorted = atoms.toArray();
-            Arrays.sort(sorted, AtomicType::compare);
-            result = new BaseType(type, sorted, Long.MIN_VALUE, Long.MAX_VALUE, Double.NEGATIVE_INFINITY,
-                    Double.POSITIVE_INFINITY, 0, UINT_MAX, null, RefType.STRONG);
-        } else {
-            result = constrained(json, members, type);
-        }
-        members.finish();
-        return result;
-    }
-
-    private static BaseType constrained(JsonNode json, MemberParser members, AtomicType type) throws OvsdbException {
-        return switch (type) {
-            case INTEGER -> {
-                JsonNode min = members.optional("minInteger", Kind.INTEGER);
-                JsonNode max = members.optional("maxInteger", Kind.INTEGER);
-                long lo = min == null ? Long.MIN_VALUE : min.asLong();
-                long hi = max == null ? Long.MAX_VALUE : max.asLong();
-                if (lo > hi) {
-                    throw OvsdbException.syntax(json, "minInteger exceeds maxInteger");
-                }
-                yield new BaseType(type, null, lo, hi, Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY, 0,
-                        UINT_MAX, null, RefType.STRONG);
-            }
-            case REAL -> {
-                JsonNode min = members.optional("minReal", Kind.NUMBER);
-                JsonNode max = members.optional("maxReal", Kind.NUMBER);
-                double lo = min == null ? Double.NEGATIVE_INFINITY : min.asDouble();
-                double hi = max == null ? Double.POSITIVE_INFINITY : max.asDouble();
-                if (lo > hi) {
-                    throw OvsdbException.syntax(json, "minReal exceeds maxReal");
-                }
-                yield new BaseType(type, null, Long.MIN_VALUE, Long.MAX_VALUE, lo, hi, 0, UINT_MAX, null,
-                        RefType.STRONG);
-            }
-            case STRING -> {
-                JsonNode min = members.optional("minLength", Kind.INTEGER);
-                JsonNode max = members.optional("maxLength", Kind.INTEGER);
-                long lo = min == null ? 0 : min.asLong();
-                long hi = max == null ? UINT_MAX : max.asLong();
-                if (lo < 0 || lo > UINT_MAX || hi < 0 || hi > UINT_MAX) {
-                    throw OvsdbException.syntax(json, "minLength and maxLength must be between 0 and " + UINT_MAX);
-                }
-                if (lo > hi) {
-                    throw OvsdbException.syntax(json, "minLength exceeds maxLength");
-                }
-                yield new BaseType(type, null, Long.MIN_VALUE, Long.MAX_VALUE, Double.NEGATIVE_INFINITY,
-                        Double.POSITIVE_INFINITY, lo, hi, null, RefType.STRONG);
-            }
-            case UUID -> {
-                JsonNode table = members.optional("refTable", Kind.ID);
-                JsonNode refTypeJson = members.optional("refType", Kind.STRING);
-                RefType refType = RefType.STRONG;
-                if (refTypeJson != null) {
-                    if (table == null) {
-                        throw OvsdbException.syntax(json, "refType requires refTable");
-                    }
-                    String text = refTypeJson.asText();
-                    if (!text.equals("strong") && !text.equals("weak")) {
-                        throw OvsdbException.syntax(json, "refType must be \"strong\" or \"weak\" (not \"" + text
-                                + "\")");
-                    }
-                    refType = text.equals("weak") ? RefType.WEAK : RefType.STRONG;
-                }
-                yield new BaseType(type, null, Long.MIN_VALUE, Long.MAX_VALUE, Double.NEGATIVE_INFINITY,
-                        Double.POSITIVE_INFINITY, 0, UINT_MAX, table == null ? null : table.asText(), refType);
-            }
-            default -> of(type);
-        };
-    }
-
-    private static AtomicType atomicType(JsonNode json, String name) throws OvsdbException {
-        AtomicType type = AtomicType.named(name);
-        if (type == null) {
-            throw OvsdbException.syntax(json, "Unknown atomic type " + name);
-        }
-        return type;
+        return BaseTypeParser.parse(json);
     }
 
     /** The atomic type. */

@@ -17,13 +17,11 @@ import io.streamreplay.dbserver.protocol.ShashOrder;
 import io.streamreplay.dbserver.schema.BaseType;
 import io.streamreplay.dbserver.schema.ColumnSchema;
 import io.streamreplay.dbserver.schema.NamedUuids;
-import io.streamreplay.dbserver.schema.TableSchema;
 import io.streamreplay.jsonrpc.Json;
 import io.streamreplay.jsonrpc.TreeCost;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,7 +35,8 @@ import java.util.function.Predicate;
  * every operation succeeded and the commit checks passed, the outcome holds the {@link PreparedTransaction}, which
  * the caller stores and applies; a failed commit appends its error as an extra result
  * ({@link Outcome#commitFailed}). A {@code wait} that is not yet satisfied and has time left parks the whole
- * request, to be run again after the next commit or when its timeout passes.
+ * request, to be run again after the next commit or when its timeout passes ({@link WaitOperation}). Row objects and
+ * column lists are read by {@link RowJson}.
  *
  * <p>Loop thread only; one executor per attempt.
  */
@@ -68,17 +67,6 @@ public final class Executor {
         }
     }
 
-    /** A {@code wait} that failed with time left. */
-    private static final class Parked extends Exception {
-        private static final long serialVersionUID = 1L;
-        final long retryMillis;
-
-        Parked(long retryMillis) {
-            super(null, null, false, false);
-            this.retryMillis = retryMillis;
-        }
-    }
-
     private final Database db;
     private final boolean readOnly;
     private final Predicate<String> ownsLock;
@@ -87,6 +75,7 @@ public final class Executor {
     private final Map<String, UUID> symbols = new HashMap<>();
     private final Set<String> definedSymbols = new HashSet<>();
     private final NamedUuids names;
+    private final RowJson rowObjects;
     private ReplyBudget reply = ReplyBudget.unlimited();
     /** Whether the whole server refuses writes, as a backup does (checked before {@link #readOnly}). */
     private boolean serverReadOnly;
@@ -103,6 +92,7 @@ public final class Executor {
         this.elapsedMillis = elapsedMillis;
         this.txn = new Transaction(db, uuids);
         this.names = name -> symbols.computeIfAbsent(name, n -> txn.newUuid());
+        this.rowObjects = new RowJson(names);
     }
 
     /**
@@ -145,7 +135,7 @@ public final class Executor {
             } catch (OvsdbException e) {
                 results.add(e.toJson());
                 failed = true;
-            } catch (Parked parked) {
+            } catch (WaitOperation.Parked parked) {
                 return new Outcome(null, null, parked.retryMillis);
             }
         }
@@ -165,7 +155,7 @@ public final class Executor {
      * first problem being the one reported), an unused member overrides any later error, and only then is a write
      * to a read-only database refused.
      */
-    private JsonNode operation(JsonNode json, String prefix) throws OvsdbException, Parked {
+    private JsonNode operation(JsonNode json, String prefix) throws OvsdbException, WaitOperation.Parked {
         MemberParser members = MemberParser.of(json, prefix);
         String op = members.required("op", Kind.ID).textValue();
         JsonNode result;
@@ -181,7 +171,7 @@ public final class Executor {
                 case "mutate" -> result = mutate(members);
                 case "delete" -> result = delete(members);
                 case "wait" -> {
-                    result = waitFor(members);
+                    result = WaitOperation.run(members, this::table, txn, rowObjects, names, elapsedMillis);
                     writes = false;
                 }
                 case "commit" -> {
@@ -206,7 +196,7 @@ public final class Executor {
                 }
                 default -> throw members.error("No operation \"" + op + "\"");
             }
-        } catch (OvsdbException | Parked e) {
+        } catch (OvsdbException | WaitOperation.Parked e) {
             members.finish();
             throw e;
         }
@@ -261,7 +251,7 @@ public final class Executor {
         }
         Row[] row = {table.newRow(uuid, txn.newUuid())};
         Set<ColumnSchema> given = new HashSet<>();
-        readRow(table.schema(), rowJson, (column, value) -> {
+        rowObjects.readRow(table.schema(), rowJson, (column, value) -> {
             if (!column.isImplicit()) {
                 // As in Open vSwitch, a row's own _uuid and _version are the server's whatever the row says.
                 row[0] = row[0].with(column.index(), value);
@@ -285,9 +275,9 @@ public final class Executor {
         JsonNode columnsJson = members.optional("columns", Kind.ARRAY);
         JsonNode sortJson = members.optional("sort", Kind.ARRAY);
         Condition where = Condition.fromJson(whereJson, table.schema(), names);
-        List<ColumnSchema> columns = columns(table.schema(), columnsJson);
-        List<ColumnSchema> sort = sortJson == null ? List.of() : columns(table.schema(), sortJson);
-        List<Row> rows = distinct(txn.select(table, where), columns);
+        List<ColumnSchema> columns = RowJson.columns(table.schema(), columnsJson);
+        List<ColumnSchema> sort = sortJson == null ? List.of() : RowJson.columns(table.schema(), sortJson);
+        List<Row> rows = RowJson.distinct(txn.select(table, where), columns);
         if (!sort.isEmpty()) {
             rows.sort((a, b) -> {
                 for (ColumnSchema column : sort) {
@@ -316,27 +306,12 @@ public final class Executor {
         return result;
     }
 
-    /** The first row of each distinct projection onto {@code columns}, in order (Open vSwitch's select). */
-    private static List<Row> distinct(List<Row> rows, List<ColumnSchema> columns) {
-        if (rows.size() < 2) {
-            return new ArrayList<>(rows);
-        }
-        Set<List<Datum>> seen = new HashSet<>();
-        List<Row> kept = new ArrayList<>(rows.size());
-        for (Row row : rows) {
-            if (seen.add(project(row, columns))) {
-                kept.add(row);
-            }
-        }
-        return kept;
-    }
-
     private JsonNode update(MemberParser members) throws OvsdbException {
         Table table = table(members);
         JsonNode whereJson = members.required("where", Kind.ARRAY);
         JsonNode rowJson = members.required("row", Kind.OBJECT);
         Map<ColumnSchema, Datum> values = new LinkedHashMap<>();
-        readRow(table.schema(), rowJson, values::put);
+        rowObjects.readRow(table.schema(), rowJson, values::put);
         for (String name : ShashOrder.of(MemberParser.fieldNames(rowJson))) {
             if (!table.schema().column(name).isMutable()) {
                 throw new OvsdbException("constraint violation", "Cannot update immutable column " + name
@@ -385,125 +360,6 @@ public final class Executor {
             txn.delete(table, row.uuid());
         }
         return count(matches.size());
-    }
-
-    /**
-     * A {@code wait}: the distinct projections of the matching rows onto {@code columns} must be (or, for
-     * {@code "!="}, must not be) the distinct projections of {@code rows}, Open vSwitch's rule: equal when every
-     * actual projection is expected and both sets have the same size.
-     */
-    private JsonNode waitFor(MemberParser members) throws OvsdbException, Parked {
-        JsonNode timeoutJson = members.optional("timeout", Kind.INTEGER);
-        JsonNode whereJson = members.required("where", Kind.ARRAY);
-        JsonNode columnsJson = members.optional("columns", Kind.ARRAY);
-        JsonNode untilJson = members.required("until", Kind.STRING);
-        JsonNode rowsJson = members.required("rows", Kind.ARRAY);
-        Table table = table(members);
-        Condition where = Condition.fromJson(whereJson, table.schema(), names);
-        List<ColumnSchema> columns = columns(table.schema(), columnsJson);
-        long timeout = timeoutJson == null ? Long.MAX_VALUE : timeoutJson.asLong();
-        if (timeout < 0) {
-            throw OvsdbException.syntax(timeoutJson, "timeout must be nonnegative");
-        }
-        String until = untilJson.textValue();
-        if (!until.equals("==") && !until.equals("!=")) {
-            throw OvsdbException.syntax(untilJson, "\"until\" must be \"==\" or \"!=\"");
-        }
-        Set<List<Datum>> expected = new HashSet<>();
-        for (JsonNode rowJson : rowsJson) {
-            if (!rowJson.isObject()) {
-                throw OvsdbException.syntax(rowJson, "row must be JSON object");
-            }
-            Row[] row = {table.newRow(new UUID(0, 0), new UUID(0, 0))};
-            readRow(table.schema(), rowJson, (column, value) -> row[0] = row[0].with(column.index(), value));
-            expected.add(project(row[0], columns));
-        }
-        Set<List<Datum>> actual = new HashSet<>();
-        boolean equal = true;
-        for (Row row : txn.select(table, where)) {
-            List<Datum> projection = project(row, columns);
-            if (!expected.contains(projection)) {
-                equal = false;
-                break;
-            }
-            actual.add(projection);
-        }
-        equal = equal && actual.size() == expected.size();
-        if (equal != until.equals("==")) {
-            if (elapsedMillis >= timeout) {
-                // The timeout rather than the measured wait goes in the text, so that a replay repeats it exactly.
-                throw new OvsdbException("timed out", elapsedMillis == 0 ? "\"where\" clause test failed"
-                        : "\"wait\" timed out after " + timeout + " ms");
-            }
-            throw new Parked(timeout == Long.MAX_VALUE ? Long.MAX_VALUE : timeout - elapsedMillis);
-        }
-        return Json.NODES.objectNode();
-    }
-
-    private static List<Datum> project(Row row, List<ColumnSchema> columns) {
-        List<Datum> values = new ArrayList<>(columns.size());
-        for (ColumnSchema column : columns) {
-            values.add(row.get(column.index()));
-        }
-        return values;
-    }
-
-    /** Receives the columns of a row object and their values. */
-    @FunctionalInterface
-    private interface RowReader {
-        void column(ColumnSchema column, Datum value) throws OvsdbException;
-    }
-
-    /**
-     * Reads the members of a row object into {@code reader}. On a problem, the one reported is the one Open vSwitch
-     * would meet first: it reads a row's members in its hash table's order.
-     */
-    private void readRow(TableSchema table, JsonNode rowJson, RowReader reader) throws OvsdbException {
-        try {
-            for (Iterator<Map.Entry<String, JsonNode>> it = rowJson.fields(); it.hasNext();) {
-                Map.Entry<String, JsonNode> member = it.next();
-                ColumnSchema column = column(table, member.getKey(), rowJson);
-                reader.column(column, Datum.fromJson(member.getValue(), column.type(), names));
-            }
-        } catch (OvsdbException e) {
-            for (String name : ShashOrder.of(MemberParser.fieldNames(rowJson))) {
-                ColumnSchema column = column(table, name, rowJson);
-                Datum.fromJson(rowJson.get(name), column.type(), names);
-            }
-            throw e;
-        }
-    }
-
-    /** Column {@code name} of {@code table}, named in the object {@code row}. */
-    private static ColumnSchema column(TableSchema table, String name, JsonNode row) throws OvsdbException {
-        ColumnSchema column = table.column(name);
-        if (column == null) {
-            throw new OvsdbException("unknown column", "No column " + name + " in table " + table.name() + ".",
-                    row);
-        }
-        return column;
-    }
-
-    /** A {@code columns} or {@code sort} member: distinct column names (all columns if absent). */
-    private static List<ColumnSchema> columns(TableSchema table, JsonNode json) throws OvsdbException {
-        if (json == null) {
-            return List.copyOf(table.columns());
-        }
-        List<ColumnSchema> columns = new ArrayList<>(json.size());
-        for (JsonNode name : json) {
-            if (!name.isTextual()) {
-                throw OvsdbException.syntax(json, "array of distinct column names expected");
-            }
-            ColumnSchema column = table.column(name.textValue());
-            if (column == null) {
-                throw OvsdbException.syntax(json, name.textValue() + " is not a valid column name");
-            }
-            if (columns.contains(column)) {
-                throw OvsdbException.syntax(json, "array of distinct column names expected");
-            }
-            columns.add(column);
-        }
-        return columns;
     }
 
     private static JsonNode count(int n) {

@@ -2,7 +2,6 @@ package io.streamreplay.dbserver.txn;
 
 import io.streamreplay.dbserver.data.Database;
 import io.streamreplay.dbserver.data.Datum;
-import io.streamreplay.dbserver.data.DatumText;
 import io.streamreplay.dbserver.data.Row;
 import io.streamreplay.dbserver.data.RowChange;
 import io.streamreplay.dbserver.data.Table;
@@ -23,14 +22,14 @@ import java.util.UUID;
  * The changes one {@code transact} makes, seen on top of the committed database: reads see earlier writes of the
  * same transaction. {@link #prepare()} runs Open vSwitch's commit-time checks in its order (referential integrity,
  * garbage collection of unreferenced non-root rows, {@code maxRows}, weak reference removal, index uniqueness,
- * fresh {@code _version}s).
+ * fresh {@code _version}s); the last but one is an {@link IndexCheck}.
  *
  * <p>Loop thread only; discard it after a failed commit.
  */
 public final class Transaction {
 
     /** A change in progress: the committed row (null if inserted here) and the current one (null if deleted). */
-    private static final class Change {
+    static final class Change {
         final Row old;
         Row row;
 
@@ -157,7 +156,7 @@ public final class Transaction {
         checkDeletedRowsUnreferenced(refDeltas);
         checkMaxRows();
         removeWeakReferences();
-        checkIndexes();
+        IndexCheck.check(changes);
         Map<Table, List<RowChange>> result = new LinkedHashMap<>();
         for (Map.Entry<Table, Map<UUID, Change>> entry : changes.entrySet()) {
             List<RowChange> list = new ArrayList<>(entry.getValue().size());
@@ -380,91 +379,5 @@ public final class Transaction {
 
     private boolean dangling(BaseType type, Object atom) {
         return get(db.table(type.refTable()), (UUID) atom) == null;
-    }
-
-    /** Refuses two rows with one key in a unique index, row by row and index by index, as Open vSwitch checks. */
-    private void checkIndexes() throws OvsdbException {
-        for (Map.Entry<Table, Map<UUID, Change>> entry : changes.entrySet()) {
-            Table table = entry.getKey();
-            Map<UUID, Change> tableChanges = entry.getValue();
-            List<Map<Object, Change>> seen = new ArrayList<>();
-            for (int index = 0; index < table.schema().indexes().size(); index++) {
-                seen.add(new HashMap<>());
-            }
-            for (Change change : tableChanges.values()) {
-                if (change.row == null) {
-                    continue;
-                }
-                for (int index = 0; index < seen.size(); index++) {
-                    Object key = table.indexKey(index, change.row);
-                    Change other = seen.get(index).get(key);
-                    if (other == null) {
-                        UUID committed = table.findByIndex(index, key);
-                        if (committed != null && !tableChanges.containsKey(committed)) {
-                            other = new Change(table.get(committed), table.get(committed));
-                        }
-                    }
-                    if (other != null) {
-                        throw duplicateKey(table, index, other, change);
-                    }
-                    seen.get(index).put(key, change);
-                }
-            }
-        }
-    }
-
-    /**
-     * Open vSwitch's words for an index conflict: the key, the index's columns, and for each row (the one with the
-     * greater first, in Open vSwitch's order of rows) whether this transaction inserted it, changed its key, or left it or its key alone.
-     */
-    private static OvsdbException duplicateKey(Table table, int index, Change a, Change b) {
-        if (compareRows(table, a.row, b.row) < 0) {
-            Change swap = a;
-            a = b;
-            b = swap;
-        }
-        List<ColumnSchema> columns = table.schema().indexes().get(index);
-        List<String> names = new ArrayList<>();
-        columns.forEach(column -> names.add("\"" + column.name() + "\""));
-        String rows = describe("First", a, columns) + "  " + describe("Second", b, columns);
-        return new OvsdbException("constraint violation", "Transaction causes multiple rows in \"" + table.name()
-                + "\" table to have identical values (" + indexValues(a.row, columns) + ") for index on column"
-                + (columns.size() > 1 ? "s " : " ") + DatumText.englishList(names) + ".  " + rows);
-    }
-
-    /** Open vSwitch's order of two rows: column by column, in its hash order of the table's columns. */
-    private static int compareRows(Table table, Row a, Row b) {
-        for (ColumnSchema column : table.schema().hashOrder()) {
-            int c = Datum.compare(a.get(column.index()), b.get(column.index()));
-            if (c != 0) {
-                return c;
-            }
-        }
-        return 0;
-    }
-
-    private static String describe(String title, Change change, List<ColumnSchema> index) {
-        String text = title + " row, with UUID " + change.row.uuid() + ", ";
-        if (change.old == change.row) {
-            return text + "existed in the database before this transaction and was not modified by the"
-                    + " transaction.";
-        }
-        if (change.old == null) {
-            return text + "was inserted by this transaction.";
-        }
-        if (indexValues(change.old, index).equals(indexValues(change.row, index))) {
-            return text + "existed in the database before this transaction, which modified some of the row's columns"
-                    + " but not any columns in this index.";
-        }
-        return text + "had the following index values before the transaction: " + indexValues(change.old, index)
-                + ".";
-    }
-
-    private static String indexValues(Row row, List<ColumnSchema> columns) {
-        List<String> values = new ArrayList<>();
-        for (ColumnSchema column : columns) {
-            values.add(DatumText.datum(row.get(column.index()), column.type()));
-        }
-        return DatumText.englishList(values);
     }
 }
