@@ -18,9 +18,11 @@ import io.streamreplay.testing.SampleRecording;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -240,7 +242,9 @@ class ReplayToolTest {
                     .orElseThrow();
         }
         byte[] bytes = Files.readAllBytes(client);
-        bytes[bytes.length / 2] ^= 1;
+        // Inside a message the client sent, so inside a block's records whatever the blocks' sizes: the damage is
+        // then the block's checksum's to find, never its head's.
+        bytes[payloadByteAfter(bytes, bytes.length / 2)] ^= 1;
         Files.write(client, bytes);
         Path manifest = dir.resolve("manifest.json");
         Files.writeString(manifest, Files.readString(manifest).replace("\"complete\"", "\"recording\""));
@@ -258,6 +262,17 @@ class ReplayToolTest {
         assertEquals(1, foreign.status());
         assertEquals("replay-tool: " + manifest + ": no manifest: " + dir + " is not a recording directory\n",
                 foreign.err());
+    }
+
+    /** The offset of the first byte of a JSON-RPC message in {@code file} at or after {@code from}. */
+    private static int payloadByteAfter(byte[] file, int from) {
+        byte[] marker = "\"method\"".getBytes(StandardCharsets.US_ASCII);
+        for (int i = from; i + marker.length <= file.length; i++) {
+            if (Arrays.equals(file, i, i + marker.length, marker, 0, marker.length)) {
+                return i + 1;
+            }
+        }
+        throw new AssertionError("no request in the second half of the file");
     }
 
     @Test
