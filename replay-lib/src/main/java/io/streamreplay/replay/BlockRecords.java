@@ -46,7 +46,8 @@ final class BlockRecords {
         }
         String unavailable = ZstdNative.unavailable();
         if (unavailable != null) {
-            throw new IOException(file + " at offset " + at + ": the block is compressed, and " + unavailable);
+            throw new CompressionUnavailableException(file + " at offset " + at + ": the block is compressed, and "
+                    + unavailable);
         }
         long length = Zstd.getFrameContentSize(bytes.array(), bytes.arrayOffset() + 4, stored);
         if (length <= 0 || length > BlockFormat.MAX_CONTENT) {

@@ -302,7 +302,7 @@ final class Replay {
             }
             return new ReplayCursor(this, new RecordReader(entry.path(), buffers));
         } catch (IOException e) {
-            throw failures.fail("corrupt recording: " + e.getMessage());
+            throw failures.fail(ReplayCursor.unreadable(e));
         }
     }
 

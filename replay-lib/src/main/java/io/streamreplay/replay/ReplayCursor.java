@@ -22,16 +22,22 @@ final class ReplayCursor implements AutoCloseable {
         readAhead();
     }
 
+    /** What a replay says of a file it cannot read: damaged, or compressed with a codec this machine lacks. */
+    static String unreadable(IOException e) {
+        return (e instanceof CompressionUnavailableException ? "cannot read the recording here: "
+                : "corrupt recording: ") + e.getMessage();
+    }
+
     /** The next record, or null when the file has no more. */
     ReplayRecord head() {
         if (unread != null) {
-            throw replay.failures().fail("corrupt recording: " + unread.getMessage());
+            throw replay.failures().fail(unreadable(unread));
         }
         if (head == null && !closed) {
             try {
                 head = reader.peek();
             } catch (IOException e) {
-                throw replay.failures().fail("corrupt recording: " + e.getMessage());
+                throw replay.failures().fail(unreadable(e));
             }
             if (head != null) {
                 replay.headAt(head.seq(), this);

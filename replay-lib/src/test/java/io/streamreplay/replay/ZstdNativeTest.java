@@ -68,6 +68,8 @@ class ZstdNativeTest {
         assertTrue(output.contains("compressor: " + platform), output);
         assertTrue(output.contains("read: " + compressed + " at offset "), output);
         assertTrue(output.contains(": the block is compressed, and " + platform), output);
+        assertTrue(output.contains("replay: cannot read the recording here: " + compressed), "not called corrupt: "
+                + output);
     }
 
     private static void write(RecordWriter writer) throws IOException {
@@ -144,6 +146,7 @@ class ZstdNativeTest {
                 System.out.println("read: a record");
             } catch (IOException e) {
                 System.out.println("read: " + e.getMessage());
+                System.out.println("replay: " + ReplayCursor.unreadable(e));
             }
         }
     }
