@@ -21,17 +21,20 @@ import org.slf4j.LoggerFactory;
  * before and after it has been sent: a peer that shuts down its sending side after pipelining requests (a
  * half-close) still gets the replies to every request that was read.
  *
- * <p>Output is held back for the loop iteration when the connection is given its {@link PollLoop} and that loop
- * {@linkplain PollLoop#holdsOutput() holds output}: messages sent during one iteration are queued and written with
- * one call, merged into one buffer, just before the loop blocks ({@link PollLoop#writeBeforeBlock}), or at once when
- * {@value #WRITE_AT_ONCE_BYTES} bytes or more wait unwritten. A process that answers several messages in one
- * iteration then makes one system call per connection instead of one per message, and a recording one output
- * commit ({@code Recording.flushBeforeOutput}) per iteration instead of one per message. Open vSwitch's
- * {@code jsonrpc_send} (lib/jsonrpc.c) instead writes at once when its backlog was empty, as this connection does
- * without a loop; ovsdb-server gathers only monitor updates (ovsdb/jsonrpc-server.c composes one update per
- * monitor from all the changes since the last, in {@code ovsdb_jsonrpc_session_run}, while the backlog is empty).
- * Held output never waits for a timer: it goes before the loop blocks. The backlog bound,
- * {@link Limits#maxBacklogBytes()}, counts held bytes too.
+ * <p>Notifications are held back for the loop iteration when the connection is given its {@link PollLoop} and that
+ * loop {@linkplain PollLoop#holdsOutput() holds output}: those sent during one iteration are queued and written with
+ * one call, merged into one buffer, just before the loop blocks ({@link PollLoop#writeBeforeBlock}), or sooner with
+ * the next request or reply, or at once when {@value #WRITE_AT_ONCE_BYTES} bytes or more wait unwritten. A server
+ * whose transactions of one iteration each update a client's monitor then makes one system call for that client
+ * instead of one per update. Replies, errors and requests are written at once, as Open vSwitch's
+ * {@code jsonrpc_send} (lib/jsonrpc.c) writes when its backlog was empty: the peer waits for them, and its next
+ * request may then still be read in the same iteration. Holding them too was measured to cost more than it saves
+ * (fewer messages per iteration, more empty reads and polls; docs/performance.md). This copies what ovsdb-server
+ * does for monitors in spirit, not in form: ovsdb/jsonrpc-server.c composes one update per monitor from all the
+ * changes since the last ({@code ovsdb_jsonrpc_monitor_flush_all}, run while the session's backlog is empty and
+ * before each reply), where this connection keeps each update and merges only their writes. Held output never waits
+ * for a timer: it goes before the loop blocks. The backlog bound, {@link Limits#maxBacklogBytes()}, counts held
+ * bytes too.
  *
  * <p>Loop thread only.
  */
@@ -109,21 +112,9 @@ public final class JsonRpcConnection implements AutoCloseable {
         return stream;
     }
 
-    /**
-     * Sends as much of the backlog as the stream accepts now; or, while output is held back, makes sure it is
-     * written before the loop blocks.
-     */
+    /** Sends as much of the backlog as the stream accepts now, held notifications included. */
     public void run() {
         if (error != null) {
-            return;
-        }
-        if (holding()) {
-            if (!backlog.isEmpty()) {
-                registerWrite();
-            } else if (inputClosed) {
-                fail(new EOFException(name() + ": connection closed by peer"));
-            }
-            report();
             return;
         }
         write();
@@ -201,9 +192,10 @@ public final class JsonRpcConnection implements AutoCloseable {
     }
 
     /**
-     * Queues {@code message} and tries to send it at once, or, while output is held back, before the loop blocks (at
-     * once if {@value #WRITE_AT_ONCE_BYTES} bytes or more are then held). A message that would push the backlog past
-     * {@link Limits#maxBacklogBytes()} fails the connection instead.
+     * Queues {@code message} and tries to send it at once, with any notifications held before it; or, for a
+     * notification while output is held back, before the loop blocks (at once if {@value #WRITE_AT_ONCE_BYTES} bytes
+     * or more are then held). A message that would push the backlog past {@link Limits#maxBacklogBytes()} fails the
+     * connection instead.
      */
     public void send(Message message) {
         if (error != null) {
@@ -227,7 +219,7 @@ public final class JsonRpcConnection implements AutoCloseable {
         }
         heldMessages++;
         heldBytes += bytes.length;
-        if (heldBytes >= WRITE_AT_ONCE_BYTES) {
+        if (message.type() != Message.Type.NOTIFICATION || heldBytes >= WRITE_AT_ONCE_BYTES) {
             write();
             if (error == null && !backlog.isEmpty()) {
                 // What the stream did not take goes with the next write, before the loop blocks.

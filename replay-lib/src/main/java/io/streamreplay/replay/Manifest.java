@@ -51,9 +51,10 @@ import java.util.Set;
  * @param truncatedBy for a "truncated" recording, what stopped it at an event boundary: the bound it reached,
  *     as an option ({@code --replay-record-max-size=512M}, {@code --replay-record-max-events=100000}), or the
  *     repair that cut it ({@code replay-tool verify --repair of DIR ...}); otherwise null
- * @param output when the recorded process wrote what it sent: {@code per-iteration} (held back and written once per
- *     loop iteration, see {@link io.streamreplay.poll.PollLoop#holdsOutput()}), or null for a recording made before
- *     this field, whose process wrote each message at once; a replay writes as the recorded process did
+ * @param output when the recorded process wrote what it sent: {@code per-iteration} (its JSON-RPC notifications
+ *     held back and written once per loop iteration, see {@link io.streamreplay.poll.PollLoop#holdsOutput()}), or
+ *     null for a recording made before this field, whose process wrote each message at once; a replay writes as the
+ *     recorded process did
  */
 public record Manifest(String program, List<String> arguments, long startedMillis, String status, long events,
         String error, String directory, List<StartingFile> startingFiles, String signal,
@@ -95,7 +96,7 @@ public record Manifest(String program, List<String> arguments, long startedMilli
                 null, null);
     }
 
-    /** The value of {@link #output()} for a recording whose process held its output back per loop iteration. */
+    /** The value of {@link #output()} for a recording whose process held output back per loop iteration. */
     public static final String OUTPUT_PER_ITERATION = "per-iteration";
 
     /** Whether the recorded process held its output back per loop iteration (see {@link #output()}). */

@@ -36,11 +36,12 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * How a connection given its poll loop writes, over a real Unix socket: the messages sent during one loop iteration
- * go out intact and in order in one write, just before the loop blocks and without waiting for any timer; a backlog
- * of {@value JsonRpcConnection#WRITE_AT_ONCE_BYTES} bytes goes at once; a loop that does not hold output, and a
- * connection without a loop, write each message when it is sent; a peer that does not read still meets the backlog
- * bound; a peer that half-closes gets every reply, then the connection ends; over TLS as over a plain socket.
+ * How a connection given its poll loop writes, over a real Unix socket: the notifications sent during one loop
+ * iteration go out intact and in order in one write, just before the loop blocks and without waiting for any timer,
+ * or with the next reply, which goes at once; {@value JsonRpcConnection#WRITE_AT_ONCE_BYTES} held bytes go at once;
+ * a loop that does not hold output, and a connection without a loop, write each message when it is sent; a peer that
+ * does not read still meets the backlog bound; a peer that half-closes gets everything held, then the connection
+ * ends; over TLS as over a plain socket.
  */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class JsonRpcConnectionHeldOutputTest {
@@ -67,12 +68,11 @@ class JsonRpcConnectionHeldOutputTest {
     }
 
     @Test
-    void repliesOfOneIterationGoOutInOrderInOneWriteBeforeTheLoopBlocks() throws Exception {
+    void notificationsOfOneIterationGoOutInOrderInOneWriteBeforeTheLoopBlocks() throws Exception {
         try (PollLoop loop = PollLoop.live(); Pair pair = Pair.open(tmp, loop, true)) {
             List<Message> replies = new ArrayList<>();
             for (int i = 1; i <= 5; i++) {
-                replies.add(Message.reply(TextNode.valueOf("answer " + i + " " + "x".repeat(i * 100)),
-                        IntNode.valueOf(i)));
+                replies.add(update("update " + i + " " + "x".repeat(i * 100)));
             }
             byte[] expected = concatenation(replies);
             replies.forEach(pair.connection::send);
@@ -90,10 +90,26 @@ class JsonRpcConnectionHeldOutputTest {
             loop.waitMillis(30_000, "a timer the write must not wait for");
             loop.block();
 
-            assertArrayEquals(expected, received.get(10, TimeUnit.SECONDS), "every reply, intact and in order");
-            assertEquals(1, pair.stream.writes, "one write for the iteration's five replies");
+            assertArrayEquals(expected, received.get(10, TimeUnit.SECONDS), "every update, intact and in order");
+            assertEquals(1, pair.stream.writes, "one write for the iteration's five updates");
             assertEquals(0, pair.connection.backlogBytes());
             assertEquals(expected.length, pair.connection.sentBytes());
+        }
+    }
+
+    @Test
+    void aReplyGoesAtOnceWithTheNotificationsHeldBeforeIt() throws Exception {
+        try (PollLoop loop = PollLoop.live(); Pair pair = Pair.open(tmp, loop, true)) {
+            List<Message> messages = List.of(update("u1"), update("u2"),
+                    Message.reply(TextNode.valueOf("r"), IntNode.valueOf(7)));
+            pair.connection.send(messages.get(0));
+            pair.connection.send(messages.get(1));
+            assertEquals(0, pair.stream.writes, "notifications wait");
+            pair.connection.send(messages.get(2));
+            assertEquals(1, pair.stream.writes, "the reply went at once, in one write with the updates before it");
+            byte[] expected = concatenation(messages);
+            assertEquals(expected.length, pair.connection.sentBytes());
+            assertArrayEquals(expected, pair.read(expected.length), "in the order they were sent");
         }
     }
 
@@ -103,7 +119,7 @@ class JsonRpcConnectionHeldOutputTest {
             List<Message> replies = new ArrayList<>();
             long total = 0;
             for (int i = 1; total < JsonRpcConnection.WRITE_AT_ONCE_BYTES; i++) {
-                Message reply = Message.reply(TextNode.valueOf("y".repeat(10_000)), IntNode.valueOf(i));
+                Message reply = update(i + "y".repeat(10_000));
                 replies.add(reply);
                 total += Json.toBytes(reply).length;
             }
@@ -132,9 +148,7 @@ class JsonRpcConnectionHeldOutputTest {
     }
 
     private static void sendThree(Pair pair) {
-        List<Message> replies = List.of(Message.reply(TextNode.valueOf("a"), IntNode.valueOf(1)),
-                Message.reply(TextNode.valueOf("b"), IntNode.valueOf(2)),
-                Message.reply(TextNode.valueOf("c"), IntNode.valueOf(3)));
+        List<Message> replies = List.of(update("a"), update("b"), update("c"));
         replies.forEach(pair.connection::send);
         byte[] expected = concatenation(replies);
         assertEquals(expected.length, pair.connection.sentBytes());
@@ -151,7 +165,7 @@ class JsonRpcConnectionHeldOutputTest {
             // Each iteration queues 8 KiB the peer never reads; the kernel's buffers fill, then the backlog grows.
             while (pair.connection.error() == null && sent < 100_000) {
                 for (int i = 0; i < 4; i++) {
-                    pair.connection.send(Message.reply(TextNode.valueOf("z".repeat(2000)), IntNode.valueOf(++sent)));
+                    pair.connection.send(update(++sent + "z".repeat(2000)));
                     most = Math.max(most, pair.connection.backlogBytes());
                 }
                 pair.connection.waitSend(loop, "send");
@@ -168,21 +182,21 @@ class JsonRpcConnectionHeldOutputTest {
     }
 
     @Test
-    void aPeerThatHalfClosesGetsEveryHeldReplyThenTheConnectionEnds() throws Exception {
+    void aPeerThatHalfClosesGetsEveryHeldUpdateThenTheConnectionEnds() throws Exception {
         try (PollLoop loop = PollLoop.live(); Pair pair = Pair.open(tmp, loop, true)) {
             StringBuilder requests = new StringBuilder();
             List<Message> replies = new ArrayList<>();
             for (int i = 1; i <= 3; i++) {
                 requests.append("{\"id\":").append(i).append(",\"method\":\"echo\",\"params\":[\"r").append(i)
                         .append("\"]}");
-                replies.add(Message.reply(Json.array().add("r" + i), IntNode.valueOf(i)));
+                replies.add(update("r" + i));
             }
             pair.peer.write(ByteBuffer.wrap(requests.toString().getBytes(StandardCharsets.US_ASCII)));
             pair.peer.shutdownOutput();
             LoopDriver.runUntil(loop, () -> pair.connection.error() != null, () -> {
                 Message request;
                 while ((request = pair.connection.recv()) != null) {
-                    pair.connection.send(Message.reply(request.params(), request.id()));
+                    pair.connection.send(update(request.params().get(0).asText()));
                 }
                 pair.connection.waitRecv(loop, "recv");
                 pair.connection.waitSend(loop, "send");
@@ -190,13 +204,13 @@ class JsonRpcConnectionHeldOutputTest {
             assertTrue(pair.connection.isEof(), "ended by the peer's close: " + pair.connection.error());
             pair.connection.close();
             assertEquals(new String(concatenation(replies), StandardCharsets.UTF_8),
-                    new String(pair.readToEnd(), StandardCharsets.UTF_8), "every reply, then the end of the stream");
+                    new String(pair.readToEnd(), StandardCharsets.UTF_8), "every update, then the end of the stream");
         }
     }
 
     @Test
     @Timeout(value = 120, unit = TimeUnit.SECONDS) // the first test to need them makes the certificates (keytool)
-    void overTlsTheRepliesOfOneIterationArriveIntactAndInOrder() throws Exception {
+    void overTlsTheUpdatesOfOneIterationArriveIntactAndInOrder() throws Exception {
         TestCertificates certificates = TestCertificates.get();
         try (PollLoop loop = PollLoop.live();
                 PassiveStream listener = TransportRegistry.standard(certificates.server()).listen("pssl:0:127.0.0.1")) {
@@ -224,8 +238,7 @@ class JsonRpcConnectionHeldOutputTest {
                 }
             }, 10_000);
             for (int i = 1; i <= 5; i++) {
-                server.get().send(Message.reply(TextNode.valueOf("answer " + i + " " + "t".repeat(i * 3000)),
-                        IntNode.valueOf(i)));
+                server.get().send(update(i + " " + "t".repeat(i * 3000)));
             }
             assertEquals(0, server.get().sentBytes(), "held until the loop blocks");
             List<Message> received = new ArrayList<>();
@@ -239,12 +252,16 @@ class JsonRpcConnectionHeldOutputTest {
             }, 10_000);
             assertNull(client.error());
             for (int i = 1; i <= 5; i++) {
-                assertEquals(i, received.get(i - 1).id().asInt());
-                assertEquals("answer " + i + " " + "t".repeat(i * 3000), received.get(i - 1).result().asText());
+                assertEquals(i + " " + "t".repeat(i * 3000), received.get(i - 1).params().get(0).asText());
             }
             client.close();
             server.get().close();
         }
+    }
+
+    /** A notification such as a monitor update. */
+    private static Message update(String text) {
+        return Message.notification("update", Json.array().add(text));
     }
 
     private static byte[] concatenation(List<Message> messages) {
