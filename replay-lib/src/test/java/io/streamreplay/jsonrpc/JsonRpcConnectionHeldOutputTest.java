@@ -31,6 +31,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -48,6 +49,14 @@ class JsonRpcConnectionHeldOutputTest {
 
     @TempDir
     Path tmp;
+
+    /** Made by keytool, outside any test's time bound: under load it takes longer than a test may. */
+    private static TestCertificates certificates;
+
+    @BeforeAll
+    static void makeCertificates() throws IOException {
+        certificates = TestCertificates.get();
+    }
 
     /** The real accepted stream, counting the sends that moved bytes. */
     private static final class CountedStream extends ForwardingStream {
@@ -209,9 +218,7 @@ class JsonRpcConnectionHeldOutputTest {
     }
 
     @Test
-    @Timeout(value = 120, unit = TimeUnit.SECONDS) // the first test to need them makes the certificates (keytool)
     void overTlsTheUpdatesOfOneIterationArriveIntactAndInOrder() throws Exception {
-        TestCertificates certificates = TestCertificates.get();
         try (PollLoop loop = PollLoop.live();
                 PassiveStream listener = TransportRegistry.standard(certificates.server()).listen("pssl:0:127.0.0.1")) {
             int port = Integer.parseInt(listener.name().split(":")[1]);
