@@ -24,7 +24,8 @@ import org.slf4j.LoggerFactory;
  * <p>Notifications are held back for the loop iteration when the connection is given its {@link PollLoop} and that
  * loop {@linkplain PollLoop#holdsOutput() holds output}: those sent during one iteration are queued and written with
  * one call, merged into one buffer, just before the loop blocks ({@link PollLoop#writeBeforeBlock}), or sooner with
- * the next request or reply, or at once when {@value #WRITE_AT_ONCE_BYTES} bytes or more wait unwritten. A server
+ * the next request or reply or when the owner {@linkplain #run() runs} the connection, or at once when
+ * {@value #WRITE_AT_ONCE_BYTES} bytes or more wait unwritten. A server
  * whose transactions of one iteration each update a client's monitor then makes one system call for that client
  * instead of one per update. Replies, errors and requests are written at once, as Open vSwitch's
  * {@code jsonrpc_send} (lib/jsonrpc.c) writes when its backlog was empty: the peer waits for them, and its next
@@ -83,8 +84,8 @@ public final class JsonRpcConnection implements AutoCloseable {
     }
 
     /**
-     * A connection over {@code stream}, which it owns from now on, whose output is held back until {@code loop} is
-     * about to block, if the loop {@linkplain PollLoop#holdsOutput() holds output}.
+     * A connection over {@code stream}, which it owns from now on, whose notifications are held back until
+     * {@code loop} is about to block, if the loop {@linkplain PollLoop#holdsOutput() holds output}.
      */
     public JsonRpcConnection(Stream stream, Limits limits, PollLoop loop) {
         this(stream, limits, loop, null);

@@ -50,10 +50,11 @@ class JsonRpcConnectionHeldOutputTest {
     @TempDir
     Path tmp;
 
-    /** Made by keytool, outside any test's time bound: under load it takes longer than a test may. */
+    /** Made by keytool once per JVM, with a bound of its own: on a loaded machine it takes minutes. */
     private static TestCertificates certificates;
 
     @BeforeAll
+    @Timeout(value = 5, unit = TimeUnit.MINUTES)
     static void makeCertificates() throws IOException {
         certificates = TestCertificates.get();
     }
