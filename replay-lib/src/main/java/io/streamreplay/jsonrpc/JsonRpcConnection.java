@@ -21,6 +21,22 @@ import org.slf4j.LoggerFactory;
  * before and after it has been sent: a peer that shuts down its sending side after pipelining requests (a
  * half-close) still gets the replies to every request that was read.
  *
+ * <p>Notifications are held back for the loop iteration when the connection is given its {@link PollLoop} and that
+ * loop {@linkplain PollLoop#holdsOutput() holds output}: those sent during one iteration are queued and written with
+ * one call, merged into one buffer, just before the loop blocks ({@link PollLoop#writeBeforeBlock}), or sooner with
+ * the next request or reply or when the owner {@linkplain #run() runs} the connection, or at once when
+ * {@value #WRITE_AT_ONCE_BYTES} bytes or more wait unwritten. A server
+ * whose transactions of one iteration each update a client's monitor then makes one system call for that client
+ * instead of one per update. Replies, errors and requests are written at once, as Open vSwitch's
+ * {@code jsonrpc_send} (lib/jsonrpc.c) writes when its backlog was empty: the peer waits for them, and its next
+ * request may then still be read in the same iteration. Holding them too was measured to cost more than it saves
+ * (fewer messages per iteration, more empty reads and polls; docs/performance.md). This copies what ovsdb-server
+ * does for monitors in spirit, not in form: ovsdb/jsonrpc-server.c composes one update per monitor from all the
+ * changes since the last ({@code ovsdb_jsonrpc_monitor_flush_all}, run while the session's backlog is empty and
+ * before each reply), where this connection keeps each update and merges only their writes. Held output never waits
+ * for a timer: it goes before the loop blocks. The backlog bound, {@link Limits#maxBacklogBytes()}, counts held
+ * bytes too.
+ *
  * <p>Loop thread only.
  */
 public final class JsonRpcConnection implements AutoCloseable {
@@ -28,6 +44,8 @@ public final class JsonRpcConnection implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(JsonRpcConnection.class);
     private static final int RECEIVE_BUFFER = 16 * 1024;
     private static final int OPENING_BYTES = 24;
+    /** Held output of this many bytes or more is written at once rather than when the loop is about to block. */
+    static final int WRITE_AT_ONCE_BYTES = 64 * 1024;
 
     private final Stream stream;
     private final Limits limits;
@@ -51,16 +69,33 @@ public final class JsonRpcConnection implements AutoCloseable {
     private final BufferBudget budget;
     /** What {@link #budget} was last told this connection holds. */
     private long reported;
+    /** The loop whose iterations this connection's output is held for, or null to write each message at once. */
+    private final PollLoop loop;
+    private final Runnable writeHeld = this::writeHeld;
+    /** Whether a write is registered with {@link #loop} for when it is about to block. */
+    private boolean writeRegistered;
+    /** The messages at the end of the backlog that no write has tried yet, and their bytes. */
+    private int heldMessages;
+    private long heldBytes;
 
-    /** A connection over {@code stream}, which it owns from now on. */
+    /** A connection over {@code stream}, which it owns from now on, writing each message at once. */
     public JsonRpcConnection(Stream stream, Limits limits) {
-        this(stream, limits, null);
+        this(stream, limits, null, null);
+    }
+
+    /**
+     * A connection over {@code stream}, which it owns from now on, whose notifications are held back until
+     * {@code loop} is about to block, if the loop {@linkplain PollLoop#holdsOutput() holds output}.
+     */
+    public JsonRpcConnection(Stream stream, Limits limits, PollLoop loop) {
+        this(stream, limits, loop, null);
     }
 
     /** A connection whose buffers count against {@code budget} (null for none). */
-    JsonRpcConnection(Stream stream, Limits limits, BufferBudget budget) {
+    JsonRpcConnection(Stream stream, Limits limits, PollLoop loop, BufferBudget budget) {
         this.stream = stream;
         this.limits = limits;
+        this.loop = loop;
         this.parser = new MessageParser(limits.maxMessageBytes());
         this.budget = budget;
         if (budget != null) {
@@ -78,11 +113,47 @@ public final class JsonRpcConnection implements AutoCloseable {
         return stream;
     }
 
-    /** Sends as much of the backlog as the stream accepts now. */
+    /** Sends as much of the backlog as the stream accepts now, held notifications included. */
     public void run() {
         if (error != null) {
             return;
         }
+        write();
+    }
+
+    /** Whether output waits for the loop to be about to block. */
+    private boolean holding() {
+        return loop != null && loop.holdsOutput();
+    }
+
+    private void registerWrite() {
+        if (!writeRegistered) {
+            writeRegistered = true;
+            loop.writeBeforeBlock(writeHeld);
+        }
+    }
+
+    /**
+     * Writes the held output as the loop is about to block. If the stream does not take all of it, the loop is to
+     * wake when it can take more; if the connection ends (the peer's half-close, now that every reply is sent, or a
+     * failed write), the loop is to wake at once, so that the owner learns it.
+     */
+    private void writeHeld() {
+        writeRegistered = false;
+        if (error != null) {
+            return;
+        }
+        write();
+        if (error != null) {
+            loop.wakeImmediately("json-rpc connection ended while writing");
+        } else if (!backlog.isEmpty()) {
+            stream.waitSend(loop, "json-rpc backlog");
+        }
+    }
+
+    /** Sends as much of the backlog as the stream accepts now, the messages no write has tried yet as one buffer. */
+    private void write() {
+        mergeHeld();
         try {
             while (!backlog.isEmpty()) {
                 ByteBuffer head = backlog.peek();
@@ -105,9 +176,27 @@ public final class JsonRpcConnection implements AutoCloseable {
         report();
     }
 
+    /** Merges the messages at the end of the backlog that no write has tried yet into one buffer. */
+    private void mergeHeld() {
+        if (heldMessages > 1) {
+            byte[] merged = new byte[(int) heldBytes];
+            int end = merged.length;
+            for (int i = 0; i < heldMessages; i++) {
+                ByteBuffer message = backlog.pollLast();
+                end -= message.remaining();
+                message.get(merged, end, message.remaining());
+            }
+            backlog.add(ByteBuffer.wrap(merged));
+        }
+        heldMessages = 0;
+        heldBytes = 0;
+    }
+
     /**
-     * Queues {@code message} and tries to send it at once. A message that would push the backlog past
-     * {@link Limits#maxBacklogBytes()} fails the connection instead.
+     * Queues {@code message} and tries to send it at once, with any notifications held before it; or, for a
+     * notification while output is held back, before the loop blocks (at once if {@value #WRITE_AT_ONCE_BYTES} bytes
+     * or more are then held). A message that would push the backlog past {@link Limits#maxBacklogBytes()} fails the
+     * connection instead.
      */
     public void send(Message message) {
         if (error != null) {
@@ -125,7 +214,22 @@ public final class JsonRpcConnection implements AutoCloseable {
         }
         backlog.add(ByteBuffer.wrap(bytes));
         backlogBytes += bytes.length;
-        run();
+        if (!holding()) {
+            write();
+            return;
+        }
+        heldMessages++;
+        heldBytes += bytes.length;
+        if (message.type() != Message.Type.NOTIFICATION || heldBytes >= WRITE_AT_ONCE_BYTES) {
+            write();
+            if (error == null && !backlog.isEmpty()) {
+                // What the stream did not take goes with the next write, before the loop blocks.
+                registerWrite();
+            }
+        } else {
+            registerWrite();
+            report();
+        }
     }
 
     /**
@@ -242,9 +346,12 @@ public final class JsonRpcConnection implements AutoCloseable {
         }
     }
 
-    /** Wakes {@code loop} when the backlog can make progress; registers nothing if it is empty. */
+    /**
+     * Wakes {@code loop} when the backlog can make progress; registers nothing if it is empty, or if it is held back
+     * (its write, before the loop blocks, registers what it still waits for).
+     */
     public void waitSend(PollLoop loop, String where) {
-        if (error == null && !backlog.isEmpty()) {
+        if (error == null && !backlog.isEmpty() && !writeRegistered) {
             stream.waitSend(loop, where);
         }
     }
@@ -279,6 +386,8 @@ public final class JsonRpcConnection implements AutoCloseable {
             error = e;
             backlog.clear();
             backlogBytes = 0;
+            heldMessages = 0;
+            heldBytes = 0;
             leaveBudget();
         }
     }
@@ -315,8 +424,15 @@ public final class JsonRpcConnection implements AutoCloseable {
         }
     }
 
+    /**
+     * Closes the stream. Output held back for this iteration is first offered to it, as a connection that writes at
+     * once would have offered each message when it was sent; what the stream does not take is dropped.
+     */
     @Override
     public void close() {
+        if (error == null && heldMessages > 0) {
+            write();
+        }
         stream.close();
         if (error == null) {
             error = new EOFException(name() + ": connection closed");

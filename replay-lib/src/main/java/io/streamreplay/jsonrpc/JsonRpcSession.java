@@ -106,7 +106,7 @@ public final class JsonRpcSession implements AutoCloseable {
         if (connecting != null) {
             try {
                 if (connecting.connect()) {
-                    connection = new JsonRpcConnection(connecting, limits, budget);
+                    connection = new JsonRpcConnection(connecting, limits, loop, budget);
                     connecting = null;
                     connections++;
                     reconnect.connected(now);

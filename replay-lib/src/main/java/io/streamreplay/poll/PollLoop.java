@@ -18,7 +18,8 @@ import org.slf4j.LoggerFactory;
  * <p>An iteration is: run every piece of work, register what each piece waits for ({@link #waitChannel},
  * {@link #waitUntil}, {@link #wakeImmediately}), then call {@link #block()}. A registration lasts for one
  * {@code block()} only; whatever still needs waiting is registered again in the next iteration. Every wait carries
- * a {@code where} label so that a debug log says who woke the loop.
+ * a {@code where} label so that a debug log says who woke the loop. Output that the work produced may be held back
+ * and written once per iteration, just before the loop blocks ({@link #writeBeforeBlock}).
  *
  * <p>All time is read through {@link #clock()}. How the loop actually blocks is decided by its {@link Blocker}:
  * a selector in a live process, recorded time in a replay.
@@ -33,6 +34,9 @@ public final class PollLoop implements AutoCloseable {
     private final IterationClock clock;
     private final Waits waits = new Waits();
     private final List<Runnable> beforeBlock = new ArrayList<>();
+    /** Output held back during this iteration, written when the loop is about to block. */
+    private final List<Runnable> heldOutput = new ArrayList<>();
+    private final boolean holdsOutput;
     private long iterations;
 
     /** A live loop on a selector and the system clock. */
@@ -44,10 +48,20 @@ public final class PollLoop implements AutoCloseable {
         }
     }
 
-    /** A loop that blocks with {@code blocker}. */
+    /** A loop that blocks with {@code blocker} and holds output back per iteration. */
     public PollLoop(Blocker blocker) {
+        this(blocker, true);
+    }
+
+    /**
+     * A loop that blocks with {@code blocker}, holding output back per iteration or not ({@link #holdsOutput()}). A
+     * replay of a recording made by a build that wrote each message at once does not, so that the process sends in
+     * the recorded order.
+     */
+    public PollLoop(Blocker blocker, boolean holdsOutput) {
         this.blocker = Objects.requireNonNull(blocker, "blocker");
         this.clock = new IterationClock(blocker.clock());
+        this.holdsOutput = holdsOutput;
     }
 
     /**
@@ -116,12 +130,31 @@ public final class PollLoop implements AutoCloseable {
     }
 
     /**
+     * Whether output produced during an iteration is held back and written once, when the loop is about to block
+     * ({@link #writeBeforeBlock}), rather than at once (as chosen when the loop was made).
+     */
+    public boolean holdsOutput() {
+        return holdsOutput;
+    }
+
+    /**
+     * Runs {@code write} once, the next time the loop is about to block: after the work of the iteration, before the
+     * {@link #beforeBlock} hooks (so that a recording writes out, in the same pass, the sends it records), and before
+     * the waits are handed to the blocker (so that {@code write} may still register what it waits for). The caller
+     * registers a pending write once, not once per message.
+     */
+    public void writeBeforeBlock(Runnable write) {
+        heldOutput.add(write);
+    }
+
+    /**
      * Blocks until one of the waits registered since the last call is satisfied, then forgets them all.
      *
      * <p>With no wait registered at all a live loop blocks until {@link #wakeup()}; a replay treats that as the end
      * of its recording. Exceptions from the blocker propagate (a replay reports its end or a divergence that way).
      */
     public void block() {
+        writeHeldOutput();
         for (Runnable hook : beforeBlock) {
             hook.run();
         }
@@ -149,8 +182,24 @@ public final class PollLoop implements AutoCloseable {
         blocker.wakeup();
     }
 
+    /**
+     * Runs the writes held back in this iteration, in the order they were registered; if one throws, those not run
+     * yet stay registered for the next time.
+     */
+    private void writeHeldOutput() {
+        int done = 0;
+        try {
+            while (done < heldOutput.size()) {
+                heldOutput.get(done++).run();
+            }
+        } finally {
+            heldOutput.subList(0, done).clear();
+        }
+    }
+
     @Override
     public void close() {
+        writeHeldOutput();
         for (Runnable hook : beforeBlock) {
             hook.run();
         }

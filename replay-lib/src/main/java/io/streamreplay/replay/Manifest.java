@@ -51,10 +51,14 @@ import java.util.Set;
  * @param truncatedBy for a "truncated" recording, what stopped it at an event boundary: the bound it reached,
  *     as an option ({@code --replay-record-max-size=512M}, {@code --replay-record-max-events=100000}), or the
  *     repair that cut it ({@code replay-tool verify --repair of DIR ...}); otherwise null
+ * @param output when the recorded process wrote what it sent: {@code per-iteration} (its JSON-RPC notifications
+ *     held back and written once per loop iteration, see {@link io.streamreplay.poll.PollLoop#holdsOutput()}), or
+ *     null for a recording made before this field, whose process wrote each message at once; a replay writes as the
+ *     recorded process did
  */
 public record Manifest(String program, List<String> arguments, long startedMillis, String status, long events,
         String error, String directory, List<StartingFile> startingFiles, String signal,
-        List<FaultSetting> streamFaults, String truncatedBy) {
+        List<FaultSetting> streamFaults, String truncatedBy, String output) {
 
     /**
      * A file the recorded process read its starting state from, such as a database, and its copy in the
@@ -81,14 +85,29 @@ public record Manifest(String program, List<String> arguments, long startedMilli
     /** A manifest without a directory, starting files or signal. */
     public Manifest(String program, List<String> arguments, long startedMillis, String status, long events,
             String error) {
-        this(program, arguments, startedMillis, status, events, error, null, List.of(), null, List.of(), null);
+        this(program, arguments, startedMillis, status, events, error, null, List.of(), null, List.of(), null,
+                null);
     }
 
     /** A manifest of a recording that was not truncated and set no stream faults. */
     public Manifest(String program, List<String> arguments, long startedMillis, String status, long events,
             String error, String directory, List<StartingFile> startingFiles, String signal) {
         this(program, arguments, startedMillis, status, events, error, directory, startingFiles, signal, List.of(),
-                null);
+                null, null);
+    }
+
+    /** The value of {@link #output()} for a recording whose process held output back per loop iteration. */
+    public static final String OUTPUT_PER_ITERATION = "per-iteration";
+
+    /** Whether the recorded process held its output back per loop iteration (see {@link #output()}). */
+    public boolean outputPerIteration() {
+        return OUTPUT_PER_ITERATION.equals(output);
+    }
+
+    /** This manifest, saying how the recorded process wrote its output (see {@link #output()}). */
+    Manifest withOutput(String newOutput) {
+        return new Manifest(program, arguments, startedMillis, status, events, error, directory, startingFiles,
+                signal, streamFaults, truncatedBy, newOutput);
     }
 
     static final String FORMAT = "streamreplay-recording";
@@ -147,36 +166,36 @@ public record Manifest(String program, List<String> arguments, long startedMilli
     /** This manifest, {@code truncated} by {@code by} after its first {@code newEvents} events. */
     Manifest truncatedAt(long newEvents, String by) {
         return new Manifest(program, arguments, startedMillis, TRUNCATED, newEvents, null, directory, startingFiles,
-                signal, streamFaults, by);
+                signal, streamFaults, by, output);
     }
 
     Manifest withEnd(String newStatus, long newEvents, String newError) {
         return new Manifest(program, arguments, startedMillis, newStatus, newEvents, newError, directory,
-                startingFiles, signal, streamFaults, truncatedBy);
+                startingFiles, signal, streamFaults, truncatedBy, output);
     }
 
     Manifest withDirectory(String newDirectory) {
         return new Manifest(program, arguments, startedMillis, status, events, error, newDirectory, startingFiles,
-                signal, streamFaults, truncatedBy);
+                signal, streamFaults, truncatedBy, output);
     }
 
     Manifest withStartingFile(StartingFile file) {
         List<StartingFile> files = new ArrayList<>(startingFiles);
         files.add(file);
         return new Manifest(program, arguments, startedMillis, status, events, error, directory, List.copyOf(files),
-                signal, streamFaults, truncatedBy);
+                signal, streamFaults, truncatedBy, output);
     }
 
     Manifest withSignal(String newSignal) {
         return new Manifest(program, arguments, startedMillis, status, events, error, directory, startingFiles,
-                newSignal, streamFaults, truncatedBy);
+                newSignal, streamFaults, truncatedBy, output);
     }
 
     Manifest withStreamFaults(FaultSetting setting) {
         List<FaultSetting> settings = new ArrayList<>(streamFaults);
         settings.add(setting);
         return new Manifest(program, arguments, startedMillis, status, events, error, directory, startingFiles,
-                signal, List.copyOf(settings), truncatedBy);
+                signal, List.copyOf(settings), truncatedBy, output);
     }
 
     /**
@@ -213,6 +232,9 @@ public record Manifest(String program, List<String> arguments, long startedMilli
         }
         if (directory != null) {
             json.put("directory", directory);
+        }
+        if (output != null) {
+            json.put("output", output);
         }
         if (!startingFiles.isEmpty()) {
             ArrayNode files = json.putArray("startingFiles");
@@ -304,7 +326,7 @@ public record Manifest(String program, List<String> arguments, long startedMilli
         return new Manifest(json.path("program").asText(), args, json.path("startedMillis").asLong(),
                 json.path("status").asText(), json.path("events").asLong(), text(json, "error"),
                 text(json, "directory"), List.copyOf(starting), text(json, "signal"), List.copyOf(faults),
-                text(json, "truncatedBy"));
+                text(json, "truncatedBy"), text(json, "output"));
     }
 
     private static String text(JsonNode json, String field) {

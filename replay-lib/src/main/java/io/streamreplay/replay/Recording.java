@@ -120,7 +120,8 @@ final class Recording implements AutoCloseable {
             earlier = directory.earlierRecording();
             RecordingClock recorded = new RecordingClock(clock);
             recording = new Recording(dir, recorded, clock, directory, new Manifest(program, List.copyOf(arguments),
-                    recorded.startWallMillis(), Manifest.RECORDING, 0, null).withDirectory(dir.toString()), bounds,
+                    recorded.startWallMillis(), Manifest.RECORDING, 0, null).withDirectory(dir.toString())
+                    .withOutput(Manifest.OUTPUT_PER_ITERATION), bounds,
                     compression);
         } catch (IOException | RuntimeException e) {
             directory.close();

@@ -186,14 +186,17 @@ public final class ReplayContext implements AutoCloseable {
 
     /**
      * The process's poll loop: on the real clock and a selector, or on recorded time when replaying. Recording
-     * flushes its buffers each time this loop is about to block. Call once.
+     * flushes its buffers each time this loop is about to block. The loop holds output back per iteration
+     * ({@link PollLoop#holdsOutput()}), except in a replay of a recording whose process wrote each message at once
+     * ({@link Manifest#output()}). Call once.
      */
     public PollLoop newPollLoop() {
         if (loop != null) {
             throw new IllegalStateException("the context already made its poll loop");
         }
         if (replay != null) {
-            loop = new PollLoop(new ReplayBlocker(replay, pace));
+            // A recording made by a build that wrote each message at once replays so, in the recorded order.
+            loop = new PollLoop(new ReplayBlocker(replay, pace), replay.manifest().outputPerIteration());
         } else {
             try {
                 loop = recording == null ? new PollLoop(new SelectorBlocker(SystemClock.INSTANCE))
