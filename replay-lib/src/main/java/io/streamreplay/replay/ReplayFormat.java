@@ -13,7 +13,7 @@ final class ReplayFormat {
     /** The first eight bytes of every replay file. */
     static final byte[] MAGIC = {'S', 'R', 'P', 'L', 'A', 'Y', '\r', '\n'};
     /** The format version this build writes and the highest it reads. */
-    static final int VERSION = 3;
+    static final int VERSION = OUTPUT_VERSION;
     /** The first version that records time: iteration marks and ticks. Earlier recordings replay without. */
     static final int TIME_VERSION = 2;
     /**
@@ -21,6 +21,13 @@ final class ReplayFormat {
      * compact record headers; earlier files hold records with a 29-byte header each.
      */
     static final int BLOCK_VERSION = 3;
+    /**
+     * The first version whose process may hold output back per loop iteration (the manifest's {@code output}) and
+     * whose ticks may open an iteration that goes on to other events. Its files are those of version 3; the number
+     * changed so that a build that reads at most version 3 refuses such a recording, naming the version, instead of
+     * replaying it and diverging where the held output makes the recorded order differ from its own.
+     */
+    static final int OUTPUT_VERSION = 4;
     /**
      * In a record's type byte (format 2): the record is the first of a loop iteration, and its time is the time the
      * whole iteration saw. The type's code is in the other seven bits.
