@@ -13,7 +13,7 @@ final class ReplayFormat {
     /** The first eight bytes of every replay file. */
     static final byte[] MAGIC = {'S', 'R', 'P', 'L', 'A', 'Y', '\r', '\n'};
     /** The format version this build writes and the highest it reads. */
-    static final int VERSION = OUTPUT_VERSION;
+    static final int VERSION = 4;
     /** The first version that records time: iteration marks and ticks. Earlier recordings replay without. */
     static final int TIME_VERSION = 2;
     /**
