@@ -21,6 +21,8 @@ sets=("$@")
 default_java="${JAVA:-java}"
 # shellcheck source=benchmarks/others-cpu.sh
 . "$(dirname "$0")/others-cpu.sh"
+# shellcheck source=benchmarks/option-sets.sh
+. "$(dirname "$0")/option-sets.sh"
 work="$(mktemp -d -t streamreplay-options.XXXXXX)"
 results="$work/results.tsv"
 : > "$results"
@@ -48,22 +50,6 @@ live() { # N java options... -> prints "tps server-cpu-ms others"
     "$summary" "$server_ms" "$others"
 }
 
-split_set() { # set number -> label, java, options (placeholders replaced by its archives), bare (options without)
-  label="${1%%=*}"
-  options="${1#*=}"
-  java="$default_java"
-  case "$options" in
-    /*) java="${options%% *}"; options="${options#"$java"}" ;;
-  esac
-  local dir="$work/set-$2" word
-  bare=()
-  for word in $options; do
-    case "$word" in *%*) ;; *) bare+=("$word") ;; esac
-  done
-  options="${options//%STATIC%/$dir/static.jsa}"
-  options="${options//%AOT%/$dir/live.aot}"
-}
-
 echo "making the class-data archives (once per set, not measured)..." >&2
 for ((i = 0; i < ${#sets[@]}; i++)); do
   split_set "${sets[i]}" "$i"
@@ -78,7 +64,7 @@ for ((i = 0; i < ${#sets[@]}; i++)); do
   case "${sets[i]}" in
     *%AOT%*)
       live 2000 "$java" "${bare[@]}" -XX:AOTMode=record -XX:AOTConfiguration="$dir/aot.conf" > /dev/null
-      "$java" "${bare[@]}" -XX:AOTMode=create -XX:AOTConfiguration="$dir/aot.conf" -XX:AOTCache="$dir/live.aot" \
+      "$java" "${bare[@]}" -XX:AOTMode=create -XX:AOTConfiguration="$dir/aot.conf" -XX:AOTCache="$dir/cache.aot" \
         -cp "$jar" > "$dir/aot.out" 2>&1 ;;
   esac
 done

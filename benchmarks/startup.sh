@@ -30,6 +30,8 @@ sets=("$@")
 default_java="${JAVA:-java}"
 # shellcheck source=benchmarks/others-cpu.sh
 . "$(dirname "$0")/others-cpu.sh"
+# shellcheck source=benchmarks/option-sets.sh
+. "$(dirname "$0")/option-sets.sh"
 work="$(mktemp -d -t streamreplay-startup.XXXXXX)"
 results="$work/results.tsv"
 : > "$results"
@@ -39,23 +41,6 @@ replay() { # java options... (the replay of the recording in $work/run)
   rm -rf "$work/run" && mkdir -p "$work/run" && cp "$pristine" "$work/run/kv.db"
   # The recorded command line's paths are replaced by the recording's: a replay needs no server socket.
   (cd "$work/run" && "$java" "$@" -jar "$jar" kv.db --replay="$recording" --log-file=server.log > out.txt 2>&1)
-}
-
-split_set() { # set number -> label, java, options (placeholders replaced by its archives), bare (options without)
-  label="${1%%=*}"
-  options="${1#*=}"
-  java="$default_java"
-  case "$options" in
-    /*) java="${options%% *}"; options="${options#"$java"}" ;;
-  esac
-  local dir="$work/set-$2" word
-  bare=()
-  for word in $options; do
-    case "$word" in *%*) ;; *) bare+=("$word") ;; esac
-  done
-  options="${options//%ARCHIVE%/$dir/dynamic.jsa}"
-  options="${options//%STATIC%/$dir/static.jsa}"
-  options="${options//%AOT%/$dir/replay.aot}"
 }
 
 echo "making the class-data archives (once per set, not measured)..." >&2
@@ -76,7 +61,7 @@ for ((i = 0; i < ${#sets[@]}; i++)); do
   case "${sets[i]}" in
     *%AOT%*)
       replay "$java" "${bare[@]}" -XX:AOTMode=record -XX:AOTConfiguration="$dir/aot.conf"
-      "$java" "${bare[@]}" -XX:AOTMode=create -XX:AOTConfiguration="$dir/aot.conf" -XX:AOTCache="$dir/replay.aot" \
+      "$java" "${bare[@]}" -XX:AOTMode=create -XX:AOTConfiguration="$dir/aot.conf" -XX:AOTCache="$dir/cache.aot" \
         -cp "$jar" > "$dir/aot.out" 2>&1 ;;
   esac
 done

@@ -207,9 +207,10 @@ class ReplayFailuresTest {
         String original = Files.readString(manifest);
 
         Files.writeString(manifest, original.replaceFirst("\"version\" : \\d+", "\"version\" : 99"));
-        assertTrue(assertThrows(CorruptRecordingException.class, () -> ReplayContext.replay(recording, PROGRAM))
-                .getMessage().endsWith("recording format version 99 is not supported; this build reads version "
-                        + ReplayFormat.VERSION));
+        String newer = assertThrows(CorruptRecordingException.class, () -> ReplayContext.replay(recording, PROGRAM))
+                .getMessage();
+        assertTrue(newer.endsWith("recording format version 99 is not supported; this build reads version "
+                + ReplayFormat.VERSION), newer);
 
         Files.writeString(manifest, "{\"format\":\"something-else\"}");
         assertTrue(assertThrows(CorruptRecordingException.class, () -> ReplayContext.replay(recording, PROGRAM))
