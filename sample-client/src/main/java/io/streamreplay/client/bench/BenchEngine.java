@@ -2,6 +2,7 @@ package io.streamreplay.client.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.LongNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import io.streamreplay.jsonrpc.Json;
 import io.streamreplay.jsonrpc.JsonRpcConnection;
 import io.streamreplay.jsonrpc.Message;
@@ -59,6 +60,10 @@ public final class BenchEngine {
     /** The first failed transaction's error, as JSON text; null while none failed. */
     private String firstError;
     private long monitorRows;
+    /** The id of the echo that ends a run on each monitor. */
+    private static final String DRAINED = "bench-drained";
+    /** Per monitor, whether its closing echo came back; null until the transactions are done. */
+    private boolean[] drained;
     private long reconnections;
     private long firstStart = -1;
     private long lastEnd;
@@ -121,10 +126,36 @@ public final class BenchEngine {
         } catch (RecordingExhaustedException e) {
             return true; // the recorded run was interrupted here
         }
-        for (int m = 0; m < monitors.size(); m++) {
-            receiveUpdates(m);
+        if (!runtime.interrupted()) {
+            drainMonitors(loop);
         }
         return runtime.interrupted();
+    }
+
+    /**
+     * Waits until each monitor has the updates of every answered transaction: an echo sent on each comes back after
+     * them, since a server sends a connection's pending updates before a later reply on it (ovsdb-server flushes a
+     * session's monitors before it handles its next request). Another connection's reply may come first.
+     */
+    private void drainMonitors(PollLoop loop) throws IOException {
+        drained = new boolean[monitors.size()];
+        for (JsonRpcConnection monitor : monitors) {
+            monitor.send(Message.request("echo", Json.NODES.arrayNode(), TextNode.valueOf(DRAINED)));
+        }
+        while (!runtime.interrupted()) {
+            boolean all = true;
+            for (int m = 0; m < monitors.size(); m++) {
+                receiveUpdates(m);
+                all &= drained[m];
+            }
+            if (all) {
+                return;
+            }
+            for (JsonRpcConnection monitor : monitors) {
+                monitor.waitRecv(loop, "bench monitor");
+            }
+            loop.block();
+        }
     }
 
     private void send(Lane lane) {
@@ -207,6 +238,9 @@ public final class BenchEngine {
         for (Message message = monitor.recv(); message != null; message = monitor.recv()) {
             if (message.type() == Message.Type.REQUEST && "echo".equals(message.method())) {
                 monitor.send(Message.reply(message.params(), message.id()));
+            } else if (message.type() == Message.Type.REPLY && drained != null && message.id() != null
+                    && DRAINED.equals(message.id().asText())) {
+                drained[m] = true;
             } else if (message.type() == Message.Type.NOTIFICATION && "update".equals(message.method())) {
                 for (JsonNode table : message.params().path(1)) {
                     monitorRows += table.size();
@@ -217,6 +251,9 @@ public final class BenchEngine {
             monitor.close();
             monitors.set(m, reconnect.open(true));
             reconnections++;
+            if (drained != null) {
+                drained[m] = true; // its echo is lost with the connection
+            }
             return;
         }
         check(monitor);
