@@ -12,15 +12,6 @@ final class ReplayFormat {
 
     /** The first eight bytes of every replay file. */
     static final byte[] MAGIC = {'S', 'R', 'P', 'L', 'A', 'Y', '\r', '\n'};
-    /** The format version this build writes and the highest it reads. */
-    static final int VERSION = 4;
-    /** The first version that records time: iteration marks and ticks. Earlier recordings replay without. */
-    static final int TIME_VERSION = 2;
-    /**
-     * The first version whose records are grouped in blocks ({@link BlockFormat}), each with one checksum, with
-     * compact record headers; earlier files hold records with a 29-byte header each.
-     */
-    static final int BLOCK_VERSION = 3;
     /**
      * The first version whose process may hold output back per loop iteration (the manifest's {@code output}) and
      * whose ticks may open an iteration that goes on to other events. Its files are those of version 3; the number
@@ -28,6 +19,15 @@ final class ReplayFormat {
      * replaying it and diverging where the held output makes the recorded order differ from its own.
      */
     static final int OUTPUT_VERSION = 4;
+    /** The format version this build writes and the highest it reads. */
+    static final int VERSION = OUTPUT_VERSION;
+    /** The first version that records time: iteration marks and ticks. Earlier recordings replay without. */
+    static final int TIME_VERSION = 2;
+    /**
+     * The first version whose records are grouped in blocks ({@link BlockFormat}), each with one checksum, with
+     * compact record headers; earlier files hold records with a 29-byte header each.
+     */
+    static final int BLOCK_VERSION = 3;
     /**
      * In a record's type byte (format 2): the record is the first of a loop iteration, and its time is the time the
      * whole iteration saw. The type's code is in the other seven bits.

@@ -53,7 +53,7 @@ class RecordingClockCommitTest {
             process.connectAfterBackoff("unix:" + socket);
             SocketChannel connection = peer.accept();
             // The peer has seen the connection; the process is killed now, before its loop blocks again.
-            copy(dir, killed);
+            KillSnapshot.files(dir, killed);
             connection.close();
             process.stream.close();
         } finally {
@@ -92,11 +92,11 @@ class RecordingClockCommitTest {
                 process.accept(listener);
                 client.write(ByteBuffer.wrap("hello".getBytes(StandardCharsets.US_ASCII)));
                 process.answer();
-                assertEquals("ok", read(client, 2));
+                assertEquals("ok", KillSnapshot.received(client, 2));
                 process.probeOnInactivity();
-                assertEquals("probe", read(client, "probe".length()));
+                assertEquals("probe", KillSnapshot.received(client, "probe".length()));
                 // The peer has its probe; the process is killed now, before its loop blocks again.
-                copy(dir, killed);
+                KillSnapshot.files(dir, killed);
             }
             process.stream.close();
             listener.close();
@@ -245,27 +245,5 @@ class RecordingClockCommitTest {
             }
         }
         return new long[] {time, all};
-    }
-
-    private static String read(SocketChannel channel, int length) throws IOException {
-        ByteBuffer reply = ByteBuffer.allocate(length);
-        while (reply.hasRemaining()) {
-            if (channel.read(reply) < 0) {
-                throw new IOException("the process closed the connection");
-            }
-        }
-        return new String(reply.array(), StandardCharsets.US_ASCII);
-    }
-
-    /** Copies the recording's files as they are now, as a process killed now leaves them. */
-    private static void copy(Path dir, Path target) throws IOException {
-        Files.createDirectories(target);
-        try (var files = Files.list(dir)) {
-            for (Path file : (Iterable<Path>) files::iterator) {
-                if (Files.isRegularFile(file)) {
-                    Files.copy(file, target.resolve(file.getFileName()));
-                }
-            }
-        }
     }
 }

@@ -14,7 +14,6 @@ import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -52,10 +51,10 @@ class RecordingOutputCommitTest {
             for (int i = 1; i <= 3; i++) {
                 client.write(ByteBuffer.wrap(("request " + i).getBytes(StandardCharsets.US_ASCII)));
                 server.answer();
-                assertEquals("ok request " + i, read(client, ("ok request " + i).length()));
+                assertEquals("ok request " + i, KillSnapshot.received(client, ("ok request " + i).length()));
             }
             // The process is killed now, mid-iteration: its files are as the page cache holds them.
-            copy(dir, killed);
+            KillSnapshot.files(dir, killed);
         } finally {
             recording.close();
         }
@@ -112,28 +111,6 @@ class RecordingOutputCommitTest {
             // Small enough to go whole live; a replay whose recording ends here sends nothing.
             client.send(ByteBuffer.wrap(("ok " + request).getBytes(StandardCharsets.US_ASCII)));
             return true;
-        }
-    }
-
-    private static String read(SocketChannel channel, int length) throws IOException {
-        ByteBuffer reply = ByteBuffer.allocate(length);
-        while (reply.hasRemaining()) {
-            if (channel.read(reply) < 0) {
-                throw new IOException("the server closed the connection");
-            }
-        }
-        return new String(reply.array(), StandardCharsets.US_ASCII);
-    }
-
-    /** Copies the recording's files as they are now, as a process killed now leaves them. */
-    private static void copy(Path dir, Path target) throws IOException {
-        Files.createDirectories(target);
-        try (var files = Files.list(dir)) {
-            for (Path file : (Iterable<Path>) files::iterator) {
-                if (Files.isRegularFile(file)) {
-                    Files.copy(file, target.resolve(file.getFileName()));
-                }
-            }
         }
     }
 }
