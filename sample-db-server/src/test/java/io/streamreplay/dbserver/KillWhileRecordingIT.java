@@ -51,8 +51,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code kill -9} of a recording server under load, at random moments, many times: every recording replays
- * without error, to a prefix of the recorded run, and the replayed database holds exactly the transactions whose
- * requests the recording holds, in order. A killed recording's files can end anywhere, headers included (the kill
+ * without error, and the replayed database holds exactly the transactions whose requests the recording holds, in
+ * order, the killed run's database file among its first (the recording is written out before each database write,
+ * so a kill between the two leaves the replay ahead of that file, never behind it). A killed recording's files can end anywhere, headers included (the kill
  * may come between the flushes of two files): cut at such places, it replays to the cut, with status 0.
  *
  * <p>The same holds with time and the control socket in the workload: {@code wait} operations timing out after 1 to
@@ -201,9 +202,12 @@ class KillWhileRecordingIT {
         assertEquals(0, status, what + ":\n" + output);
         assertTrue(output.contains("the recorded process was killed or crashed here"), what + ":\n" + output);
         List<JsonNode> replayed = DatabaseFile.recordsWithoutDates(dir.resolve("kv.db"));
-        assertTrue(replayed.size() <= recorded.size(), what + ": the replay committed more than the recorded run");
-        assertEquals(recorded.subList(0, replayed.size()), replayed, what + ": the replayed transactions are not the"
-                + " recorded run's, in order");
+        // The recording is written out before each database write: a kill between the two leaves requests the
+        // replay commits and the killed run's file lacks, never the other way round.
+        assertTrue(replayed.size() >= recorded.size(), what + ": the replay lacks transactions the killed run's"
+                + " file holds");
+        assertEquals(recorded, replayed.subList(0, recorded.size()), what + ": the killed run's transactions are"
+                + " not the replay's first, in order");
         assertEquals(requests, replayed.size() - 1, what + ": the replay committed a transaction for each request"
                 + " the recording holds (plus the schema record)");
         return replayed.size() - 1;
@@ -212,8 +216,8 @@ class KillWhileRecordingIT {
     /**
      * One trial with time and control commands in the workload; returns the number of rows its replay inserted.
      * Compaction may rewrite the database file at any time in the recorded run and in the replay, so the replay is
-     * checked against the rows each holds: every replayed row is the recorded run's (same UUID, same columns), one
-     * per insert request the recording holds, each client's rows a prefix of its own.
+     * checked against the rows each holds: every row of the killed run's file is in the replay (same UUID, same
+     * columns), which holds one row per insert request the recording holds, each client's rows a prefix of its own.
      */
     private int timedTrial(Path dir, long killAfterMillis, String what) throws Exception {
         Files.createDirectories(dir);
@@ -271,9 +275,9 @@ class KillWhileRecordingIT {
         assertTrue(output.contains("the recorded process was killed or crashed here"), about);
         assertFalse(output.contains("diverge"), about);
         Map<String, JsonNode> replayed = rows(dir.resolve("kv.db"));
-        for (Map.Entry<String, JsonNode> row : replayed.entrySet()) {
-            assertEquals(recorded.get(row.getKey()), row.getValue(), what + ": replayed row " + row.getKey()
-                    + " is not the recorded run's");
+        for (Map.Entry<String, JsonNode> row : recorded.entrySet()) {
+            assertEquals(row.getValue(), replayed.get(row.getKey()), what + ": the killed run's row " + row.getKey()
+                    + " is not the replay's");
         }
         assertEquals(inserts, replayed.size(), what + ": one row per insert request the recording holds");
         for (String prefix : List.of("a", "b")) {
